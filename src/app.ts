@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  LogController,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify'
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import { type Clock, systemClock } from './clock.ts'
+import type { Config } from './config.ts'
+import type { Database } from './db/database.ts'
+import { migrationNames } from './db/migrate.ts'
+import type { DB } from './db/schema.ts'
+import { emailTemplates } from './email-catalog.ts'
+import { createLogger } from './logger.ts'
+import { createOutbox, type Outbox } from './notifications/outbox.ts'
+import { createMailTransport, type MailTransport } from './notifications/transport.ts'
+import { createOutboxWorker, type OutboxWorker } from './notifications/worker.ts'
+import { opsRoutes } from './ops/routes.ts'
+import { installErrorHandling } from './plugins/errors.ts'
+import { installMetrics } from './plugins/metrics.ts'
+import { installSecurity } from './plugins/security.ts'
+import { installSwagger } from './plugins/swagger.ts'
+import { installValidation } from './plugins/validation.ts'
+import { SecretBox } from './shared/secret-box.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    db: Kysely<DB>
+    clock: Clock
+    outbox: Outbox
+    outboxWorker: OutboxWorker
+  }
+}
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>
+
+export interface AppOptions {
+  config: Config
+  database: Database
+  /** The service key (see `loadSecretKey`). */
+  secretKey: Buffer
+  clock?: Clock
+  logger?: Logger
+  /** Where emails go; by default from the configuration (SMTP, or `.eml` files). */
+  mailTransport?: MailTransport
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/**
+ * Builds the service without listening: the server entry listens, tests inject. The app does not own
+ * the database: whoever opened it closes it, after the app.
+ */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { config, database } = options
+  const clock = options.clock ?? systemClock
+  const logger = options.logger ?? createLogger(config)
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    // A caller's x-request-id is kept when it is a sane token, else replaced.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    ajv: { customOptions: { coerceTypes: false } },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  const box = new SecretBox(options.secretKey)
+  const transport =
+    options.mailTransport ??
+    createMailTransport({ smtpUrl: config.SMTP_URL, dataDir: config.DATA_DIR, logger })
+  const worker = createOutboxWorker(config, {
+    db: database.db,
+    transport,
+    templates: emailTemplates,
+    box,
+    clock,
+    logger,
+  })
+  app.decorate('config', config)
+  app.decorate('db', database.db)
+  app.decorate('clock', clock)
+  app.decorate('outbox', createOutbox({ box, clock, defaultLocale: config.MAIL_LOCALE }))
+  app.decorate('outboxWorker', worker)
+  if (config.OUTBOX_WORKER) {
+    app.addHook('onReady', async () => worker.start())
+  }
+  app.addHook('onClose', async () => {
+    await worker.stop()
+    if (!options.mailTransport) transport.close()
+  })
+
+  installValidation(app)
+  installErrorHandling(app)
+  installMetrics(app, { db: database.db })
+  await installSecurity(app, { config, db: database.db, clock })
+  await installSwagger(app, config)
+
+  await app.register(opsRoutes, { db: database.db, migrations: await migrationNames() })
+  return app
+}

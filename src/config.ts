@@ -1,0 +1,113 @@
+import { Ajv } from 'ajv'
+import { Type } from 'typebox'
+
+/**
+ * Every setting of the service, read once from the environment. Nothing else reads `process.env`.
+ * Each variable, its default and its meaning is documented in `.env.example`.
+ */
+const Bool = Type.Boolean()
+const Port = Type.Integer({ minimum: 0, maximum: 65535 })
+const Positive = Type.Integer({ minimum: 1 })
+const Url = (schemes: string) => Type.String({ pattern: `^(${schemes})://` })
+
+export const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+  }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  PORT: Type.Integer({ ...Port, default: 3000 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' },
+  ),
+  PUBLIC_BASE_URL: Type.Optional(Url('https?')),
+  TRUST_PROXY: Type.Boolean({ default: false }),
+  DATABASE_URL: Type.Optional(Url('postgres|postgresql')),
+  DATABASE_POOL_SIZE: Type.Integer({ ...Positive, default: 10 }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  MIGRATE_ON_START: Type.Boolean({ default: true }),
+  SECRET_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
+  SMTP_URL: Type.Optional(Url('smtps?')),
+  MAIL_FROM: Type.String({ minLength: 3, default: 'Sésame <no-reply@sesame.localhost>' }),
+  MAIL_LOCALE: Type.Union([Type.Literal('fr'), Type.Literal('en')], { default: 'fr' }),
+  OUTBOX_WORKER: Type.Boolean({ default: true }),
+  OUTBOX_POLL_INTERVAL_MS: Type.Integer({ minimum: 50, default: 1000 }),
+  OUTBOX_BATCH_SIZE: Type.Integer({ ...Positive, maximum: 500, default: 20 }),
+  OUTBOX_MAX_ATTEMPTS: Type.Integer({ ...Positive, maximum: 50, default: 8 }),
+  OUTBOX_BACKOFF_BASE_MS: Type.Integer({ ...Positive, default: 5000 }),
+  OUTBOX_BACKOFF_MAX_MS: Type.Integer({ ...Positive, default: 3_600_000 }),
+  CORS_ORIGINS: Type.String({ default: '' }),
+  BODY_LIMIT_BYTES: Type.Integer({ ...Positive, default: 1_048_576 }),
+  RATE_LIMIT_MAX: Type.Integer({ ...Positive, default: 300 }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ ...Positive, default: 60_000 }),
+  REDIS_URL: Type.Optional(Url('rediss?')),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000 }),
+  MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0.98 }),
+  DOCS_ENABLED: Type.Optional(Bool),
+  SHUTDOWN_GRACE_MS: Type.Integer({ ...Positive, default: 10_000 }),
+})
+
+export type RawConfig = Type.Static<typeof ConfigSchema>
+
+export interface Config extends Omit<RawConfig, 'CORS_ORIGINS' | 'DOCS_ENABLED'> {
+  CORS_ORIGINS: string[]
+  DOCS_ENABLED: boolean
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[]
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`)
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+const validate = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: false }).compile(
+  ConfigSchema,
+)
+
+/**
+ * Reads and validates the configuration. Values are never echoed back in errors: some are secrets.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.keys(ConfigSchema.properties)
+  const input: Record<string, unknown> = {}
+  for (const name of known) {
+    const value = env[name]
+    if (value !== undefined && value !== '') input[name] = value
+  }
+  if (!validate(input)) {
+    const problems = new Map<string, string>()
+    for (const error of validate.errors ?? []) {
+      const name = error.instancePath.replace(/^\//, '') || String(error.params.missingProperty ?? '')
+      if (!problems.has(name))
+        problems.set(name, `${name} ${expectation(name) ?? error.message ?? 'is invalid'}`)
+    }
+    throw new ConfigError([...problems.values()])
+  }
+  const raw = input as RawConfig
+  if (raw.NODE_ENV === 'production' && !raw.SECRET_KEY) {
+    // Instances must share the key that seals secrets waiting in the outbox.
+    throw new ConfigError(['SECRET_KEY is required in production (64 hex digits, shared by every instance)'])
+  }
+  return {
+    ...raw,
+    CORS_ORIGINS: raw.CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    DOCS_ENABLED: raw.DOCS_ENABLED ?? raw.NODE_ENV !== 'production',
+  }
+}
+
+function expectation(name: string): string | undefined {
+  const schema = (ConfigSchema.properties as Record<string, { anyOf?: { const: string }[] }>)[name]
+  return schema?.anyOf
+    ? `must be one of: ${schema.anyOf.map((option) => option.const).join(', ')}`
+    : undefined
+}
+
+/** A configuration for tests and tools: defaults, quiet logs, overridable. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', OUTBOX_WORKER: 'false', ...overrides })
+}

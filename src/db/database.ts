@@ -1,0 +1,71 @@
+import { mkdir } from 'node:fs/promises'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { Logger } from 'pino'
+import { PGliteDialect } from './pglite-dialect.ts'
+import type { DB } from './schema.ts'
+
+export type Engine = 'postgres' | 'embedded'
+
+export interface Database {
+  db: Kysely<DB>
+  engine: Engine
+  /** Where it lives, without credentials: fit for a log line. */
+  description: string
+  /** The pg pool, when on PostgreSQL (bulk loads use its COPY support). */
+  pool: pg.Pool | undefined
+  close(): Promise<void>
+}
+
+// Bigint columns (counts, sequences) come back as strings by default; ours stay well under 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10))
+
+export interface DatabaseOptions {
+  databaseUrl?: string | undefined
+  poolSize?: number
+  /** Folder of the embedded engine; `memory://` keeps it in memory. */
+  dataDir?: string
+  logger?: Logger
+}
+
+/** PostgreSQL through a pg pool when a URL is given, else the embedded PostgreSQL (PGlite). */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const url = new URL(options.databaseUrl)
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      application_name: 'sesame',
+    })
+    // A connection that dies (database restart, network cut) must not crash the process: its query
+    // fails, the pool drops it, and the next query opens a new one. pg emits `error` on the client
+    // even while it is checked out, where the pool does not listen, hence a listener on each client.
+    const lost = (error: Error) => options.logger?.warn({ err: error }, 'database connection lost')
+    pool.on('error', lost)
+    pool.on('connect', (client) => client.on('error', lost))
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    return {
+      db,
+      engine: 'postgres',
+      description: `postgres://${url.host}${url.pathname}`,
+      pool,
+      close: () => db.destroy(),
+    }
+  }
+  const dataDir = options.dataDir ?? 'memory://'
+  if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true })
+  const client = await PGlite.create(dataDir)
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) })
+  return {
+    db,
+    engine: 'embedded',
+    description: dataDir.startsWith('memory://')
+      ? 'embedded PostgreSQL in memory'
+      : `embedded PostgreSQL in ${dataDir}`,
+    pool: undefined,
+    close: () => db.destroy(),
+  }
+}

@@ -1,0 +1,32 @@
+export type Locale = 'fr' | 'en'
+
+export interface RenderedEmail {
+  subject: string
+  text: string
+}
+
+/**
+ * An email template: for each locale, a function of the message's data and its secrets (codes,
+ * links), which are only ever in memory while the message is rendered.
+ */
+export type EmailTemplate<Data = Record<string, unknown>, Secrets = Record<string, unknown>> = Record<
+  Locale,
+  (data: Data, secrets: Secrets) => RenderedEmail
+>
+
+// biome-ignore lint/suspicious/noExplicitAny: a catalog holds templates of every data shape.
+export type TemplateCatalog = Record<string, EmailTemplate<any, any>>
+
+export const foundationTemplates = {
+  /** Sent by ops (`npm run mail:test`) to check that mail goes out. */
+  'ops.test': {
+    fr: (data: { note?: string }) => ({
+      subject: 'Sésame : message de test',
+      text: `Bonjour,\n\nCeci est un message de test envoyé par Sésame.${data.note ? `\n\n${data.note}` : ''}\n\nL'équipe Sésame`,
+    }),
+    en: (data: { note?: string }) => ({
+      subject: 'Sésame: test message',
+      text: `Hello,\n\nThis is a test message sent by Sésame.${data.note ? `\n\n${data.note}` : ''}\n\nThe Sésame team`,
+    }),
+  },
+} satisfies TemplateCatalog

@@ -1,0 +1,174 @@
+import { type Kysely, sql } from 'kysely'
+import type { Logger } from 'pino'
+import type { Clock } from '../clock.ts'
+import type { Config } from '../config.ts'
+import type { DB, OutboxTable } from '../db/schema.ts'
+import type { SecretBox } from '../shared/secret-box.ts'
+import { retryDelay } from './backoff.ts'
+import type { TemplateCatalog } from './templates.ts'
+import type { MailTransport } from './transport.ts'
+
+export interface OutboxWorkerDeps {
+  db: Kysely<DB>
+  transport: MailTransport
+  templates: TemplateCatalog
+  box: SecretBox
+  clock: Clock
+  logger: Logger
+  from: string
+  batchSize: number
+  maxAttempts: number
+  backoffBaseMs: number
+  backoffMaxMs: number
+  pollIntervalMs: number
+  random?: () => number
+}
+
+export interface BatchResult {
+  sent: number
+  retried: number
+  dead: number
+}
+
+type ClaimedRow = Pick<OutboxTable, 'template' | 'locale' | 'recipient' | 'sealed' | 'last_error'> & {
+  id: number
+  attempts: number
+  payload: Record<string, unknown>
+}
+
+/** While a row is being sent it is leased: if this worker dies mid-send, another takes it after this. */
+const LEASE_MS = 5 * 60_000
+
+/**
+ * Sends the outbox. Any number of workers (one per instance, or `npm run worker`) share the table: each
+ * claims due rows with `FOR UPDATE SKIP LOCKED`, so no row is sent twice at once.
+ */
+export class OutboxWorker {
+  readonly #deps: OutboxWorkerDeps
+  #timer: NodeJS.Timeout | undefined
+  #running: Promise<unknown> | undefined
+  #stopped = true
+
+  constructor(deps: OutboxWorkerDeps) {
+    this.#deps = deps
+  }
+
+  start(): void {
+    this.#stopped = false
+    this.#schedule(0)
+  }
+
+  /** Stops polling and waits for the batch in flight, if any. */
+  async stop(): Promise<void> {
+    this.#stopped = true
+    clearTimeout(this.#timer)
+    await this.#running
+  }
+
+  /** Claims and sends one batch of due messages. */
+  async runOnce(): Promise<BatchResult> {
+    const result: BatchResult = { sent: 0, retried: 0, dead: 0 }
+    for (const row of await this.#claim()) {
+      const outcome = await this.#deliver(row)
+      result[outcome] += 1
+    }
+    return result
+  }
+
+  /** Sends until nothing is due. */
+  async drain(): Promise<BatchResult> {
+    const total: BatchResult = { sent: 0, retried: 0, dead: 0 }
+    for (;;) {
+      const batch = await this.runOnce()
+      total.sent += batch.sent
+      total.retried += batch.retried
+      total.dead += batch.dead
+      if (batch.sent + batch.retried + batch.dead === 0) return total
+    }
+  }
+
+  #schedule(delay: number): void {
+    if (this.#stopped) return
+    this.#timer = setTimeout(() => {
+      this.#running = this.drain()
+        .catch((error: unknown) => this.#deps.logger.error({ err: error }, 'outbox batch failed'))
+        .finally(() => this.#schedule(this.#deps.pollIntervalMs))
+    }, delay)
+  }
+
+  async #claim(): Promise<ClaimedRow[]> {
+    const { db, clock, batchSize } = this.#deps
+    const now = clock.now()
+    const leaseEnd = new Date(now.getTime() + LEASE_MS)
+    const claimed = await sql<ClaimedRow>`
+      update outbox set attempts = attempts + 1, next_attempt_at = ${leaseEnd}
+      where id in (
+        select id from outbox
+        where status = 'pending' and next_attempt_at <= ${now}
+        order by next_attempt_at, id
+        limit ${batchSize}
+        for update skip locked
+      )
+      returning id, template, locale, recipient, payload, sealed, attempts, last_error`.execute(db)
+    return claimed.rows
+  }
+
+  async #deliver(row: ClaimedRow): Promise<keyof BatchResult> {
+    const { db, clock, logger } = this.#deps
+    try {
+      await this.#deps.transport.send({ from: this.#deps.from, to: row.recipient, ...this.#render(row) })
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      const dead = row.attempts >= this.#deps.maxAttempts
+      const delay = retryDelay(
+        row.attempts,
+        this.#deps.backoffBaseMs,
+        this.#deps.backoffMaxMs,
+        (this.#deps.random ?? Math.random)(),
+      )
+      await db
+        .updateTable('outbox')
+        .set({
+          status: dead ? 'dead' : 'pending',
+          next_attempt_at: new Date(clock.now().getTime() + delay),
+          last_error: message.slice(0, 500),
+          ...(dead ? { sealed: null } : {}),
+        })
+        .where('id', '=', row.id)
+        .execute()
+      logger.warn({ outboxId: row.id, attempts: row.attempts, dead, err: { message } }, 'email not sent')
+      return dead ? 'dead' : 'retried'
+    }
+    await db
+      .updateTable('outbox')
+      .set({ status: 'sent', sent_at: clock.now(), sealed: null, last_error: null })
+      .where('id', '=', row.id)
+      .execute()
+    logger.info({ outboxId: row.id, template: row.template }, 'email sent')
+    return 'sent'
+  }
+
+  #render(row: ClaimedRow) {
+    const template = this.#deps.templates[row.template]
+    if (!template) throw new Error(`Unknown email template ${row.template}`)
+    const secrets = row.sealed ? this.#deps.box.open<Record<string, unknown>>(row.sealed) : {}
+    return template[row.locale](row.payload, secrets)
+  }
+}
+
+/** A worker set up from the configuration (batch size, attempts, backoff, poll interval). */
+export function createOutboxWorker(
+  config: Config,
+  deps: Pick<OutboxWorkerDeps, 'db' | 'transport' | 'templates' | 'box' | 'clock' | 'logger'>,
+): OutboxWorker {
+  return new OutboxWorker({
+    ...deps,
+    logger: deps.logger.child({ component: 'outbox' }),
+    from: config.MAIL_FROM,
+    batchSize: config.OUTBOX_BATCH_SIZE,
+    maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+    backoffBaseMs: config.OUTBOX_BACKOFF_BASE_MS,
+    backoffMaxMs: config.OUTBOX_BACKOFF_MAX_MS,
+    pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+  })
+}

@@ -1,0 +1,74 @@
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit'
+import underPressure from '@fastify/under-pressure'
+import type { FastifyInstance } from 'fastify'
+import { Redis } from 'ioredis'
+import type { Kysely } from 'kysely'
+import type { Clock } from '../clock.ts'
+import type { Config } from '../config.ts'
+import type { DB } from '../db/schema.ts'
+import { countHit, sweepCounters } from '../throttle/counters.ts'
+
+/**
+ * HTTP hardening: security headers, the CORS allow-list, request rate limits shared by every instance
+ * (Redis when configured, else PostgreSQL), and load shedding with a 503 problem.
+ */
+export async function installSecurity(
+  app: FastifyInstance,
+  deps: { config: Config; db: Kysely<DB>; clock: Clock },
+): Promise<void> {
+  const { config } = deps
+  await app.register(helmet, {
+    // The interactive docs page needs its own scripts and styles; the API itself serves only JSON.
+    contentSecurityPolicy: config.DOCS_ENABLED ? false : undefined,
+  })
+  await app.register(cors, {
+    origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false,
+    credentials: false,
+    exposedHeaders: ['x-request-id', 'retry-after', 'location'],
+  })
+
+  const redis = config.REDIS_URL
+    ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 })
+    : undefined
+  if (redis) app.addHook('onClose', async () => void (await redis.quit()))
+  await app.register(rateLimit, {
+    global: true,
+    max: config.RATE_LIMIT_MAX,
+    timeWindow: config.RATE_LIMIT_WINDOW_MS,
+    ...(redis ? { redis, nameSpace: 'sesame:rate:' } : { store: postgresStore(deps.db, deps.clock) }),
+    // A store that cannot count must not take the API down with it.
+    skipOnError: true,
+  })
+
+  await app.register(underPressure, {
+    maxEventLoopDelay: config.MAX_EVENT_LOOP_DELAY_MS,
+    maxEventLoopUtilization: config.MAX_EVENT_LOOP_UTILIZATION,
+    retryAfter: 5,
+  })
+}
+
+/** A @fastify/rate-limit store counting in PostgreSQL (see `countHit`). */
+function postgresStore(db: Kysely<DB>, clock: Clock) {
+  let hits = 0
+  const store = (prefix: string): FastifyRateLimitStore => ({
+    incr(key, callback, timeWindow) {
+      const now = clock.now()
+      countHit(db, `rate:${prefix}${key}`, timeWindow, now)
+        .then((hit) => callback(null, { current: hit.count, ttl: hit.resetInMs }))
+        .catch((error: Error) => callback(error))
+      // Now and then, clear the windows that have ended.
+      if (++hits % 1000 === 0) sweepCounters(db, now).catch(() => {})
+    },
+    child(route) {
+      return store(`${route.method}:${route.url}:`)
+    },
+  })
+  return class {
+    constructor() {
+      // biome-ignore lint/correctness/noConstructorReturn: @fastify/rate-limit instantiates the store class.
+      return store('')
+    }
+  } as unknown as new () => FastifyRateLimitStore
+}

@@ -1,0 +1,64 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../config.ts'
+import { PROBLEM_CONTENT_TYPE } from '../shared/problem.ts'
+
+export const API_TAGS = [
+  { name: 'ops', description: 'Health, readiness and metrics, for the platform' },
+] as const
+
+/**
+ * The OpenAPI 3.1 document, generated from the route schemas. Every route also answers problems: the
+ * 4XX/5XX entries are added here so that no route forgets them.
+ */
+export async function installSwagger(app: FastifyInstance, config: Config): Promise<void> {
+  app.addHook('onRoute', (route) => {
+    if (!route.schema || route.schema.hide) return
+    const responses = (route.schema.response ?? {}) as Record<string, unknown>
+    const problemResponse = (description: string) => ({
+      description,
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: 'Problem#' } } },
+    })
+    route.schema.response = {
+      ...responses,
+      '4xx': responses['4xx'] ?? problemResponse('The request was refused (problem details)'),
+      '5xx': responses['5xx'] ?? problemResponse('The service failed or is unavailable (problem details)'),
+    }
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Sésame',
+        version: '1.0.0',
+        description:
+          'Onboarding of health professionals, their collaborators and structures onto lab and health-data ' +
+          'portals, and their access rights. Errors are RFC 9457 problem details (`application/problem+json`).',
+      },
+      ...(config.PUBLIC_BASE_URL ? { servers: [{ url: config.PUBLIC_BASE_URL }] } : {}),
+      tags: [...API_TAGS],
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'A person’s access token',
+          },
+          labClient: {
+            type: 'oauth2',
+            description: 'A lab system’s token (OAuth 2.0 client credentials)',
+            flows: { clientCredentials: { tokenUrl: '/v1/oauth/token', scopes: {} } },
+          },
+        },
+      },
+    },
+    refResolver: {
+      // Shared schemas keep their own names under components.schemas (`Problem`, not `def-0`).
+      buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`),
+    },
+  })
+  if (config.DOCS_ENABLED) await app.register(swaggerUi, { routePrefix: '/docs' })
+}

@@ -1,0 +1,58 @@
+import { STATUS_CODES } from 'node:http'
+import { Type } from 'typebox'
+import type { FieldProblem } from './errors.ts'
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+
+/** RFC 9457 problem details, as every error of the API is answered. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: 'URI naming the kind of problem: `urn:sesame:problem:<code>`' }),
+    title: Type.String({ description: 'The HTTP status phrase' }),
+    status: Type.Integer({ minimum: 400, maximum: 599 }),
+    detail: Type.String({ description: 'What went wrong, for a person' }),
+    instance: Type.String({ description: 'The request path' }),
+    code: Type.String({ description: 'Stable machine-readable code', examples: ['validation_failed'] }),
+    requestId: Type.String({ description: 'The x-request-id of the request, for support' }),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          in: Type.String({ examples: ['body'] }),
+          field: Type.String({ examples: ['email'] }),
+          message: Type.String({ examples: ['must match format "email"'] }),
+        }),
+      ),
+    ),
+  },
+  { $id: 'Problem', title: 'Problem', additionalProperties: false },
+)
+
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  detail: string
+  instance: string
+  code: string
+  requestId: string
+  errors?: FieldProblem[]
+}
+
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  context: { url: string; requestId: string },
+  errors?: FieldProblem[],
+): Problem {
+  return {
+    type: `urn:sesame:problem:${code}`,
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    instance: context.url.split('?')[0] ?? context.url,
+    code,
+    requestId: context.requestId,
+    ...(errors && errors.length > 0 ? { errors } : {}),
+  }
+}

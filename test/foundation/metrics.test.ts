@@ -1,0 +1,53 @@
+import parsePrometheusTextFormat from 'parse-prometheus-text-format'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../helpers/app.ts'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await createTestApp()
+})
+afterAll(() => t.close())
+
+interface Family {
+  name: string
+  type: string
+  metrics: { labels?: Record<string, string>; value?: string }[]
+}
+
+describe('/metrics', () => {
+  it('is valid Prometheus text exposition with process, HTTP and outbox metrics', async () => {
+    await t.app.inject({ url: '/health/live' })
+    await t.app.inject({ url: '/v1/unknown/1' })
+    await t.app.outbox.enqueue(t.app.db, { to: 'queued@example.org', template: 'ops.test' })
+
+    const response = await t.app.inject({ url: '/metrics' })
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/)
+    const families = parsePrometheusTextFormat(response.body) as Family[]
+    const family = (name: string) => families.find((entry) => entry.name === name)
+
+    expect(family('process_cpu_seconds_total')?.type).toBe('COUNTER')
+    expect(family('nodejs_eventloop_lag_seconds')?.type).toBe('GAUGE')
+
+    // The histogram's series are read from the text: this parser keeps only the buckets of each.
+    expect(family('http_request_duration_seconds')?.type).toBe('HISTOGRAM')
+    const series = response.body
+      .split('\n')
+      .filter((line) => line.startsWith('http_request_duration_seconds_count'))
+    expect(series).toContainEqual(
+      expect.stringMatching(
+        /^http_request_duration_seconds_count\{method="GET",route="\/health\/live",status_code="200"\} [1-9]/,
+      ),
+    )
+    // Unknown paths share one series instead of one per path.
+    expect(series).toContainEqual(expect.stringMatching(/route="unmatched",status_code="404"/))
+    expect(series.some((line) => line.includes('/v1/unknown'))).toBe(false)
+
+    expect(family('outbox_pending_messages')?.metrics[0]?.value).toBe('1')
+    expect(family('outbox_dead_messages')?.metrics[0]?.value).toBe('0')
+  })
+
+  it('is checked by a parser that refuses malformed exposition', () => {
+    expect(() => parsePrometheusTextFormat('# TYPE x counter\nx{a="1" 2\n')).toThrow()
+  })
+})

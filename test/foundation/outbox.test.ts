@@ -1,0 +1,107 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { startMailSink } from '../helpers/mail.ts'
+
+let t: TestApp
+
+beforeAll(async () => {
+  t = await createTestApp({ env: { OUTBOX_MAX_ATTEMPTS: '3', OUTBOX_BACKOFF_BASE_MS: '1000' } })
+})
+afterAll(() => t.close())
+
+const status = async (id: number) =>
+  t.app.db
+    .selectFrom('outbox')
+    .select(['status', 'attempts', 'sealed', 'last_error'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow()
+
+describe('the mail outbox', () => {
+  it('never sends a message whose transaction rolled back', async () => {
+    await expect(
+      t.app.db.transaction().execute(async (trx) => {
+        await t.app.outbox.enqueue(trx, { to: 'ghost@example.org', template: 'ops.test' })
+        throw new Error('the change failed')
+      }),
+    ).rejects.toThrow('the change failed')
+    await t.deliverMail()
+    expect(t.mail.to('ghost@example.org')).toHaveLength(0)
+    const rows = await t.app.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('recipient', '=', 'ghost@example.org')
+      .execute()
+    expect(rows).toHaveLength(0)
+  })
+
+  it('delivers a committed message over SMTP, in French by default, and English on request', async () => {
+    await t.app.db.transaction().execute(async (trx) => {
+      await t.app.outbox.enqueue(trx, {
+        to: 'claire@example.org',
+        template: 'ops.test',
+        data: { note: 'Bonne journée' },
+      })
+      await t.app.outbox.enqueue(trx, { to: 'john@example.org', template: 'ops.test', locale: 'en' })
+    })
+    expect(await t.deliverMail()).toEqual({ sent: 2, retried: 0, dead: 0 })
+    const [french] = t.mail.to('claire@example.org')
+    expect(french?.subject).toBe('Sésame : message de test')
+    expect(french?.text).toContain('Bonne journée')
+    expect(french?.from?.text).toContain('no-reply@sesame.localhost')
+    expect(t.mail.to('john@example.org')[0]?.subject).toBe('Sésame: test message')
+  })
+
+  it('keeps secrets sealed in the row and erases them once sent', async () => {
+    const id = await t.app.outbox.enqueue(t.app.db, {
+      to: 'secret@example.org',
+      template: 'ops.test',
+      data: { note: 'see below' },
+      secrets: { code: '482913' },
+    })
+    const row = await status(id)
+    expect(row.sealed).not.toBeNull()
+    expect(Buffer.from(row.sealed!).toString('latin1')).not.toContain('482913')
+    const stored = await sql<{
+      text: string
+    }>`select row_to_json(outbox)::text as text from outbox where id = ${id}`.execute(t.app.db)
+    expect(stored.rows[0]?.text).not.toContain('482913')
+    await t.deliverMail()
+    expect((await status(id)).sealed).toBeNull()
+  })
+
+  it('retries while the SMTP server is down and delivers exactly once when it is back', async () => {
+    const port = t.mail.port
+    await t.mail.stop()
+    const id = await t.app.outbox.enqueue(t.app.db, { to: 'patient.retry@example.org', template: 'ops.test' })
+
+    expect(await t.deliverMail()).toEqual({ sent: 0, retried: 1, dead: 0 })
+    expect(await status(id)).toMatchObject({ status: 'pending', attempts: 1 })
+    expect((await status(id)).last_error).toBeTruthy()
+    // Not due again until the backoff has passed.
+    expect(await t.deliverMail()).toEqual({ sent: 0, retried: 0, dead: 0 })
+
+    const back = await startMailSink(port)
+    t.clock.advance(2_000)
+    expect(await t.deliverMail()).toEqual({ sent: 1, retried: 0, dead: 0 })
+    t.clock.advance(3_600_000)
+    expect(await t.deliverMail()).toEqual({ sent: 0, retried: 0, dead: 0 })
+    expect(back.to('patient.retry@example.org')).toHaveLength(1)
+    expect(await status(id)).toMatchObject({ status: 'sent', attempts: 2, last_error: null })
+    Object.assign(t, { mail: back })
+  })
+
+  it('gives up after the last attempt, and counts the dead message in the metrics', async () => {
+    await t.mail.stop()
+    const id = await t.app.outbox.enqueue(t.app.db, { to: 'never@example.org', template: 'ops.test' })
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await t.deliverMail()
+      t.clock.advance(3_600_000)
+    }
+    expect(await status(id)).toMatchObject({ status: 'dead', attempts: 3 })
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' })
+    expect(metrics.body).toMatch(/^outbox_dead_messages 1$/m)
+    expect(metrics.body).toMatch(/^outbox_pending_messages 0$/m)
+    Object.assign(t, { mail: await startMailSink() })
+  })
+})

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts'
+
+let database: TestDatabase
+let first: TestApp
+let second: TestApp
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  const env = { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' }
+  first = await createTestApp({
+    database,
+    env,
+    extend: (app) => app.get('/test/limited', async () => ({ ok: true })),
+  })
+  second = await createTestApp({
+    database,
+    env,
+    extend: (app) => app.get('/test/limited', async () => ({ ok: true })),
+  })
+})
+afterAll(async () => {
+  await first.close()
+  await second.close()
+  await database.drop()
+})
+
+describe('rate limiting', () => {
+  it('is shared by every instance and answers 429 problems with Retry-After', async () => {
+    const from = (t: TestApp, ip: string) => t.app.inject({ url: '/test/limited', remoteAddress: ip })
+    expect((await from(first, '203.0.113.7')).statusCode).toBe(200)
+    expect((await from(second, '203.0.113.7')).statusCode).toBe(200)
+    const third = await from(first, '203.0.113.7')
+    expect(third.statusCode).toBe(200)
+    expect(third.headers['x-ratelimit-remaining']).toBe('0')
+
+    const refused = await from(second, '203.0.113.7')
+    expect(refused.statusCode).toBe(429)
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0)
+    expect(refused.json()).toMatchObject({ status: 429, code: 'rate_limited' })
+
+    // Another client is counted apart.
+    expect((await from(second, '198.51.100.1')).statusCode).toBe(200)
+  })
+
+  it('starts a new window once the old one has passed', async () => {
+    const ip = '192.0.2.44'
+    for (let i = 0; i < 3; i++) await first.app.inject({ url: '/test/limited', remoteAddress: ip })
+    expect((await first.app.inject({ url: '/test/limited', remoteAddress: ip })).statusCode).toBe(429)
+    first.clock.advance(61_000)
+    expect((await first.app.inject({ url: '/test/limited', remoteAddress: ip })).statusCode).toBe(200)
+  })
+
+  it('never limits the platform probes', async () => {
+    for (let i = 0; i < 6; i++) {
+      expect(
+        (await first.app.inject({ url: '/health/ready', remoteAddress: '203.0.113.9' })).statusCode,
+      ).toBe(200)
+    }
+  })
+})
