@@ -23,7 +23,6 @@ WORKDIR /app
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./
 COPY package.json ./
-COPY migrations ./migrations
 # The compiled entries keep the source layout (src/, scripts/), so the npm scripts run the built files.
 RUN npm pkg set scripts.start="node src/server.js" scripts.migrate="node scripts/migrate.js" \
       scripts.worker="node src/worker.js" \

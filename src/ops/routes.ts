@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import { Type } from 'typebox'
 import type { DB } from '../db/schema.ts'
-import { checkReadiness } from './readiness.ts'
+import { readinessCheck } from './readiness.ts'
 
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
@@ -15,6 +15,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB>; migrations: 
   { db, migrations },
 ) => {
   const config = { rateLimit: false } as const
+  const checkReadiness = readinessCheck(db, migrations)
 
   app.get(
     '/health/live',
@@ -42,7 +43,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB>; migrations: 
       },
     },
     async (_request, reply) => {
-      const readiness = await checkReadiness(db, migrations)
+      const readiness = await checkReadiness()
       if (readiness.ready) return { status: 'ok' as const }
       return reply.status(503).send({ status: 'unavailable' as const, reason: readiness.reason })
     },
