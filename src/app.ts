@@ -9,13 +9,24 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify'
 import type { Kysely } from 'kysely'
+import type pg from 'pg'
 import type { Logger } from 'pino'
+import { installAuthentication } from './auth/authenticate.ts'
+import { jwksRoutes } from './auth/routes.ts'
+import { createTokenService } from './auth/tokens.ts'
 import { type Clock, systemClock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { migrationNames } from './db/migrate.ts'
 import type { DB } from './db/schema.ts'
+import { directoryImportRoutes } from './directory/import-routes.ts'
+import { directoryRoutes } from './directory/routes.ts'
+import { DirectoryEstablishment, DirectoryProfessional } from './directory/schemas.ts'
 import { emailTemplates } from './email-catalog.ts'
+import { identifierRoutes } from './identifiers/routes.ts'
+import { labApiRoutes } from './labs/lab-api-routes.ts'
+import { oauthRoutes } from './labs/oauth-routes.ts'
+import { labRoutes } from './labs/routes.ts'
 import { createLogger } from './logger.ts'
 import { createOutbox, type Outbox } from './notifications/outbox.ts'
 import { createMailTransport, type MailTransport } from './notifications/transport.ts'
@@ -27,11 +38,15 @@ import { installSecurity } from './plugins/security.ts'
 import { installSwagger } from './plugins/swagger.ts'
 import { installValidation } from './plugins/validation.ts'
 import { SecretBox } from './shared/secret-box.ts'
+import { structureRoutes } from './structures/routes.ts'
+import { Structure } from './structures/schemas.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     db: Kysely<DB>
+    /** The pg pool on PostgreSQL (bulk loads); undefined on the embedded engine. */
+    pool: pg.Pool | undefined
     clock: Clock
     outbox: Outbox
     outboxWorker: OutboxWorker
@@ -101,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   })
   app.decorate('config', config)
   app.decorate('db', database.db)
+  app.decorate('pool', database.pool)
   app.decorate('clock', clock)
   app.decorate('outbox', createOutbox({ box, clock, defaultLocale: config.MAIL_LOCALE }))
   app.decorate('outboxWorker', worker)
@@ -118,6 +134,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await installSecurity(app, { config, db: database.db, clock })
   await installSwagger(app, config)
 
+  // Schemas that several areas answer with, under components.schemas in the OpenAPI document.
+  for (const schema of [Structure, DirectoryProfessional, DirectoryEstablishment]) app.addSchema(schema)
+  installAuthentication(app, { db: database.db, tokens: createTokenService({ db: database.db, box, clock }) })
+
   await app.register(opsRoutes, { db: database.db, migrations: await migrationNames() })
+  await app.register(jwksRoutes)
+  await app.register(directoryRoutes)
+  await app.register(directoryImportRoutes)
+  await app.register(identifierRoutes, {
+    acceptAnyRppsCheckDigit: config.IDENTIFIERS_ACCEPT_ANY_RPPS_CHECK_DIGIT,
+  })
+  await app.register(structureRoutes)
+  await app.register(labRoutes)
+  await app.register(oauthRoutes)
+  await app.register(labApiRoutes)
   return app
 }

@@ -16,10 +16,9 @@ export const ConfigSchema = Type.Object({
   }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   PORT: Type.Integer({ ...Port, default: 3000 }),
-  LOG_LEVEL: Type.Union(
-    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
-    { default: 'info' },
-  ),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
+    default: 'info',
+  }),
   PUBLIC_BASE_URL: Type.Optional(Url('https?')),
   TRUST_PROXY: Type.Boolean({ default: false }),
   DATABASE_URL: Type.Optional(Url('postgres|postgresql')),
@@ -45,6 +44,7 @@ export const ConfigSchema = Type.Object({
   MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0.98 }),
   DOCS_ENABLED: Type.Optional(Bool),
   SHUTDOWN_GRACE_MS: Type.Integer({ ...Positive, default: 10_000 }),
+  IDENTIFIERS_ACCEPT_ANY_RPPS_CHECK_DIGIT: Type.Boolean({ default: false }),
 })
 
 export type RawConfig = Type.Static<typeof ConfigSchema>
@@ -101,10 +101,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 function expectation(name: string): string | undefined {
-  const schema = (ConfigSchema.properties as Record<string, { anyOf?: { const: string }[] }>)[name]
-  return schema?.anyOf
-    ? `must be one of: ${schema.anyOf.map((option) => option.const).join(', ')}`
-    : undefined
+  const schema = (ConfigSchema.properties as Record<string, { anyOf?: { const: string }[]; enum?: string[] }>)[name]
+  const values = schema?.enum ?? schema?.anyOf?.map((option) => option.const)
+  return values ? `must be one of: ${values.join(', ')}` : undefined
 }
 
 /** A configuration for tests and tools: defaults, quiet logs, overridable. */

@@ -5,14 +5,15 @@ export default class SummaryReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     const counts = { passed: 0, failed: 0, skipped: 0 }
     for (const module of modules) {
+      let failedHere = 0
       for (const test of module.children.allTests()) {
         const state = test.result().state
         if (state === 'passed') counts.passed += 1
-        else if (state === 'failed') counts.failed += 1
+        else if (state === 'failed') failedHere += 1
         else counts.skipped += 1
       }
-      // A file that failed to load has no tests to count, but it failed.
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) counts.failed += 1
+      // A file that failed outside its tests (a hook, an import) failed even if no test did.
+      counts.failed += module.state() === 'failed' && failedHere === 0 ? 1 : failedHere
     }
     counts.failed += unhandledErrors.length
     process.stdout.write(

@@ -6,6 +6,12 @@ import { PROBLEM_CONTENT_TYPE } from '../shared/problem.ts'
 
 export const API_TAGS = [
   { name: 'ops', description: 'Health, readiness and metrics, for the platform' },
+  { name: 'auth', description: 'Access tokens and their keys' },
+  { name: 'identifiers', description: 'RPPS, ADELI, FINESS, SIREN and SIRET validation' },
+  { name: 'directory', description: 'The national directories (RPPS, FINESS): search and import' },
+  { name: 'structures', description: 'Practices, clinics, pharmacies and hospital services' },
+  { name: 'labs', description: 'Labs, their centres and correspondent codes' },
+  { name: 'lab-api', description: 'For lab systems (machine clients): sync and feed' },
 ] as const
 
 /**

@@ -8,6 +8,10 @@ export interface FieldProblem {
   /** Dotted path of the field, e.g. `practicePlaces.0.structureId`. */
   field: string
   message: string
+  /** In a batch: the item's position, its own code, and a stable reason. */
+  index?: number
+  code?: string
+  reason?: string
 }
 
 export class AppError extends Error {

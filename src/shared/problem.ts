@@ -20,6 +20,13 @@ export const ProblemSchema = Type.Object(
           in: Type.String({ examples: ['body'] }),
           field: Type.String({ examples: ['email'] }),
           message: Type.String({ examples: ['must match format "email"'] }),
+          index: Type.Optional(
+            Type.Integer({ minimum: 0, description: 'In a batch: the position of the item' }),
+          ),
+          code: Type.Optional(Type.String({ description: 'In a batch: the code of the item' })),
+          reason: Type.Optional(
+            Type.String({ description: 'In a batch: a stable reason code', examples: ['unknown_center'] }),
+          ),
         }),
       ),
     ),

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
+import { migrationNames } from '../../src/db/migrate.ts'
 import { createTestApp } from '../helpers/app.ts'
 import { createTestDatabase, onPostgres, postgresAddress } from '../helpers/database.ts'
 import { startTcpProxy } from '../helpers/tcp-proxy.ts'
@@ -27,7 +28,7 @@ describe('health and readiness', () => {
     )
     const ready = await t.app.inject({ url: '/health/ready' })
     expect(ready.statusCode).toBe(503)
-    expect(ready.json()).toEqual({ status: 'unavailable', reason: 'migrations pending: 0001_foundation' })
+    expect(ready.json()).toEqual({ status: 'unavailable', reason: `migrations pending: ${(await migrationNames()).join(', ')}` })
   })
 
   it.runIf(onPostgres())(

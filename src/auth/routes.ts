@@ -1,0 +1,32 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { publicKeys } from './signing-keys.ts'
+
+const Jwk = Type.Object({
+  kty: Type.Literal('EC'),
+  crv: Type.Literal('P-256'),
+  x: Type.String(),
+  y: Type.String(),
+  kid: Type.String(),
+  alg: Type.Literal('ES256'),
+  use: Type.Literal('sig'),
+})
+
+/** The public keys that verify access tokens, for the portal's other applications. */
+export const jwksRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/.well-known/jwks.json',
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'getJwks',
+        summary: 'Public keys of access tokens (JWKS, RFC 7517)',
+        response: { 200: Type.Object({ keys: Type.Array(Jwk) }) },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300')
+      return { keys: (await publicKeys(app.db)) as never }
+    },
+  )
+}

@@ -1,0 +1,88 @@
+import { createSigner, createVerifier } from 'fast-jwt'
+import type { Clock } from '../clock.ts'
+import type { Executor } from '../db/schema.ts'
+import type { SecretBox } from '../shared/secret-box.ts'
+import { currentSigningKey, publicKeyPem, publicKeys } from './signing-keys.ts'
+
+export const ISSUER = 'sesame'
+export const PERSON_TOKEN_SECONDS = 10 * 60
+export const LAB_TOKEN_SECONDS = 15 * 60
+
+/** What a person's access token says, as of its issue. */
+export interface PersonClaims {
+  typ: 'person'
+  sub: string
+  sid: string
+  roles: string[]
+  amr: string[]
+  auth_time: number
+  /** Sensitive rights per structure id, e.g. `{ "<structure>": ["results"] }`. */
+  rights?: Record<string, string[]>
+  /** When acting for an organisational mailbox: whose account acts. */
+  act?: { sub: string }
+}
+
+/** What a lab system's token says: which client of which lab. */
+export interface LabClaims {
+  typ: 'lab'
+  sub: string
+  lab: string
+}
+
+export type Claims = (PersonClaims | LabClaims) & { iat: number; exp: number; iss: string }
+
+export interface TokenService {
+  issue(claims: PersonClaims | LabClaims): Promise<{ token: string; expiresIn: number }>
+  /** Verifies signature (ES256 only), issuer and expiry; throws on any failure. */
+  verify(token: string): Promise<Claims>
+}
+
+/**
+ * Access tokens: ES256 with a `kid`, the algorithm pinned on verification. Tokens live in real time
+ * (not the injected clock): their expiry is checked by other applications too.
+ */
+export function createTokenService(deps: { db: Executor; box: SecretBox; clock: Clock }): TokenService {
+  const { db } = deps
+  // The signing key is loaded (or created) on first use, so that an app on a database not yet
+  // migrated still starts and answers its readiness probe.
+  let signers: Promise<Record<'person' | 'lab', (claims: object) => string>> | undefined
+  const loadSigners = async () => {
+    const key = await currentSigningKey(db, deps.box, deps.clock)
+    const signer = (seconds: number) =>
+      createSigner({
+        key: key.privateKeyPem,
+        algorithm: 'ES256',
+        kid: key.kid,
+        iss: ISSUER,
+        expiresIn: seconds * 1000,
+      })
+    return { person: signer(PERSON_TOKEN_SECONDS), lab: signer(LAB_TOKEN_SECONDS) }
+  }
+  // Public keys by kid; a kid not seen yet (made by another instance) is looked up once more.
+  const known = new Map<string, string>()
+  const keyFor = async (kid: string | undefined) => {
+    if (!kid) throw new Error('token has no kid')
+    if (!known.has(kid)) for (const jwk of await publicKeys(db)) known.set(jwk.kid, publicKeyPem(jwk))
+    const pem = known.get(kid)
+    if (!pem) throw new Error('unknown signing key')
+    return pem
+  }
+  const verifier = createVerifier({
+    key: async (decoded: { header: { kid?: string } }) => keyFor(decoded.header.kid),
+    algorithms: ['ES256'],
+    allowedIss: ISSUER,
+    requiredClaims: ['sub', 'exp', 'typ'],
+    cache: 1000,
+  })
+  return {
+    async issue(claims) {
+      signers ??= loadSigners().catch((error: unknown) => {
+        signers = undefined
+        throw error
+      })
+      const token = (await signers)[claims.typ](claims)
+      return { token, expiresIn: claims.typ === 'person' ? PERSON_TOKEN_SECONDS : LAB_TOKEN_SECONDS }
+    },
+    verify: (token) => verifier(token) as Promise<Claims>,
+  }
+}

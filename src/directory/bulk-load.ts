@@ -1,0 +1,72 @@
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { sql } from 'kysely'
+import type pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import type { Executor } from '../db/schema.ts'
+
+export type Value = string | number | null
+
+/**
+ * Loads rows into a table as they come: `COPY … FROM STDIN` on PostgreSQL (constant memory, the
+ * fastest path), batched multi-row inserts on the embedded engine, which has no COPY from a stream.
+ */
+export interface BulkLoader {
+  load(table: string, columns: readonly string[], rows: AsyncIterable<Value[]>): Promise<void>
+}
+
+export function copyLoader(pool: pg.Pool): BulkLoader {
+  return {
+    async load(table, columns, rows) {
+      const client = await pool.connect()
+      try {
+        const copy = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`))
+        await pipeline(Readable.from(copyText(rows)), copy)
+      } finally {
+        client.release()
+      }
+    },
+  }
+}
+
+async function* copyText(rows: AsyncIterable<Value[]>): AsyncGenerator<string> {
+  let chunk = ''
+  for await (const row of rows) {
+    chunk += `${row.map(copyField).join('\t')}\n`
+    if (chunk.length > 1 << 16) {
+      yield chunk
+      chunk = ''
+    }
+  }
+  if (chunk) yield chunk
+}
+
+const SPECIAL = /[\\\t\n\r]/
+const copyField = (value: Value) => {
+  if (value === null) return '\\N'
+  const text = String(value)
+  return SPECIAL.test(text)
+    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : text
+}
+
+export function insertLoader(db: Executor, batchSize = 500): BulkLoader {
+  return {
+    async load(table, columns, rows) {
+      let batch: Value[][] = []
+      const flush = async () => {
+        if (batch.length === 0) return
+        const values = sql.join(batch.map((row) => sql`(${sql.join(row)})`))
+        await sql`insert into ${sql.table(table)} (${sql.join(columns.map((column) => sql.ref(column)))}) values ${values}`.execute(
+          db,
+        )
+        batch = []
+      }
+      for await (const row of rows) {
+        batch.push(row)
+        if (batch.length >= batchSize) await flush()
+      }
+      await flush()
+    },
+  }
+}

@@ -1,0 +1,143 @@
+import { sql } from 'kysely'
+import type { Value } from './bulk-load.ts'
+import { readFinessFile } from './finess-file.ts'
+import type { DirectorySpec, ImportProgress } from './import-job.ts'
+import { searchKey } from './search-key.ts'
+
+// Establishments and their geolocation come on separate lines of the file: both go to one staging
+// table as they come, and are joined on FINESS in SQL, so memory stays flat.
+const STAGING_COLUMNS = [
+  'line_kind',
+  'finess',
+  'finess_legal',
+  'name',
+  'short_name',
+  'search_name',
+  'address',
+  'postal_code',
+  'city',
+  'department_code',
+  'department_label',
+  'phone',
+  'category_code',
+  'category_label',
+  'siret',
+  'x',
+  'y',
+  'geo_source',
+] as const
+
+async function* rows(input: NodeJS.ReadableStream, progress: ImportProgress): AsyncGenerator<Value[]> {
+  for await (const record of readFinessFile(input)) {
+    if (record.kind === 'rejected') {
+      progress.reject(record.line, record.reason)
+    } else if (record.kind === 'establishment') {
+      progress.accept()
+      yield [
+        'E',
+        record.finess,
+        record.finessLegal,
+        record.name,
+        record.shortName,
+        searchKey(record.name),
+        record.address,
+        record.postalCode,
+        record.city,
+        record.departmentCode,
+        record.departmentLabel,
+        record.phone,
+        record.categoryCode,
+        record.categoryLabel,
+        record.siret,
+        null,
+        null,
+        null,
+      ]
+    } else {
+      progress.accept()
+      yield [
+        'G',
+        record.finess,
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        record.x,
+        record.y,
+        record.source,
+      ]
+    }
+  }
+}
+
+/** The FINESS establishment extract: `structureet` lines joined with their `geolocalisation` lines. */
+export const finessSpec: DirectorySpec = {
+  async prepare(db) {
+    await this.discard(db)
+    await sql`
+      create table directory_finess_staging (
+        line_kind char(1) not null, finess text not null, finess_legal text not null, name text not null,
+        short_name text not null, search_name text not null, address text not null, postal_code text not null,
+        city text not null, department_code text not null, department_label text not null, phone text not null,
+        category_code text not null, category_label text not null, siret text not null,
+        x double precision, y double precision, geo_source text
+      )`.execute(db)
+  },
+
+  load: (input, loader, progress) =>
+    loader.load('directory_finess_staging', STAGING_COLUMNS, rows(input, progress)),
+
+  async finish(db) {
+    await sql`create table directory_establishments_next (like directory_establishments including defaults)`.execute(
+      db,
+    )
+    await sql`
+      insert into directory_establishments_next
+        (finess, finess_legal, name, short_name, search_name, address, postal_code, city, department_code,
+         department_label, phone, category_code, category_label, siret, x, y, geo_source)
+      select distinct on (e.finess) e.finess, e.finess_legal, e.name, e.short_name, e.search_name, e.address,
+        e.postal_code, e.city, e.department_code, e.department_label, e.phone, e.category_code, e.category_label,
+        e.siret, g.x, g.y, g.geo_source
+      from directory_finess_staging e
+      left join directory_finess_staging g on g.line_kind = 'G' and g.finess = e.finess
+      where e.line_kind = 'E'
+      order by e.finess`.execute(db)
+    for (const statement of [
+      'alter table directory_establishments_next add constraint directory_establishments_next_pkey primary key (finess)',
+      'create index directory_establishments_next_search on directory_establishments_next (search_name text_pattern_ops)',
+      'create index directory_establishments_next_postal_code on directory_establishments_next (postal_code)',
+      'create index directory_establishments_next_legal on directory_establishments_next (finess_legal)',
+      'create index directory_establishments_next_siret on directory_establishments_next (siret)',
+      'drop table directory_finess_staging',
+      'analyze directory_establishments_next',
+    ]) {
+      await sql.raw(statement).execute(db)
+    }
+  },
+
+  async swap(db) {
+    for (const statement of [
+      'drop table directory_establishments',
+      'alter table directory_establishments_next rename to directory_establishments',
+      ...['pkey', 'search', 'postal_code', 'legal', 'siret'].map(
+        (name) =>
+          `alter index directory_establishments_next_${name} rename to directory_establishments_${name}`,
+      ),
+    ]) {
+      await sql.raw(statement).execute(db)
+    }
+  },
+
+  async discard(db) {
+    await sql`drop table if exists directory_finess_staging, directory_establishments_next`.execute(db)
+  },
+}

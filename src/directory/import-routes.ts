@@ -1,0 +1,68 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { notFound } from '../shared/errors.ts'
+import { importDirectory, importReport } from './importer.ts'
+import { ImportReport } from './schemas.ts'
+import { unzipFirstEntry } from './source.ts'
+
+const support = [{ bearerAuth: [] }]
+const FILE_TYPES = ['text/plain', 'text/csv', 'application/octet-stream', 'application/zip']
+
+/** Support: imports of the national directory files, streamed from the request body. */
+export const directoryImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db, clock, guard } = app
+  // The file is not buffered: the import reads the request stream as it arrives.
+  app.addContentTypeParser(FILE_TYPES, (_request, payload, done) => done(null, payload))
+
+  app.post(
+    '/v1/admin/directory/imports',
+    {
+      onRequest: guard.role('support'),
+      bodyLimit: Number.MAX_SAFE_INTEGER,
+      config: { rateLimit: false },
+      schema: {
+        tags: ['directory'],
+        operationId: 'importDirectory',
+        summary: 'Support: import an RPPS or FINESS extract (the file as the body, or a .zip of it)',
+        description:
+          'Streams the file into the directory and swaps it in when complete; the previous directory stays if anything fails. ' +
+          'Progress is at GET /v1/admin/directory/imports/{id} meanwhile.',
+        security: support,
+        consumes: FILE_TYPES,
+        querystring: Type.Object({ kind: Type.Union([Type.Literal('rpps'), Type.Literal('finess')]) }),
+        response: { 201: ImportReport },
+      },
+    },
+    async (request, reply) => {
+      const raw = request.body as NodeJS.ReadableStream
+      const zipped = request.headers['content-type']?.startsWith('application/zip')
+      const input = zipped ? await unzipFirstEntry(raw) : raw
+      const requestedBy = request.principal?.kind === 'person' ? request.principal.sub : null
+      const source = `upload (${request.headers['content-type'] ?? 'unknown type'})`
+      const deps = { db, pool: app.pool, clock, logger: request.log as never }
+      const id = await importDirectory(deps, request.query.kind, input, { source, requestedBy })
+      const report = (await importReport(db, id))!
+      return reply.status(201).header('location', `/v1/admin/directory/imports/${id}`).send(report)
+    },
+  )
+
+  app.get(
+    '/v1/admin/directory/imports/:id',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags: ['directory'],
+        operationId: 'getDirectoryImport',
+        summary: 'Support: progress and outcome of a directory import',
+        security: support,
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: ImportReport },
+      },
+    },
+    async (request) => {
+      const report = await importReport(db, request.params.id)
+      if (!report) throw notFound('No such import.')
+      return report
+    },
+  )
+}

@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema.ts'
+import { finessSpec } from './finess-import.ts'
+import {
+  type DirectoryKind,
+  type DirectorySpec,
+  type ImportDeps,
+  ImportProgress,
+  loaderFor,
+  saveProgress,
+  startImport,
+} from './import-job.ts'
+import { rppsSpec } from './rpps-import.ts'
+
+const SPECS: Record<DirectoryKind, DirectorySpec> = { rpps: rppsSpec, finess: finessSpec }
+
+/**
+ * Imports a directory file, streaming: load into the `*_next` tables, derive and index them, then swap
+ * them in, in one transaction. On any failure the `*_next` tables are dropped and the live directory
+ * stays as it was. The import's row tells its progress all along and its outcome at the end.
+ */
+export async function importDirectory(
+  deps: ImportDeps,
+  kind: DirectoryKind,
+  input: NodeJS.ReadableStream,
+  meta: { source: string; requestedBy: string | null },
+): Promise<string> {
+  const spec = SPECS[kind]
+  const { id } = await startImport(deps, kind, meta.source, meta.requestedBy)
+  const progress = new ImportProgress()
+  const log = deps.logger.child({ importId: id, kind })
+  const timer = setInterval(() => void saveProgress(deps.db, id, progress).catch(() => {}), 1000)
+  try {
+    await spec.prepare(deps.db)
+    await spec.load(input, loaderFor(deps), progress)
+    await spec.finish(deps.db)
+    await deps.db.transaction().execute(async (trx) => {
+      await spec.swap(trx as unknown as Kysely<DB>)
+      await finishImport(trx as unknown as Kysely<DB>, id, progress, 'succeeded', null, deps.clock.now())
+    })
+    log.info(
+      { linesRead: progress.linesRead, imported: progress.imported, rejected: progress.rejected },
+      'directory imported',
+    )
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    log.warn({ err: { message } }, 'directory import failed; the previous directory stays')
+    await spec.discard(deps.db).catch(() => {})
+    await finishImport(deps.db, id, progress, 'failed', message.slice(0, 1000), deps.clock.now())
+  } finally {
+    clearInterval(timer)
+  }
+  return id
+}
+
+async function finishImport(
+  db: Kysely<DB>,
+  id: string,
+  progress: ImportProgress,
+  status: 'succeeded' | 'failed',
+  error: string | null,
+  at: Date,
+) {
+  await saveProgress(db, id, progress)
+  await db
+    .updateTable('directory_imports')
+    .set({ status, error, finished_at: at })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function importReport(db: Kysely<DB>, id: string) {
+  const row = await db.selectFrom('directory_imports').selectAll().where('id', '=', id).executeTakeFirst()
+  return (
+    row && {
+      id: row.id,
+      kind: row.kind,
+      status: row.status,
+      source: row.source,
+      linesRead: row.lines_read,
+      imported: row.imported,
+      rejected: row.rejected,
+      rejections: row.rejections,
+      error: row.error,
+      startedAt: row.started_at.toISOString(),
+      finishedAt: row.finished_at?.toISOString() ?? null,
+    }
+  )
+}

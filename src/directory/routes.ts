@@ -1,0 +1,112 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { badRequest, notFound } from '../shared/errors.ts'
+import { Cursor, Limit, Page } from '../shared/pagination.ts'
+import {
+  establishmentByFiness,
+  establishmentView,
+  professionalByRpps,
+  searchEstablishments,
+  searchProfessionals,
+} from './search.ts'
+
+const Name = Type.String({ minLength: 1, maxLength: 100 })
+const searchLimit = { config: { rateLimit: { max: 120, timeWindow: 60_000 } } }
+
+/** Public, read-only search of the national directories, for registration forms. */
+export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app
+  const Professional = Type.Ref('DirectoryProfessional')
+  const Establishment = Type.Ref('DirectoryEstablishment')
+
+  app.get(
+    '/v1/directory/professionals',
+    {
+      ...searchLimit,
+      schema: {
+        tags: ['directory'],
+        operationId: 'searchProfessionals',
+        summary: 'RPPS directory: by name prefix (case and accents ignored) or RPPS; each person once',
+        querystring: Type.Object({
+          lastName: Type.Optional(Name),
+          firstName: Type.Optional(Name),
+          rpps: Type.Optional(Type.String({ pattern: '^[0-9]{9,11}$' })),
+          limit: Limit(50, 20),
+          cursor: Type.Optional(Cursor),
+        }),
+        response: { 200: Page(Professional) },
+      },
+    },
+    async (request) => {
+      const { lastName, firstName, rpps } = request.query
+      if (!lastName && !firstName && !rpps) {
+        throw badRequest('criteria_required', 'Search by lastName, firstName or rpps.')
+      }
+      return searchProfessionals(db, request.query)
+    },
+  )
+
+  app.get(
+    '/v1/directory/professionals/:rpps',
+    {
+      ...searchLimit,
+      schema: {
+        tags: ['directory'],
+        operationId: 'getProfessional',
+        summary: 'One person of the RPPS directory, with their activities',
+        params: Type.Object({ rpps: Type.String({ pattern: '^[0-9]{9,11}$' }) }),
+        response: { 200: Professional },
+      },
+    },
+    async (request) => {
+      const person = await professionalByRpps(db, request.params.rpps)
+      if (!person) throw notFound('No such person in the directory.')
+      return person
+    },
+  )
+
+  app.get(
+    '/v1/directory/establishments',
+    {
+      ...searchLimit,
+      schema: {
+        tags: ['directory'],
+        operationId: 'searchEstablishments',
+        summary: 'FINESS directory: by name prefix, FINESS or postal code',
+        querystring: Type.Object({
+          q: Type.Optional(Name),
+          finess: Type.Optional(Type.String({ pattern: '^[0-9][0-9ABab][0-9]{7}$' })),
+          postalCode: Type.Optional(Type.String({ pattern: '^[0-9]{5}$' })),
+          limit: Limit(50, 20),
+          cursor: Type.Optional(Cursor),
+        }),
+        response: { 200: Page(Establishment) },
+      },
+    },
+    async (request) => {
+      const { q, finess, postalCode } = request.query
+      if (!q && !finess && !postalCode)
+        throw badRequest('criteria_required', 'Search by q, finess or postalCode.')
+      return searchEstablishments(db, request.query)
+    },
+  )
+
+  app.get(
+    '/v1/directory/establishments/:finess',
+    {
+      ...searchLimit,
+      schema: {
+        tags: ['directory'],
+        operationId: 'getEstablishment',
+        summary: 'One establishment of the FINESS directory',
+        params: Type.Object({ finess: Type.String({ pattern: '^[0-9][0-9ABab][0-9]{7}$' }) }),
+        response: { 200: Establishment },
+      },
+    },
+    async (request) => {
+      const row = await establishmentByFiness(db, request.params.finess.toUpperCase())
+      if (!row) throw notFound('No such establishment in the directory.')
+      return establishmentView(row)
+    },
+  )
+}

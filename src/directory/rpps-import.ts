@@ -1,0 +1,136 @@
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../db/schema.ts'
+import type { Value } from './bulk-load.ts'
+import type { DirectorySpec, ImportProgress } from './import-job.ts'
+import { isRppsRejection, type RppsActivity, readRppsFile } from './rpps-file.ts'
+import { searchKey } from './search-key.ts'
+
+const PERSON_COLUMNS = [
+  'rpps',
+  'id_type',
+  'national_id',
+  'civility_code',
+  'civility_label',
+  'practice_civility_code',
+  'practice_civility_label',
+  'last_name',
+  'first_name',
+  'search_last_name',
+  'search_first_name',
+] as const
+
+const ACTIVITY_COLUMNS = [
+  ...PERSON_COLUMNS,
+  'line',
+  'profession_code',
+  'profession_label',
+  'category_code',
+  'mode_code',
+  'mode_label',
+  'siret',
+  'siren',
+  'finess',
+  'finess_legal',
+  'structure_name',
+  'address',
+  'postal_code',
+  'city',
+  'department_code',
+  'phone',
+  'email',
+] as const
+
+const row = (a: RppsActivity): Value[] => [
+  a.rpps,
+  a.idType,
+  a.nationalId,
+  a.civilityCode,
+  a.civilityLabel,
+  a.practiceCivilityCode,
+  a.practiceCivilityLabel,
+  a.lastName,
+  a.firstName,
+  searchKey(a.lastName),
+  searchKey(a.firstName),
+  a.line,
+  a.professionCode,
+  a.professionLabel,
+  a.categoryCode,
+  a.modeCode,
+  a.modeLabel,
+  a.siret,
+  a.siren,
+  a.finess,
+  a.finessLegal,
+  a.structureName,
+  a.address,
+  a.postalCode,
+  a.city,
+  a.departmentCode,
+  a.phone,
+  a.email,
+]
+
+async function* rows(input: NodeJS.ReadableStream, progress: ImportProgress): AsyncGenerator<Value[]> {
+  for await (const record of readRppsFile(input)) {
+    if (isRppsRejection(record)) {
+      progress.reject(record.line, record.reason)
+      continue
+    }
+    progress.accept()
+    yield row(record)
+  }
+}
+
+/** The RPPS extract: one row per line into `directory_activities`, persons derived from it. */
+export const rppsSpec: DirectorySpec = {
+  async prepare(db) {
+    await this.discard(db)
+    await sql`create table directory_activities_next (like directory_activities including defaults)`.execute(
+      db,
+    )
+  },
+
+  load: (input, loader, progress) =>
+    loader.load('directory_activities_next', ACTIVITY_COLUMNS, rows(input, progress)),
+
+  async finish(db: Kysely<DB>) {
+    const columns = sql.raw(PERSON_COLUMNS.join(', '))
+    await sql`create table directory_persons_next (like directory_persons including defaults)`.execute(db)
+    // A person is on as many lines as activities: their first line speaks for them.
+    await sql`
+      insert into directory_persons_next (${columns})
+      select distinct on (rpps) ${columns} from directory_activities_next order by rpps, line`.execute(db)
+    await sql`alter table directory_persons_next add constraint directory_persons_next_pkey primary key (rpps)`.execute(
+      db,
+    )
+    await sql`create index directory_persons_next_search on directory_persons_next (search_last_name text_pattern_ops, search_first_name text_pattern_ops, rpps)`.execute(
+      db,
+    )
+    await sql`create index directory_persons_next_first_name on directory_persons_next (search_first_name text_pattern_ops)`.execute(
+      db,
+    )
+    await sql`create index directory_activities_next_rpps on directory_activities_next (rpps)`.execute(db)
+    await sql`analyze directory_persons_next`.execute(db)
+    await sql`analyze directory_activities_next`.execute(db)
+  },
+
+  async swap(db) {
+    for (const statement of [
+      'drop table directory_activities',
+      'drop table directory_persons',
+      'alter table directory_activities_next rename to directory_activities',
+      'alter table directory_persons_next rename to directory_persons',
+      'alter index directory_persons_next_pkey rename to directory_persons_pkey',
+      'alter index directory_persons_next_search rename to directory_persons_search',
+      'alter index directory_persons_next_first_name rename to directory_persons_first_name',
+      'alter index directory_activities_next_rpps rename to directory_activities_rpps',
+    ]) {
+      await sql.raw(statement).execute(db)
+    }
+  },
+
+  async discard(db) {
+    await sql`drop table if exists directory_activities_next, directory_persons_next`.execute(db)
+  },
+}

@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { Executor } from '../db/schema.ts'
+import { establishmentView, professionalByRpps } from '../directory/search.ts'
+import { checkIdentifier, IDENTIFIER_TYPES, type IdentifierCheck, type IdentifierType } from './rules.ts'
+
+const IdentifierResult = Type.Object({
+  type: Type.Enum(IDENTIFIER_TYPES),
+  input: Type.String(),
+  normalized: Type.String(),
+  valid: Type.Boolean(),
+  reason: Type.Optional(Type.Enum(['empty', 'characters', 'length', 'check_digit'] as const)),
+  message: Type.Optional(Type.String()),
+  checkDigit: Type.Union([
+    Type.Literal('verified'),
+    Type.Literal('not_applicable'),
+    Type.Literal('not_verified'),
+  ]),
+  nationalId: Type.Optional(Type.String({ description: 'IdNat_PS: 8 + RPPS, 0 + ADELI' })),
+  directory: Type.Optional(
+    Type.Union([
+      Type.Object({ kind: Type.Literal('professional'), professional: Type.Ref('DirectoryProfessional') }),
+      Type.Object({
+        kind: Type.Literal('establishment'),
+        finessType: Type.Union([Type.Literal('geographique'), Type.Literal('juridique')], {
+          description: 'geographique: a site (ET); juridique: the legal entity (EJ)',
+        }),
+        establishments: Type.Array(Type.Ref('DirectoryEstablishment'), {
+          description: 'The site, or the sites of the legal entity',
+        }),
+      }),
+    ]),
+  ),
+})
+
+/** Is this number valid, and what do the national directories know of it? */
+export const identifierRoutes: FastifyPluginAsyncTypebox<{ acceptAnyRppsCheckDigit: boolean }> = async (
+  app,
+  options,
+) => {
+  app.get(
+    '/v1/identifiers/:type/:value',
+    {
+      schema: {
+        tags: ['identifiers'],
+        operationId: 'checkIdentifier',
+        summary: 'Validates an RPPS, ADELI, FINESS, SIREN or SIRET number, and finds it in the directories',
+        params: Type.Object({
+          type: Type.Enum(IDENTIFIER_TYPES),
+          value: Type.String({ minLength: 1, maxLength: 40 }),
+        }),
+        response: { 200: IdentifierResult },
+      },
+    },
+    async (request) => {
+      const check = checkIdentifier(request.params.type, request.params.value, options)
+      if (!check.valid) return check
+      const directory = await directoryEntry(app.db, check)
+      return directory ? { ...check, directory } : check
+    },
+  )
+}
+
+async function directoryEntry(db: Executor, check: IdentifierCheck) {
+  const number = check.normalized
+  const byType: Record<IdentifierType, () => Promise<unknown>> = {
+    rpps: () => professional(db, number, '8'),
+    adeli: () => professional(db, number, '0'),
+    finess: async () => {
+      const site = await db
+        .selectFrom('directory_establishments')
+        .selectAll()
+        .where('finess', '=', number)
+        .executeTakeFirst()
+      if (site)
+        return {
+          kind: 'establishment',
+          finessType: 'geographique',
+          establishments: [establishmentView(site)],
+        }
+      const sites = await db
+        .selectFrom('directory_establishments')
+        .selectAll()
+        .where('finess_legal', '=', number)
+        .orderBy('finess')
+        .limit(50)
+        .execute()
+      return sites.length > 0
+        ? { kind: 'establishment', finessType: 'juridique', establishments: sites.map(establishmentView) }
+        : undefined
+    },
+    siret: () => establishments(db, number, number),
+    // The SIRETs of a SIREN are its 9 digits followed by 5 more.
+    siren: () => establishments(db, `${number}00000`, `${number}99999`),
+  }
+  return (await byType[check.type]()) as never
+}
+
+async function professional(db: Executor, number: string, idType: string) {
+  const person = await professionalByRpps(db, number)
+  return person && person.idType === idType ? { kind: 'professional', professional: person } : undefined
+}
+
+async function establishments(db: Executor, from: string, to: string) {
+  const rows = await db
+    .selectFrom('directory_establishments')
+    .selectAll()
+    .where('siret', '>=', from)
+    .where('siret', '<=', to)
+    .orderBy('siret')
+    .limit(50)
+    .execute()
+  return rows.length > 0
+    ? { kind: 'establishment', finessType: 'geographique', establishments: rows.map(establishmentView) }
+    : undefined
+}

@@ -1,0 +1,131 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { labOf } from '../auth/authenticate.ts'
+import { notFound } from '../shared/errors.ts'
+import { Cursor, Limit, Page } from '../shared/pagination.ts'
+import { assertBatchShape } from './batch-validation.ts'
+import { idempotent } from './idempotency.ts'
+import { Batch, CenterItem, Code, Correspondent, CorrespondentItem, LabId, SyncResult } from './schemas.ts'
+import { deactivateCorrespondent, listCorrespondents, syncCenters, syncCorrespondents } from './sync.ts'
+
+const security = [{ labClient: [] }]
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ description: 'Required on bulk writes; a replay returns the first response' }),
+  ),
+})
+const LabParams = Type.Object({ labId: LabId })
+
+/** The machine API of lab systems: each token reaches its own lab only. */
+export const labApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db, clock, guard } = app
+  const deps = { db, clock }
+
+  app.put(
+    '/v1/labs/:labId/centers',
+    {
+      onRequest: guard.lab,
+      attachValidation: true,
+      schema: {
+        tags: ['lab-api'],
+        operationId: 'syncLabCenters',
+        summary: 'Bulk upsert of the lab’s centres, by code',
+        security,
+        params: LabParams,
+        headers: IdempotencyHeaders,
+        body: Batch(CenterItem, 1000),
+        response: { 200: SyncResult },
+      },
+    },
+    async (request, reply) => {
+      assertBatchShape(request.body, request.validationError?.validation)
+      await idempotent(deps, request, reply, labOf(request).clientId, { required: true }, async () => ({
+        status: 200,
+        body: await syncCenters(deps, request.params.labId, request.body.items),
+      }))
+      return reply
+    },
+  )
+
+  app.put(
+    '/v1/labs/:labId/correspondents',
+    {
+      onRequest: guard.lab,
+      attachValidation: true,
+      bodyLimit: 16 * 1024 * 1024,
+      schema: {
+        tags: ['lab-api'],
+        operationId: 'syncCorrespondents',
+        summary:
+          'Bulk upsert of correspondent codes; a bad item refuses the whole batch (422 lists them all)',
+        security,
+        params: LabParams,
+        headers: IdempotencyHeaders,
+        body: Batch(CorrespondentItem, 20_000),
+        response: { 200: SyncResult },
+      },
+    },
+    async (request, reply) => {
+      assertBatchShape(request.body, request.validationError?.validation)
+      await idempotent(deps, request, reply, labOf(request).clientId, { required: true }, async () => ({
+        status: 200,
+        body: await syncCorrespondents(deps, request.params.labId, request.body.items),
+      }))
+      return reply
+    },
+  )
+
+  app.get(
+    '/v1/labs/:labId/correspondents',
+    {
+      onRequest: guard.lab,
+      schema: {
+        tags: ['lab-api'],
+        operationId: 'listCorrespondents',
+        summary: 'The lab’s correspondent codes, oldest change first, cursor-paged',
+        security,
+        params: LabParams,
+        querystring: Type.Object({
+          updatedSince: Type.Optional(Type.String({ format: 'date-time' })),
+          cursor: Type.Optional(Cursor),
+          limit: Limit(1000, 100),
+        }),
+        response: { 200: Page(Correspondent) },
+      },
+    },
+    async (request) => listCorrespondents(db, request.params.labId, request.query),
+  )
+
+  app.delete(
+    '/v1/labs/:labId/correspondents/:code',
+    {
+      onRequest: guard.lab,
+      schema: {
+        tags: ['lab-api'],
+        operationId: 'deactivateCorrespondent',
+        summary: 'Deactivates a correspondent code (its history is kept)',
+        security,
+        params: Type.Object({ labId: LabId, code: Code }),
+        headers: IdempotencyHeaders,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await idempotent(deps, request, reply, labOf(request).clientId, { required: false }, async () => {
+        const { labId, code } = request.params
+        const deactivated = await deactivateCorrespondent(deps, labId, code)
+        if (!deactivated) {
+          const known = await db
+            .selectFrom('correspondent_codes')
+            .select('id')
+            .where('lab_id', '=', labId)
+            .where('code', '=', code)
+            .executeTakeFirst()
+          if (!known) throw notFound('No such correspondent code for this lab.')
+        }
+        return { status: 204, body: null }
+      })
+      return reply
+    },
+  )
+}

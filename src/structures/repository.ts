@@ -1,0 +1,68 @@
+import type { Selectable } from 'kysely'
+import type { Executor, StructuresTable } from '../db/schema.ts'
+import { decodeCursor, pageOf } from '../shared/pagination.ts'
+
+export type StructureRow = Selectable<StructuresTable>
+
+export function structureView(row: StructureRow) {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    finess: row.finess,
+    finessLegal: row.finess_legal,
+    siret: row.siret,
+    siren: row.siren,
+    address: row.address,
+    postalCode: row.postal_code,
+    city: row.city,
+    departmentCode: row.department_code,
+    region: row.region,
+    phones: row.phones,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  }
+}
+
+export const structureById = (db: Executor, id: string) =>
+  db.selectFrom('structures').selectAll().where('id', '=', id).executeTakeFirst()
+
+/** The structure known by this FINESS (site), else by this SIRET. */
+export async function findStructure(db: Executor, ids: { finess?: string | null; siret?: string | null }) {
+  if (ids.finess) {
+    const byFiness = await db
+      .selectFrom('structures')
+      .selectAll()
+      .where('finess', '=', ids.finess)
+      .executeTakeFirst()
+    if (byFiness) return byFiness
+  }
+  if (ids.siret)
+    return db.selectFrom('structures').selectAll().where('siret', '=', ids.siret).executeTakeFirst()
+  return undefined
+}
+
+export async function listStructures(db: Executor, options: { q?: string; cursor?: string; limit: number }) {
+  const after = decodeCursor(options.cursor, 2) as [string, string] | undefined
+  let query = db
+    .selectFrom('structures')
+    .selectAll()
+    .orderBy('name')
+    .orderBy('id')
+    .limit(options.limit + 1)
+  if (options.q) {
+    const q = options.q.trim()
+    query = query.where((eb) =>
+      eb.or([
+        eb('name', 'ilike', `%${q.replace(/[\\%_]/g, '\\$&')}%`),
+        eb('finess', '=', q.toUpperCase()),
+        eb('siret', '=', q),
+      ]),
+    )
+  }
+  if (after)
+    query = query.where((eb) =>
+      eb.or([eb('name', '>', after[0]), eb.and([eb('name', '=', after[0]), eb('id', '>', after[1])])]),
+    )
+  return pageOf(await query.execute(), options.limit, (row) => [row.name, row.id])
+}

@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { actorOf } from '../audit/audit.ts'
+import { notFound } from '../shared/errors.ts'
+import { Cursor, Limit, Page } from '../shared/pagination.ts'
+import { listStructures, structureById, structureView } from './repository.ts'
+import { NewStructure, StructureChanges } from './schemas.ts'
+import { createStructure, updateStructure } from './service.ts'
+
+const Id = Type.Object({ id: Type.String({ format: 'uuid' }) })
+const support = [{ bearerAuth: [] }]
+
+export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db, clock, guard } = app
+  const StructureRef = Type.Ref('Structure')
+
+  app.get(
+    '/v1/structures/:id',
+    {
+      schema: {
+        tags: ['structures'],
+        operationId: 'getStructure',
+        summary: 'A structure: names, identifiers, address',
+        params: Id,
+        response: { 200: StructureRef },
+      },
+    },
+    async (request) => {
+      const row = await structureById(db, request.params.id)
+      if (!row) throw notFound('No such structure.')
+      return structureView(row)
+    },
+  )
+
+  app.get(
+    '/v1/admin/structures',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags: ['structures'],
+        operationId: 'listStructures',
+        summary: 'Support: search structures by name, FINESS or SIRET',
+        security: support,
+        querystring: Type.Object({
+          q: Type.Optional(Type.String({ maxLength: 100 })),
+          cursor: Type.Optional(Cursor),
+          limit: Limit(),
+        }),
+        response: { 200: Page(StructureRef) },
+      },
+    },
+    async (request) => {
+      const page = await listStructures(db, request.query)
+      return { items: page.items.map(structureView), nextCursor: page.nextCursor }
+    },
+  )
+
+  app.post(
+    '/v1/admin/structures',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags: ['structures'],
+        operationId: 'createStructure',
+        summary: 'Support: create a structure',
+        security: support,
+        body: NewStructure,
+        response: { 201: StructureRef },
+      },
+    },
+    async (request, reply) => {
+      const row = await createStructure({ db, clock }, actorOf(request), request.body)
+      return reply.status(201).header('location', `/v1/structures/${row.id}`).send(structureView(row))
+    },
+  )
+
+  app.patch(
+    '/v1/admin/structures/:id',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags: ['structures'],
+        operationId: 'updateStructure',
+        summary: 'Support: correct a structure',
+        security: support,
+        params: Id,
+        body: StructureChanges,
+        response: { 200: StructureRef },
+      },
+    },
+    async (request) =>
+      structureView(await updateStructure({ db, clock }, actorOf(request), request.params.id, request.body)),
+  )
+}
