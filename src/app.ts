@@ -11,14 +11,24 @@ import Fastify, {
 import type { Kysely } from 'kysely'
 import type pg from 'pg'
 import type { Logger } from 'pino'
+import { authRoutes } from './accounts/auth-routes.ts'
+import { meRoutes } from './accounts/me-routes.ts'
+import { createPasswordHasher } from './accounts/passwords.ts'
+import { profileRoutes } from './accounts/profile-routes.ts'
+import { publicAccountRoutes } from './accounts/public-routes.ts'
+import { Me } from './accounts/schemas.ts'
+import { supportRoutes } from './accounts/support-routes.ts'
 import { installAuthentication } from './auth/authenticate.ts'
 import { jwksRoutes } from './auth/routes.ts'
+import { createSecretHasher } from './auth/secrets.ts'
+import { isSessionActive } from './auth/sessions.ts'
 import { createTokenService } from './auth/tokens.ts'
 import { type Clock, systemClock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { migrationNames } from './db/migrate.ts'
 import type { DB } from './db/schema.ts'
+import type { Deps } from './deps.ts'
 import { directoryImportRoutes } from './directory/import-routes.ts'
 import { directoryRoutes } from './directory/routes.ts'
 import { DirectoryEstablishment, DirectoryProfessional } from './directory/schemas.ts'
@@ -50,6 +60,8 @@ declare module 'fastify' {
     clock: Clock
     outbox: Outbox
     outboxWorker: OutboxWorker
+    /** What every area's rules depend on. */
+    deps: Deps
   }
 }
 
@@ -135,11 +147,34 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await installSwagger(app, config)
 
   // Schemas that several areas answer with, under components.schemas in the OpenAPI document.
-  for (const schema of [Structure, DirectoryProfessional, DirectoryEstablishment]) app.addSchema(schema)
-  installAuthentication(app, { db: database.db, tokens: createTokenService({ db: database.db, box, clock }) })
+  for (const schema of [Structure, DirectoryProfessional, DirectoryEstablishment, Me]) app.addSchema(schema)
+  const tokens = createTokenService({ db: database.db, box, clock })
+  const deps: Deps = {
+    db: database.db,
+    clock,
+    config,
+    outbox: app.outbox,
+    secrets: createSecretHasher(options.secretKey),
+    passwords: createPasswordHasher(config),
+    box,
+    tokens,
+  }
+  app.decorate('deps', deps)
+  installAuthentication(app, {
+    db: database.db,
+    tokens,
+    sessions: {
+      isActive: (sessionId, accountId) => isSessionActive(database.db, clock, sessionId, accountId),
+    },
+  })
 
   await app.register(opsRoutes, { db: database.db, migrations: await migrationNames() })
   await app.register(jwksRoutes)
+  await app.register(publicAccountRoutes)
+  await app.register(authRoutes)
+  await app.register(meRoutes)
+  await app.register(profileRoutes)
+  await app.register(supportRoutes)
   await app.register(directoryRoutes)
   await app.register(directoryImportRoutes)
   await app.register(identifierRoutes, {

@@ -1,6 +1,10 @@
+import { accessTemplates } from './access/emails.ts'
+import { accountTemplates } from './accounts/emails.ts'
 import { foundationTemplates, type TemplateCatalog } from './notifications/templates.ts'
 
 /** Every email the service sends, by template name: each area adds its own. */
 export const emailTemplates: TemplateCatalog = {
   ...foundationTemplates,
+  ...accountTemplates,
+  ...accessTemplates,
 }

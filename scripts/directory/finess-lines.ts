@@ -60,11 +60,11 @@ export function* generateFinessLines(options: FinessGeneratorOptions): Generator
   const { establishments, seed = 42, badLineRatio = 0.001, date = '2026-11-01' } = options
   yield `finess;etalab;95;${date}`
   const random = createRandom(seed)
-  for (let i = 0; i < establishments; i++) yield nextEstablishment(random, badLineRatio).fields.join(';')
+  for (let i = 0; i < establishments; i++) yield nextEstablishment(random, i, badLineRatio).fields.join(';')
   const replay = createRandom(seed)
   const coordinates = createRandom(seed ^ 0x5f3759df)
   for (let i = 0; i < establishments; i++) {
-    const { finess, city } = nextEstablishment(replay, badLineRatio)
+    const { finess, city } = nextEstablishment(replay, i, badLineRatio)
     if (coordinates.chance(0.02)) continue // some establishments are not geolocated
     const bad = coordinates.chance(badLineRatio)
     const x = bad ? 'NaN' : (city.x + (coordinates.next() - 0.5) * 8000).toFixed(1)
@@ -73,9 +73,11 @@ export function* generateFinessLines(options: FinessGeneratorOptions): Generator
   }
 }
 
-function nextEstablishment(random: Random, badLineRatio: number) {
+function nextEstablishment(random: Random, index: number, badLineRatio: number) {
   const city = random.pick(CITIES)
-  const finess = withLuhnKey(`${city.finessDepartment}${random.digits(6)}`)
+  // A step prime to 10⁶ walks all 6-digit numbers before repeating: FINESS numbers stay unique.
+  const number = String((123_457 + index * 7919) % 1_000_000).padStart(6, '0')
+  const finess = withLuhnKey(`${city.finessDepartment}${number}`)
   const fields = establishmentFields(random, finess, city)
   if (random.chance(badLineRatio)) fields.splice(5, 1)
   return { finess, city, fields }

@@ -10,7 +10,7 @@ export { generateRppsLines, type RppsGeneratorOptions, rppsHeader } from './rpps
 
 // Lines are gathered into strings of about this size before writing: one write per line
 // would dominate the run time on 2 million lines.
-const CHUNK_CHARS = 1 << 20
+const CHUNK_CHARS = 1 << 16
 
 /** Writes `lines`, each followed by `\n`, honouring backpressure; resolves once the stream is finished. */
 export async function writeLines(
@@ -64,12 +64,12 @@ if (import.meta.main) {
     values.kind === 'rpps'
       ? await writeLines(
           generateRppsLines({ lines: Number(values.lines), columns: columns as RppsColumnCount, seed }),
-          createWriteStream(values.out),
+          createWriteStream(values.out, { highWaterMark: 1 << 20 }),
           'utf8',
         )
       : await writeLines(
           generateFinessLines({ establishments: Number(values.establishments), seed }),
-          createWriteStream(values.out),
+          createWriteStream(values.out, { highWaterMark: 1 << 20 }),
           'latin1', // the FINESS extracts are ISO-8859-1
         )
   const seconds = ((performance.now() - started) / 1000).toFixed(1)

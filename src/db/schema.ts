@@ -180,7 +180,187 @@ export interface DirectoryImportsTable {
   finished_at: Date | null
 }
 
+export type AccountStatus =
+  | 'email_unverified'
+  | 'pending_approval'
+  | 'pending_validation'
+  | 'active'
+  | 'suspended'
+  | 'closed'
+  | 'rejected'
+export type AccountProfile = 'health_professional' | 'collaborator' | 'administrative'
+export type RightName = 'results' | 'invoices'
+
+export interface AccountsTable extends Timestamps {
+  id: Generated<string>
+  status: AccountStatus
+  profile: AccountProfile
+  roles: ColumnType<string[], string[] | undefined, string[]>
+  civility: 'M' | 'MME'
+  practice_civility: 'DR' | 'PR' | null
+  first_name: string
+  last_name: string
+  profession_code: string | null
+  rpps: string | null
+  account_title: string | null
+  phones: ColumnType<string[], string[] | undefined, string[]>
+  locale: ColumnType<'fr' | 'en', 'fr' | 'en' | undefined, 'fr' | 'en'>
+  password_hash: string | null
+  password_changed_at: Date | null
+  totp_secret_sealed: Buffer | null
+  totp_confirmed_at: Date | null
+  totp_last_step: number | null
+  terms_version: string
+  terms_accepted_at: Date
+  status_reason: string | null
+  validated_at: Date | null
+}
+
+export interface AccountEmailsTable {
+  id: Generated<string>
+  account_id: string
+  address: string
+  address_key: string
+  is_login: boolean
+  is_notification: boolean
+  verified_at: Date
+  created_at: Date
+}
+
+export interface PracticePlacesTable {
+  id: Generated<string>
+  account_id: string
+  structure_id: string
+  lab_center_id: string | null
+  is_primary: boolean
+  created_at: Date
+}
+
+export interface EmailProofsTable {
+  id: Generated<string>
+  address: string
+  address_key: string
+  purpose: 'registration' | 'add_email'
+  code_hash: string | null
+  attempts: Generated<number>
+  expires_at: Date
+  confirmed_at: Date | null
+  proof_hash: string | null
+  proof_expires_at: Date | null
+  proof_used_at: Date | null
+  created_at: Date
+}
+
+export interface LoginChallengesTable {
+  id: Generated<string>
+  account_id: string
+  factor: 'email' | 'totp'
+  code_hash: string | null
+  attempts: Generated<number>
+  expires_at: Date
+  completed_at: Date | null
+  created_at: Date
+}
+
+export interface SessionsTable {
+  id: Generated<string>
+  account_id: string
+  amr: string[]
+  auth_time: Date
+  user_agent: string | null
+  ip: string | null
+  created_at: Date
+  last_used_at: Date
+  expires_at: Date
+  revoked_at: Date | null
+  revoked_reason: string | null
+}
+
+export interface RefreshTokensTable {
+  token_hash: string
+  session_id: string
+  expires_at: Date
+  used_at: Date | null
+  created_at: Date
+}
+
+export interface AccountSecretsTable {
+  id: Generated<string>
+  account_id: string
+  kind: 'password_reset' | 'provisional_code'
+  secret_hash: string
+  attempts: Generated<number>
+  expires_at: Date
+  used_at: Date | null
+  created_at: Date
+}
+
+export interface ProfileChangeRequestsTable {
+  id: Generated<string>
+  account_id: string
+  changes: ColumnType<Record<string, string>, string, never>
+  status: 'pending' | 'approved' | 'rejected'
+  reason: string | null
+  decided_by: string | null
+  decided_at: Date | null
+  created_at: Date
+}
+
+export interface ApplicationsTable extends Timestamps {
+  id: string
+  name: string
+  url: string
+  description: string | null
+  active: boolean
+}
+
+export interface ApplicationIdentitiesTable {
+  account_id: string
+  application_id: string
+  email_id: string
+}
+
+export interface RightsTable {
+  id: Generated<string>
+  account_id: string
+  structure_id: string
+  name: RightName
+  granted_at: Date
+  granted_by: string | null
+  revoked_at: Date | null
+  revoked_by: string | null
+}
+
+export interface AccessRequestsTable {
+  id: Generated<string>
+  account_id: string
+  structure_id: string
+  rights: RightName[]
+  approver_id: string
+  status: 'pending' | 'approved' | 'rejected' | 'cancelled'
+  granted_rights: RightName[] | null
+  comment: string | null
+  reason: string | null
+  at_registration: Generated<boolean>
+  decided_by: string | null
+  decided_at: Date | null
+  created_at: Date
+}
+
 export interface DB {
+  accounts: AccountsTable
+  account_emails: AccountEmailsTable
+  practice_places: PracticePlacesTable
+  email_proofs: EmailProofsTable
+  login_challenges: LoginChallengesTable
+  sessions: SessionsTable
+  refresh_tokens: RefreshTokensTable
+  account_secrets: AccountSecretsTable
+  profile_change_requests: ProfileChangeRequestsTable
+  applications: ApplicationsTable
+  application_identities: ApplicationIdentitiesTable
+  rights: RightsTable
+  access_requests: AccessRequestsTable
   directory_persons: DirectoryPersonsTable
   directory_activities: DirectoryActivitiesTable
   directory_establishments: DirectoryEstablishmentsTable

@@ -1,32 +1,54 @@
 import { StringDecoder } from 'node:string_decoder'
 
+export type ByteSource = NodeJS.ReadableStream | AsyncIterable<string | Buffer | Uint8Array>
+
 /** Turns bytes into text across chunk boundaries (a multi-byte character may straddle two chunks). */
-export interface TextDecoderLike {
+export interface ChunkDecoder {
   write(chunk: Buffer): string
   end(): string | undefined
 }
 
-export type ByteSource = NodeJS.ReadableStream | AsyncIterable<string | Buffer | Uint8Array>
+// Strings of up to a few tens of KB stay in V8's young generation, which frees them almost for free;
+// 256 KB or 1 MB chunks end up in the large-object space and made reading 3 to 5 times slower.
+const PIECE_BYTES = 32 * 1024
+// No directory line comes near this: a longer one means a file of another kind, not to be hoarded.
+const MAX_LINE_CHARS = 1 << 20
 
 /**
- * The lines of a byte or text stream, a batch per chunk rather than a promise per line: the
- * callers parse a batch synchronously, which keeps 2 million lines cheap. Line terminators
- * (LF or CRLF) are stripped; the last line needs none. Memory holds one chunk and one partial line.
+ * The lines of a stream, a batch per piece of 32 KB rather than a promise per line: the callers parse a
+ * batch synchronously, which keeps 2 million lines cheap. Line terminators (LF or CRLF) are
+ * stripped; the last line needs none. Memory holds one chunk and one partial line.
  */
 export async function* readLineBatches(
   input: ByteSource,
-  decoder: TextDecoderLike = new StringDecoder('utf8'),
+  decoder: ChunkDecoder = new StringDecoder('utf8'),
 ): AsyncGenerator<string[]> {
   let carry = ''
   for await (const chunk of input as AsyncIterable<string | Buffer | Uint8Array>) {
-    const text = typeof chunk === 'string' ? chunk : decoder.write(toBuffer(chunk))
-    if (text === '') continue
-    const lines = (carry + text).split('\n')
-    carry = lines.pop()!
-    if (lines.length > 0) yield stripCarriageReturns(lines)
+    if (typeof chunk === 'string') {
+      // Already text (a stream with an encoding set, a test).
+      for (let start = 0; start < chunk.length; start += PIECE_BYTES) {
+        carry = yield* splitLines(carry, chunk.slice(start, start + PIECE_BYTES))
+      }
+    } else {
+      const bytes = toBuffer(chunk)
+      for (let start = 0; start < bytes.length; start += PIECE_BYTES) {
+        carry = yield* splitLines(carry, decoder.write(bytes.subarray(start, start + PIECE_BYTES)))
+      }
+    }
   }
   const rest = carry + (decoder.end() ?? '')
   if (rest !== '') yield stripCarriageReturns(rest.split('\n'))
+}
+
+/** Yields the complete lines of `carry + text`; returns the partial last line. */
+function* splitLines(carry: string, text: string): Generator<string[], string> {
+  if (text === '') return carry
+  const lines = (carry === '' ? text : carry + text).split('\n')
+  const last = lines.pop()!
+  if (last.length > MAX_LINE_CHARS) throw new Error('a line is longer than 1 MB: not a directory extract')
+  if (lines.length > 0) yield stripCarriageReturns(lines)
+  return last
 }
 
 function stripCarriageReturns(lines: string[]): string[] {

@@ -58,15 +58,6 @@ export function isRppsRejection(record: RppsActivity | RppsRejection): record is
 /** A parser for the lines under `headerLine`; throws when the header lacks a required column. */
 export function createRppsLineParser(headerLine: string): RppsLineParser {
   const { fieldCount, index: c } = resolveRppsLayout(stripBom(stripCarriageReturn(headerLine)))
-  // Locals rather than property reads: this closure runs once per line of a 2-million-line file.
-  const idType = c.idType
-  const rpps = c.rpps
-  const nationalId = c.nationalId
-  const lastName = c.lastName
-  const firstName = c.firstName
-  const professionCode = c.professionCode
-  const professionLabel = c.professionLabel
-
   return (rawLine, lineNumber) => {
     const f = stripCarriageReturn(rawLine).split('|')
     let count = f.length
@@ -74,28 +65,28 @@ export function createRppsLineParser(headerLine: string): RppsLineParser {
     if (count !== fieldCount) {
       return { line: lineNumber, reason: `expected ${fieldCount} fields, found ${count}` }
     }
-    const id = f[rpps]!
-    if (id === '') return { line: lineNumber, reason: 'Identifiant PP is empty' }
+    const rpps = f[c.rpps]!
+    if (rpps === '') return { line: lineNumber, reason: 'Identifiant PP is empty' }
 
-    let street = appendPart(at(f, c.streetNumber), at(f, c.repetitionIndex), ' ')
-    street = appendPart(street, at(f, c.streetType), ' ')
-    street = appendPart(street, at(f, c.street), ' ')
-    let address = appendPart(street, at(f, c.geoComplement), ', ')
+    let address = appendPart(at(f, c.streetNumber), at(f, c.repetitionIndex), ' ')
+    address = appendPart(address, at(f, c.streetType), ' ')
+    address = appendPart(address, at(f, c.street), ' ')
+    address = appendPart(address, at(f, c.geoComplement), ', ')
     address = appendPart(address, at(f, c.distribution), ', ')
 
     return {
       line: lineNumber,
-      idType: f[idType]!,
-      rpps: id,
-      nationalId: f[nationalId]!,
+      idType: f[c.idType]!,
+      rpps,
+      nationalId: f[c.nationalId]!,
       civilityCode: at(f, c.civilityCode),
       civilityLabel: at(f, c.civilityLabel),
       practiceCivilityCode: at(f, c.practiceCivilityCode),
       practiceCivilityLabel: at(f, c.practiceCivilityLabel),
-      lastName: f[lastName]!,
-      firstName: f[firstName]!,
-      professionCode: f[professionCode]!,
-      professionLabel: f[professionLabel]!,
+      lastName: f[c.lastName]!,
+      firstName: f[c.firstName]!,
+      professionCode: f[c.professionCode]!,
+      professionLabel: f[c.professionLabel]!,
       categoryCode: at(f, c.categoryCode),
       modeCode: at(f, c.modeCode),
       modeLabel: at(f, c.modeLabel),

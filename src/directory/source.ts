@@ -5,15 +5,12 @@ import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import yauzl from 'yauzl'
 
-// Large reads: fewer chunks for the line splitter to stitch together, at a bounded cost.
-const CHUNK_BYTES = 256 * 1024
-
 /**
  * A readable stream of the file's bytes: the file itself, or, for a .zip, its first entry whose
  * name ends with .txt or .csv (streamed with yauzl, not extracted to disk).
  */
 export async function openDirectorySource(path: string): Promise<NodeJS.ReadableStream> {
-  if (!path.toLowerCase().endsWith('.zip')) return createReadStream(path, { highWaterMark: CHUNK_BYTES })
+  if (!path.toLowerCase().endsWith('.zip')) return createReadStream(path)
   return openFirstEntry(path)
 }
 

@@ -6,7 +6,16 @@ import { PROBLEM_CONTENT_TYPE } from '../shared/problem.ts'
 
 export const API_TAGS = [
   { name: 'ops', description: 'Health, readiness and metrics, for the platform' },
-  { name: 'auth', description: 'Access tokens and their keys' },
+  {
+    name: 'auth',
+    description: 'Sign-in with a second factor, tokens, sessions, password reset and activation',
+  },
+  { name: 'accounts', description: 'Email proofs, registration, terms' },
+  {
+    name: 'me',
+    description: 'The signed-in person: profile, addresses, practice places, applications, sessions',
+  },
+  { name: 'support', description: 'The support desk: validation, suspension, change requests, audit trail' },
   { name: 'identifiers', description: 'RPPS, ADELI, FINESS, SIREN and SIRET validation' },
   { name: 'directory', description: 'The national directories (RPPS, FINESS): search and import' },
   { name: 'structures', description: 'Practices, clinics, pharmacies and hospital services' },

@@ -116,3 +116,51 @@ export async function updateStructure(
     })
     .catch(duplicate)
 }
+
+// FINESS categories: 620 is a dispensing pharmacy; 1xx and 355/362 are hospitals and clinics.
+const kindOfCategory = (category: string): StructureRow['kind'] =>
+  category === '620'
+    ? 'pharmacy'
+    : category === '355' || category === '362' || category.startsWith('1')
+      ? 'clinic'
+      : 'practice'
+
+/**
+ * The structure of a FINESS establishment: the one Sésame knows, else created from the FINESS
+ * directory entry. Undefined when the directory does not know the number either.
+ */
+export async function structureFromDirectory(
+  db: Executor,
+  clock: Clock,
+  finess: string,
+): Promise<StructureRow | undefined> {
+  const number = finess.toUpperCase()
+  const known = await db.selectFrom('structures').selectAll().where('finess', '=', number).executeTakeFirst()
+  if (known) return known
+  const entry = await db
+    .selectFrom('directory_establishments')
+    .selectAll()
+    .where('finess', '=', number)
+    .executeTakeFirst()
+  if (!entry) return undefined
+  const now = clock.now()
+  return db
+    .insertInto('structures')
+    .values({
+      kind: kindOfCategory(entry.category_code),
+      name: entry.name,
+      finess: entry.finess,
+      finess_legal: entry.finess_legal || null,
+      siret: entry.siret || null,
+      siren: entry.siret ? sirenOf(entry.siret) : null,
+      address: entry.address || null,
+      postal_code: entry.postal_code || null,
+      city: entry.city || null,
+      department_code: entry.department_code || departmentOf(entry.postal_code),
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('finess').doUpdateSet({ updated_at: now }))
+    .returningAll()
+    .executeTakeFirst()
+}

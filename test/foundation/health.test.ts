@@ -28,7 +28,10 @@ describe('health and readiness', () => {
     )
     const ready = await t.app.inject({ url: '/health/ready' })
     expect(ready.statusCode).toBe(503)
-    expect(ready.json()).toEqual({ status: 'unavailable', reason: `migrations pending: ${(await migrationNames()).join(', ')}` })
+    expect(ready.json()).toEqual({
+      status: 'unavailable',
+      reason: `migrations pending: ${(await migrationNames()).join(', ')}`,
+    })
   })
 
   it.runIf(onPostgres())(

@@ -1,17 +1,72 @@
 import { randomUUID } from 'node:crypto'
 import type { App } from '../../src/app.ts'
+import { openSession } from '../../src/auth/sessions.ts'
+import type { AccountProfile } from '../../src/db/schema.ts'
+import { anRpps } from './builders.ts'
 
-/** A bearer header for a person with these roles (support desk, or none). */
-export async function bearerFor(app: App, roles: string[] = [], sub: string = randomUUID()) {
+/**
+ * A bearer header for a new active account with these roles: a test-data builder (the account, its
+ * address and an open session are written directly). Journeys sign in through the API instead.
+ */
+export async function bearerFor(
+  app: App,
+  roles: string[] = [],
+  options: { profile?: AccountProfile; email?: string } = {},
+) {
+  const person = await anAccount(app, { roles, ...options })
+  return person.headers
+}
+
+export async function anAccount(
+  app: App,
+  options: { roles?: string[]; profile?: AccountProfile; email?: string; rpps?: string } = {},
+) {
+  const now = app.clock.now()
+  const profile = options.profile ?? 'administrative'
+  const account = await app.db
+    .insertInto('accounts')
+    .values({
+      status: 'active',
+      profile,
+      roles: options.roles ?? [],
+      civility: 'MME',
+      first_name: 'Test',
+      last_name: `Person ${randomUUID().slice(0, 8)}`,
+      rpps: profile === 'health_professional' ? (options.rpps ?? anRpps()) : null,
+      profession_code: profile === 'health_professional' ? '10' : null,
+      terms_version: app.config.TERMS_VERSION,
+      terms_accepted_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const email = options.email ?? `person.${randomUUID()}@example.org`
+  await app.db
+    .insertInto('account_emails')
+    .values({
+      account_id: account.id,
+      address: email,
+      address_key: email.toLowerCase(),
+      is_login: true,
+      is_notification: true,
+      verified_at: now,
+      created_at: now,
+    })
+    .execute()
+  const { session } = await openSession(
+    { db: app.db, clock: app.clock, secrets: app.deps.secrets, ttlDays: 30 },
+    { accountId: account.id, amr: ['pwd', 'otp', 'mfa'], authTime: now },
+  )
   const { token } = await app.tokens.issue({
     typ: 'person',
-    sub,
-    sid: randomUUID(),
-    roles,
-    amr: ['pwd', 'otp'],
+    sub: account.id,
+    sid: session.id,
+    roles: options.roles ?? [],
+    amr: ['pwd', 'otp', 'mfa'],
     auth_time: Math.floor(Date.now() / 1000),
   })
-  return { authorization: `Bearer ${token}` }
+  return { id: account.id, email, headers: { authorization: `Bearer ${token}` } }
 }
 
 /** Creates a lab (as support) and a machine client of it; returns the client's credentials. */

@@ -1,0 +1,156 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { actorOf, recordAudit } from '../audit/audit.ts'
+import { personOf } from '../auth/authenticate.ts'
+import { revokeSession } from '../auth/sessions.ts'
+import { contextOf } from '../deps.ts'
+import { activateAccount, confirmPasswordReset, requestPasswordReset } from './recovery.ts'
+import { Email, Password, TokenPair, Uuid } from './schemas.ts'
+import { completeSignIn, refreshSession, startSignIn } from './sign-in.ts'
+
+const strict = { additionalProperties: false } as const
+
+/** Sign-in in two steps, token refresh, sign-out, password reset and first activation. */
+export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { deps, guard } = app
+
+  app.post(
+    '/v1/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'signIn',
+        summary: 'First step: email and password; a code is then mailed, or the authenticator app asked',
+        body: Type.Object({ email: Email, password: Password }, strict),
+        response: {
+          200: Type.Object({
+            challengeId: Uuid,
+            factors: Type.Array(Type.Enum(['email', 'totp'] as const)),
+            expiresAt: Type.String({ format: 'date-time' }),
+          }),
+        },
+      },
+    },
+    async (request) => startSignIn(deps, contextOf(request), request.body.email, request.body.password),
+  )
+
+  app.post(
+    '/v1/auth/login/:challengeId',
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'completeSignIn',
+        summary: 'Second step: the code; answers the tokens',
+        params: Type.Object({ challengeId: Uuid }),
+        body: Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, strict),
+        response: { 200: TokenPair },
+      },
+    },
+    async (request) =>
+      completeSignIn(deps, contextOf(request), request.params.challengeId, request.body.code),
+  )
+
+  app.post(
+    '/v1/auth/refresh',
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'refreshTokens',
+        summary: 'Spends the refresh token for a new pair; a spent token presented again ends the session',
+        body: Type.Object({ refreshToken: Type.String({ minLength: 10, maxLength: 200 }) }, strict),
+        response: { 200: TokenPair },
+      },
+    },
+    async (request) => refreshSession(deps, contextOf(request), request.body.refreshToken),
+  )
+
+  app.post(
+    '/v1/auth/logout',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['auth'],
+        operationId: 'signOut',
+        summary: 'Ends this session',
+        security: [{ bearerAuth: [] }],
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const person = personOf(request)
+      await revokeSession(deps, person.sid, 'signed_out')
+      await recordAudit(deps.db, deps.clock, actorOf(request), {
+        action: 'auth.signed_out',
+        subjectType: 'session',
+        subjectId: person.sid,
+      })
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.post(
+    '/v1/auth/password-resets',
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'requestPasswordReset',
+        summary: 'Mails a single-use reset link (30 minutes) to an active account; always 202',
+        body: Type.Object({ email: Email }, strict),
+        response: { 202: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await requestPasswordReset(deps, contextOf(request), request.body.email)
+      return reply.status(202).send(null)
+    },
+  )
+
+  app.post(
+    '/v1/auth/password-resets/confirm',
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'confirmPasswordReset',
+        summary: 'Sets a new password with the link’s token; every session of the account ends',
+        body: Type.Object(
+          {
+            token: Type.String({ minLength: 20, maxLength: 200 }),
+            password: Password,
+            passwordConfirmation: Password,
+          },
+          strict,
+        ),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await confirmPasswordReset(deps, contextOf(request), request.body)
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.post(
+    '/v1/auth/activation',
+    {
+      schema: {
+        tags: ['auth'],
+        operationId: 'activateAccount',
+        summary: 'First sign-in with the provisional access code mailed at validation: sets the password',
+        body: Type.Object(
+          {
+            email: Email,
+            provisionalCode: Type.String({ minLength: 6, maxLength: 40 }),
+            password: Password,
+            passwordConfirmation: Password,
+          },
+          strict,
+        ),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await activateAccount(deps, contextOf(request), request.body)
+      return reply.status(204).send(null)
+    },
+  )
+}

@@ -1,0 +1,179 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { actorOf, recordAudit } from '../audit/audit.ts'
+import { personOf } from '../auth/authenticate.ts'
+import { revokeSession } from '../auth/sessions.ts'
+import { notFound } from '../shared/errors.ts'
+import { loadMe } from './me.ts'
+import { notificationTarget } from './repository.ts'
+import { Uuid } from './schemas.ts'
+import { confirmTotpEnrollment, removeTotp, startTotpEnrollment } from './totp.ts'
+
+const security = [{ bearerAuth: [] }]
+
+/** The signed-in person's own account, sessions and authenticator app. */
+export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { deps, guard } = app
+
+  app.get(
+    '/v1/me',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['me'],
+        operationId: 'getMe',
+        summary: 'Identity, status, profile, rights, practice places, addresses, pending changes',
+        security,
+        response: { 200: Type.Ref('Me') },
+      },
+    },
+    async (request) => loadMe(deps.db, personOf(request).sub),
+  )
+
+  app.get(
+    '/v1/me/sessions',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['me'],
+        operationId: 'listMySessions',
+        summary: 'Open sessions of this account',
+        security,
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Uuid,
+                current: Type.Boolean(),
+                createdAt: Type.String({ format: 'date-time' }),
+                lastUsedAt: Type.String({ format: 'date-time' }),
+                expiresAt: Type.String({ format: 'date-time' }),
+                userAgent: Type.Union([Type.String(), Type.Null()]),
+                ip: Type.Union([Type.String(), Type.Null()]),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const person = personOf(request)
+      const rows = await deps.db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('account_id', '=', person.sub)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', deps.clock.now())
+        .orderBy('last_used_at', 'desc')
+        .execute()
+      return {
+        items: rows.map((row) => ({
+          id: row.id,
+          current: row.id === person.sid,
+          createdAt: row.created_at.toISOString(),
+          lastUsedAt: row.last_used_at.toISOString(),
+          expiresAt: row.expires_at.toISOString(),
+          userAgent: row.user_agent,
+          ip: row.ip,
+        })),
+      }
+    },
+  )
+
+  app.delete(
+    '/v1/me/sessions/:id',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['me'],
+        operationId: 'endMySession',
+        summary: 'Ends one of this account’s sessions',
+        security,
+        params: Type.Object({ id: Uuid }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const person = personOf(request)
+      const owned = await deps.db
+        .selectFrom('sessions')
+        .select('id')
+        .where('id', '=', request.params.id)
+        .where('account_id', '=', person.sub)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst()
+      if (!owned) throw notFound('No such open session.')
+      await revokeSession(deps, owned.id, 'ended_by_owner')
+      await recordAudit(deps.db, deps.clock, actorOf(request), {
+        action: 'auth.session_ended',
+        subjectType: 'session',
+        subjectId: owned.id,
+      })
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.post(
+    '/v1/me/totp',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['me'],
+        operationId: 'startTotp',
+        summary: 'Starts setting up an authenticator app: scan the otpauth URI, then confirm a code',
+        security,
+        response: {
+          201: Type.Object({
+            otpauthUri: Type.String(),
+            secret: Type.String({ description: 'Base32, for manual entry' }),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const person = personOf(request)
+      const target = await notificationTarget(deps.db, person.sub)
+      return reply
+        .status(201)
+        .header('cache-control', 'no-store')
+        .send(await startTotpEnrollment(deps, actorOf(request), person.sub, target.address))
+    },
+  )
+
+  app.post(
+    '/v1/me/totp/confirm',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['me'],
+        operationId: 'confirmTotp',
+        summary: 'Confirms the authenticator app with one of its codes; sign-in then asks for it',
+        security,
+        body: Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await confirmTotpEnrollment(deps, actorOf(request), personOf(request).sub, request.body.code)
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.delete(
+    '/v1/me/totp',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['me'],
+        operationId: 'removeTotp',
+        summary: 'Removes the authenticator app: codes come by email again',
+        security,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await removeTotp(deps, actorOf(request), personOf(request).sub)
+      return reply.status(204).send(null)
+    },
+  )
+}

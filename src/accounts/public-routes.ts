@@ -1,0 +1,95 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { contextOf } from '../deps.ts'
+import { confirmEmailProof, issueEmailProof } from './email-proofs.ts'
+import { PROFESSIONS } from './professions.ts'
+import { register } from './registration.ts'
+import { Registration, RegistrationResult } from './registration-schema.ts'
+import { Email, Uuid } from './schemas.ts'
+
+/** What a visitor may do before having an account: prove an address, register, read the terms. */
+export const publicAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { deps } = app
+
+  app.post(
+    '/v1/email-proofs',
+    {
+      schema: {
+        tags: ['accounts'],
+        operationId: 'requestEmailProof',
+        summary: 'Mails a 6-digit code to prove an address (always 202)',
+        description:
+          'A new code for the same address at most once a minute. If the address already has an account and the purpose is registration, the mail says so and carries no code.',
+        body: Type.Object(
+          { email: Email, purpose: Type.Enum(['registration', 'add_email'] as const) },
+          { additionalProperties: false },
+        ),
+        response: { 202: Type.Object({ id: Uuid, expiresAt: Type.String({ format: 'date-time' }) }) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(202)
+        .send(await issueEmailProof(deps, contextOf(request), request.body.email, request.body.purpose)),
+  )
+
+  app.post(
+    '/v1/email-proofs/:id/confirm',
+    {
+      schema: {
+        tags: ['accounts'],
+        operationId: 'confirmEmailProof',
+        summary: 'Checks the code (single use, 10 minutes, 5 tries) and gives a proof for 30 minutes',
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ proof: Type.String(), email: Type.String() }) },
+      },
+    },
+    async (request) => confirmEmailProof(deps, contextOf(request), request.params.id, request.body.code),
+  )
+
+  app.post(
+    '/v1/registrations',
+    {
+      schema: {
+        tags: ['accounts'],
+        operationId: 'register',
+        summary: 'Registers a health professional, a collaborator or an administrative account',
+        description:
+          'A collaborator asking for results or invoices waits for the approver they name (pending_approval); ' +
+          'everyone else waits for the support desk (pending_validation).',
+        body: Registration,
+        response: { 201: RegistrationResult },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await register(deps, contextOf(request), request.body)),
+  )
+
+  app.get(
+    '/v1/terms',
+    {
+      schema: {
+        tags: ['accounts'],
+        operationId: 'getTerms',
+        summary: 'The current terms of use, which registration must quote',
+        response: { 200: Type.Object({ version: Type.String(), url: Type.String() }) },
+      },
+    },
+    async () => ({ version: deps.config.TERMS_VERSION, url: deps.config.TERMS_URL }),
+  )
+
+  app.get(
+    '/v1/professions',
+    {
+      schema: {
+        tags: ['accounts'],
+        operationId: 'listProfessions',
+        summary: 'National profession codes and their labels',
+        response: {
+          200: Type.Object({ items: Type.Array(Type.Object({ code: Type.String(), label: Type.String() })) }),
+        },
+      },
+    },
+    async () => ({ items: Object.entries(PROFESSIONS).map(([code, label]) => ({ code, label })) }),
+  )
+}

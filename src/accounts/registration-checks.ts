@@ -1,0 +1,94 @@
+import { checkIdentifier } from '../identifiers/rules.ts'
+import { badRequest, type FieldProblem } from '../shared/errors.ts'
+import { checkPassword } from './password-policy.ts'
+import { normalizePhone } from './phones.ts'
+import { PROFESSIONS } from './professions.ts'
+import type { RegistrationInput } from './registration-schema.ts'
+
+const problem = (field: string, message: string): FieldProblem => ({ in: 'body', field, message })
+
+export interface CheckedRegistration {
+  rpps: string | null
+  phones: string[]
+  rights: { results: boolean; invoices: boolean }
+  asksSensitiveRights: boolean
+}
+
+/**
+ * The rules a registration must meet on its own, before anything is looked up: who may carry an RPPS,
+ * the practice places, the rights asked, the password policy, the phones. All problems at once (400).
+ */
+export function checkRegistration(
+  input: RegistrationInput,
+  email: string,
+  options: { acceptAnyRppsCheckDigit: boolean },
+): CheckedRegistration {
+  const problems: FieldProblem[] = []
+  const professional = input.profile === 'health_professional'
+  let rpps: string | null = null
+  if (professional) {
+    if (input.rpps === undefined) problems.push(problem('rpps', 'is required for a health professional'))
+    else {
+      const check = checkIdentifier('rpps', input.rpps, options)
+      if (check.valid) rpps = check.normalized
+      else problems.push(problem('rpps', check.message ?? 'is not a valid RPPS number'))
+    }
+    if (input.profession === undefined)
+      problems.push(problem('profession', 'is required for a health professional'))
+  } else if (input.rpps !== undefined) {
+    problems.push(
+      problem(
+        'rpps',
+        `is not accepted on a${input.profile === 'administrative' ? 'n administrative' : ' collaborator'} account`,
+      ),
+    )
+  }
+  if (input.profession !== undefined && !(input.profession in PROFESSIONS)) {
+    problems.push(problem('profession', 'is not a national profession code'))
+  }
+  if (input.accountTitle !== undefined && input.profile !== 'collaborator') {
+    problems.push(problem('accountTitle', 'is for collaborators’ accounts'))
+  }
+
+  const primaries = input.practicePlaces.filter((place) => place.primary).length
+  if (primaries !== 1) problems.push(problem('practicePlaces', 'must have exactly one primary place'))
+  input.practicePlaces.forEach((place, index) => {
+    if ((place.structureId === undefined) === (place.finess === undefined)) {
+      problems.push(problem(`practicePlaces.${index}`, 'needs either structureId or finess'))
+    }
+  })
+
+  // Professionals have both sensitive rights unless unticked; others ask for them.
+  const rights = input.rights ?? { results: professional, invoices: professional }
+  const asksSensitiveRights = !professional && (rights.results || rights.invoices)
+  if (asksSensitiveRights && input.approverId === undefined && input.approverRpps === undefined) {
+    problems.push(
+      problem('approverId', 'is required to ask for results or invoices: name the professional who approves'),
+    )
+  }
+  if (!asksSensitiveRights && (input.approverId !== undefined || input.approverRpps !== undefined)) {
+    problems.push(problem('approverId', 'is only for a collaborator asking for results or invoices'))
+  }
+
+  if (input.password !== undefined || input.passwordConfirmation !== undefined) {
+    const verdict = checkPassword(input.password ?? '', input.passwordConfirmation ?? '', {
+      email,
+      firstName: input.firstName,
+      lastName: input.lastName,
+    })
+    for (const item of verdict.problems) {
+      problems.push(problem(item.code === 'mismatch' ? 'passwordConfirmation' : 'password', item.message))
+    }
+  }
+
+  const phones: string[] = []
+  ;(input.phones ?? []).forEach((phone, index) => {
+    const result = normalizePhone(phone)
+    if (result.ok) phones.push(result.e164)
+    else problems.push(problem(`phones.${index}`, result.message))
+  })
+
+  if (problems.length > 0)
+    throw badRequest('invalid_registration', 'The registration is not valid.', problems)
+  return { rpps, phones, rights, asksSensitiveRights }
+}

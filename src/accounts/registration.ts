@@ -1,0 +1,248 @@
+import { recordAudit } from '../audit/audit.ts'
+import { isUniqueViolation } from '../db/errors.ts'
+import type { Executor } from '../db/schema.ts'
+import type { Deps, RequestContext } from '../deps.ts'
+import { conflict, unprocessable } from '../shared/errors.ts'
+import { structureFromDirectory } from '../structures/service.ts'
+import { consumeProof, peekProof } from './email-proofs.ts'
+import { checkRegistration } from './registration-checks.ts'
+import type { RegistrationInput } from './registration-schema.ts'
+import { addressKey, responsibleProfessional } from './repository.ts'
+
+type Place = { structureId: string; labCenterId: string; labId: string; primary: boolean }
+
+/**
+ * Registers a person. A collaborator asking for results or invoices waits for the professional they
+ * name (`pending_approval`); everyone else waits for the support desk (`pending_validation`).
+ */
+export async function register(deps: Deps, context: RequestContext, input: RegistrationInput) {
+  if (input.termsVersion !== deps.config.TERMS_VERSION) {
+    throw unprocessable(
+      'terms_outdated',
+      `The current terms of use are version ${deps.config.TERMS_VERSION}: accept them.`,
+    )
+  }
+  // The proof is looked at first, for its address: the password must not contain it.
+  const preview = await peekProof(deps, input.proof, 'registration')
+  const checked = checkRegistration(input, preview, {
+    acceptAnyRppsCheckDigit: deps.config.IDENTIFIERS_ACCEPT_ANY_RPPS_CHECK_DIGIT,
+  })
+  const passwordHash = input.password ? await deps.passwords.hash(input.password) : null
+  const now = deps.clock.now()
+
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const email = await consumeProof(deps, trx, input.proof, 'registration')
+      const places = await resolvePlaces(deps, trx, input)
+      const primary = places.find((place) => place.primary)!
+      await checkCorrespondentCode(trx, primary, input.correspondentCode)
+      const approver = checked.asksSensitiveRights
+        ? await responsibleProfessional(trx, primary.structureId, {
+            id: input.approverId,
+            rpps: input.approverRpps,
+          })
+        : undefined
+      if (checked.asksSensitiveRights && !approver) {
+        throw unprocessable(
+          'approver_not_found',
+          'The approver must be a professional already registered at this structure: collaborators register after their professional.',
+        )
+      }
+      const status = checked.asksSensitiveRights
+        ? ('pending_approval' as const)
+        : ('pending_validation' as const)
+      const account = await trx
+        .insertInto('accounts')
+        .values({
+          status,
+          profile: input.profile,
+          civility: input.civility,
+          practice_civility: input.practiceCivility ?? null,
+          first_name: input.firstName,
+          last_name: input.lastName,
+          profession_code: input.profession ?? null,
+          rpps: checked.rpps,
+          account_title: input.accountTitle ?? null,
+          phones: checked.phones,
+          password_hash: passwordHash,
+          password_changed_at: passwordHash ? now : null,
+          terms_version: input.termsVersion,
+          terms_accepted_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await trx
+        .insertInto('account_emails')
+        .values({
+          account_id: account.id,
+          address: email,
+          address_key: addressKey(email),
+          is_login: true,
+          is_notification: true,
+          verified_at: now,
+          created_at: now,
+        })
+        .execute()
+      await trx
+        .insertInto('practice_places')
+        .values(
+          places.map((place) => ({
+            account_id: account.id,
+            structure_id: place.structureId,
+            lab_center_id: place.labCenterId,
+            is_primary: place.primary,
+            created_at: now,
+          })),
+        )
+        .execute()
+      const wanted = (['results', 'invoices'] as const).filter((right) => checked.rights[right])
+      if (input.profile === 'health_professional' && wanted.length > 0) {
+        // A professional's own rights, at each place; they count once the account is active.
+        await trx
+          .insertInto('rights')
+          .values(
+            places.flatMap((place) =>
+              wanted.map((name) => ({
+                account_id: account.id,
+                structure_id: place.structureId,
+                name,
+                granted_at: now,
+              })),
+            ),
+          )
+          .execute()
+      }
+      if (approver) {
+        const request = await trx
+          .insertInto('access_requests')
+          .values({
+            account_id: account.id,
+            structure_id: primary.structureId,
+            rights: wanted,
+            approver_id: approver.id,
+            status: 'pending',
+            at_registration: true,
+            created_at: now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+        await notifyApprover(deps, trx, approver.id, {
+          requestId: request.id,
+          requester: `${input.firstName} ${input.lastName}`,
+          rights: wanted,
+        })
+      }
+      await recordAudit(
+        trx,
+        deps.clock,
+        { type: 'anonymous', id: null, requestId: context.requestId },
+        {
+          action: 'account.registered',
+          subjectType: 'account',
+          subjectId: account.id,
+          details: { profile: input.profile, status, places: places.length },
+        },
+      )
+      await deps.outbox.enqueue(trx, {
+        to: deps.config.SUPPORT_EMAIL,
+        template: 'account.registered_support',
+        data: {
+          accountId: account.id,
+          name: `${input.firstName} ${input.lastName}`,
+          profile: input.profile,
+          status,
+        },
+      })
+      return { id: account.id, status }
+    })
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw conflict('already_registered', 'An account already uses this address or RPPS number.')
+    throw error
+  }
+}
+
+async function resolvePlaces(deps: Deps, trx: Executor, input: RegistrationInput): Promise<Place[]> {
+  const places: Place[] = []
+  for (const [index, place] of input.practicePlaces.entries()) {
+    const structure = place.structureId
+      ? await trx.selectFrom('structures').select('id').where('id', '=', place.structureId).executeTakeFirst()
+      : await structureFromDirectory(trx, deps.clock, place.finess!)
+    if (!structure) {
+      throw unprocessable(
+        'unknown_structure',
+        'A practice place is neither a known structure nor in the FINESS directory.',
+        [{ in: 'body', field: `practicePlaces.${index}`, message: 'is not a known structure' }],
+      )
+    }
+    const center = await trx
+      .selectFrom('lab_centers')
+      .select(['id', 'lab_id'])
+      .where('id', '=', place.labCenterId)
+      .executeTakeFirst()
+    if (!center) {
+      throw unprocessable('unknown_lab_center', 'A practice place names an unknown lab centre.', [
+        { in: 'body', field: `practicePlaces.${index}.labCenterId`, message: 'is not a known lab centre' },
+      ])
+    }
+    if (places.some((known) => known.structureId === structure.id)) continue
+    places.push({
+      structureId: structure.id,
+      labCenterId: center.id,
+      labId: center.lab_id,
+      primary: place.primary,
+    })
+  }
+  return places
+}
+
+/** The lab of the primary place may require its correspondent code; a code given must be that lab's, for that structure. */
+async function checkCorrespondentCode(trx: Executor, primary: Place, code: string | undefined) {
+  const lab = await trx
+    .selectFrom('labs')
+    .select('requires_correspondent_code')
+    .where('id', '=', primary.labId)
+    .executeTakeFirstOrThrow()
+  if (code === undefined) {
+    if (lab.requires_correspondent_code)
+      throw unprocessable('correspondent_code_required', 'This lab requires its correspondent code.')
+    return
+  }
+  const known = await trx
+    .selectFrom('correspondent_codes')
+    .select('id')
+    .where('lab_id', '=', primary.labId)
+    .where('code', '=', code)
+    .where('structure_id', '=', primary.structureId)
+    .where('active', '=', true)
+    .executeTakeFirst()
+  if (!known)
+    throw unprocessable(
+      'unknown_correspondent_code',
+      'This correspondent code is not the lab’s code for this practice.',
+    )
+}
+
+/** Mails the approver that a request awaits them. */
+export async function notifyApprover(
+  deps: Deps,
+  trx: Executor,
+  approverId: string,
+  data: { requestId: string; requester: string; rights: string[] },
+) {
+  const target = await trx
+    .selectFrom('account_emails as e')
+    .innerJoin('accounts as a', 'a.id', 'e.account_id')
+    .select(['e.address', 'a.locale', 'a.first_name'])
+    .where('e.account_id', '=', approverId)
+    .where('e.is_notification', '=', true)
+    .executeTakeFirstOrThrow()
+  await deps.outbox.enqueue(trx, {
+    to: target.address,
+    template: 'access.approval_requested',
+    locale: target.locale,
+    data: { firstName: target.first_name, ...data },
+  })
+}

@@ -1,0 +1,79 @@
+import type { Executor } from '../db/schema.ts'
+
+/** How addresses are compared: one address, one account, whatever the case. */
+export const addressKey = (address: string) => address.trim().toLowerCase()
+
+/** The account that signs in with this address, if any. */
+export const accountByLoginAddress = (db: Executor, address: string) =>
+  db
+    .selectFrom('account_emails as e')
+    .innerJoin('accounts as a', 'a.id', 'e.account_id')
+    .select([
+      'a.id',
+      'a.status',
+      'a.password_hash',
+      'a.first_name',
+      'a.locale',
+      'a.totp_confirmed_at',
+      'e.address',
+    ])
+    .where('e.address_key', '=', addressKey(address))
+    .where('e.is_login', '=', true)
+    .executeTakeFirst()
+
+export const accountById = (db: Executor, id: string) =>
+  db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()
+
+export const addressInUse = async (db: Executor, address: string) =>
+  (await db
+    .selectFrom('account_emails')
+    .select('id')
+    .where('address_key', '=', addressKey(address))
+    .executeTakeFirst()) !== undefined
+
+/** Where an account's notifications go: its notification address, and its language. */
+export async function notificationTarget(db: Executor, accountId: string) {
+  return db
+    .selectFrom('account_emails as e')
+    .innerJoin('accounts as a', 'a.id', 'e.account_id')
+    .select(['e.address', 'a.locale', 'a.first_name'])
+    .where('e.account_id', '=', accountId)
+    .where('e.is_notification', '=', true)
+    .executeTakeFirstOrThrow()
+}
+
+/** Current sensitive rights, per structure: what tokens carry and /v1/me shows. */
+export async function currentRights(db: Executor, accountId: string): Promise<Record<string, string[]>> {
+  const rows = await db
+    .selectFrom('rights')
+    .select(['structure_id', 'name'])
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .orderBy('name')
+    .execute()
+  const rights: Record<string, string[]> = {}
+  for (const row of rows) rights[row.structure_id] = [...(rights[row.structure_id] ?? []), row.name]
+  return rights
+}
+
+/**
+ * A responsible professional of a structure: an active health professional with a practice place
+ * there, named by account id or by RPPS.
+ */
+export async function responsibleProfessional(
+  db: Executor,
+  structureId: string,
+  who: { id?: string; rpps?: string },
+) {
+  if (!who.id && !who.rpps) return undefined
+  let query = db
+    .selectFrom('accounts as a')
+    .innerJoin('practice_places as p', 'p.account_id', 'a.id')
+    .select(['a.id', 'a.civility', 'a.practice_civility', 'a.first_name', 'a.last_name'])
+    .where('p.structure_id', '=', structureId)
+    .where('a.status', '=', 'active')
+    .where('a.profile', '=', 'health_professional')
+  if (who.id) query = query.where('a.id', '=', who.id)
+  if (who.rpps) query = query.where('a.rpps', '=', who.rpps)
+  return query.executeTakeFirst()
+}

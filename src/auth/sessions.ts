@@ -1,0 +1,141 @@
+import { sql } from 'kysely'
+import type { Clock } from '../clock.ts'
+import type { Executor } from '../db/schema.ts'
+import type { SecretHasher } from './secrets.ts'
+import { randomToken } from './secrets.ts'
+
+const REFRESH_PURPOSE = 'refresh'
+
+export interface SessionDeps {
+  db: Executor
+  clock: Clock
+  secrets: SecretHasher
+  ttlDays: number
+}
+
+export interface NewSession {
+  accountId: string
+  amr: string[]
+  authTime: Date
+  userAgent?: string | undefined
+  ip?: string | undefined
+}
+
+/** Opens a session and its first refresh token. */
+export async function openSession(deps: SessionDeps, input: NewSession) {
+  const now = deps.clock.now()
+  const expiresAt = new Date(now.getTime() + deps.ttlDays * 86_400_000)
+  const session = await deps.db
+    .insertInto('sessions')
+    .values({
+      account_id: input.accountId,
+      amr: input.amr,
+      auth_time: input.authTime,
+      user_agent: input.userAgent?.slice(0, 300) ?? null,
+      ip: input.ip ?? null,
+      created_at: now,
+      last_used_at: now,
+      expires_at: expiresAt,
+    })
+    .returning(['id', 'account_id', 'amr', 'auth_time'])
+    .executeTakeFirstOrThrow()
+  const refreshToken = await issueRefreshToken(deps, session.id, expiresAt)
+  return { session, refreshToken }
+}
+
+async function issueRefreshToken(deps: SessionDeps, sessionId: string, expiresAt: Date): Promise<string> {
+  const token = `${sessionId}.${randomToken()}`
+  await deps.db
+    .insertInto('refresh_tokens')
+    .values({
+      token_hash: deps.secrets.hash(REFRESH_PURPOSE, token),
+      session_id: sessionId,
+      expires_at: expiresAt,
+      created_at: deps.clock.now(),
+    })
+    .execute()
+  return token
+}
+
+export type Rotation =
+  | {
+      ok: true
+      session: { id: string; account_id: string; amr: string[]; auth_time: Date }
+      refreshToken: string
+    }
+  | { ok: false; reason: 'unknown' | 'expired' | 'reused' | 'revoked' }
+
+/**
+ * Spends a refresh token and gives the next one. A token spent before and presented again means it was
+ * copied: the whole session ends (refresh token reuse detection).
+ */
+export async function rotateRefreshToken(deps: SessionDeps, token: string): Promise<Rotation> {
+  const now = deps.clock.now()
+  const hash = deps.secrets.hash(REFRESH_PURPOSE, token)
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('refresh_tokens as t')
+      .innerJoin('sessions as s', 's.id', 't.session_id')
+      .select(['t.used_at', 't.expires_at', 's.id', 's.account_id', 's.amr', 's.auth_time', 's.revoked_at'])
+      .where('t.token_hash', '=', hash)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!row) return { ok: false, reason: 'unknown' } as const
+    if (row.revoked_at) return { ok: false, reason: 'revoked' } as const
+    if (row.used_at) {
+      await revokeSession({ ...deps, db: trx }, row.id, 'refresh_token_reused')
+      return { ok: false, reason: 'reused' } as const
+    }
+    if (row.expires_at <= now) return { ok: false, reason: 'expired' } as const
+    await trx.updateTable('refresh_tokens').set({ used_at: now }).where('token_hash', '=', hash).execute()
+    await trx.updateTable('sessions').set({ last_used_at: now }).where('id', '=', row.id).execute()
+    const refreshToken = await issueRefreshToken({ ...deps, db: trx }, row.id, row.expires_at)
+    return {
+      ok: true,
+      session: { id: row.id, account_id: row.account_id, amr: row.amr, auth_time: row.auth_time },
+      refreshToken,
+    } as const
+  })
+}
+
+export async function revokeSession(
+  deps: Pick<SessionDeps, 'db' | 'clock'>,
+  sessionId: string,
+  reason: string,
+): Promise<boolean> {
+  const result = await deps.db
+    .updateTable('sessions')
+    .set({ revoked_at: deps.clock.now(), revoked_reason: reason })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
+}
+
+export async function revokeAllSessions(
+  deps: Pick<SessionDeps, 'db' | 'clock'>,
+  accountId: string,
+  reason: string,
+): Promise<number> {
+  const result = await deps.db
+    .updateTable('sessions')
+    .set({ revoked_at: deps.clock.now(), revoked_reason: reason })
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+/** A session is usable while it is open, unexpired, and its account active. One indexed look-up. */
+export async function isSessionActive(
+  db: Executor,
+  clock: Clock,
+  sessionId: string,
+  accountId: string,
+): Promise<boolean> {
+  const { rows } = await sql<{ ok: number }>`
+    select 1 as ok from sessions s join accounts a on a.id = s.account_id
+    where s.id = ${sessionId} and s.account_id = ${accountId} and s.revoked_at is null
+      and s.expires_at > ${clock.now()} and a.status = 'active'`.execute(db)
+  return rows.length > 0
+}

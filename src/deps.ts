@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely'
+import type { PasswordHasher } from './accounts/passwords.ts'
+import type { SecretHasher } from './auth/secrets.ts'
+import type { TokenService } from './auth/tokens.ts'
+import type { Clock } from './clock.ts'
+import type { Config } from './config.ts'
+import type { DB } from './db/schema.ts'
+import type { Outbox } from './notifications/outbox.ts'
+import type { SecretBox } from './shared/secret-box.ts'
+
+/** What the rules of every area may depend on, built once by the app and handed to them explicitly. */
+export interface Deps {
+  db: Kysely<DB>
+  clock: Clock
+  config: Config
+  outbox: Outbox
+  secrets: SecretHasher
+  passwords: PasswordHasher
+  box: SecretBox
+  tokens: TokenService
+}
+
+/** Who asks, for throttling and the audit trail. */
+export interface RequestContext {
+  ip: string
+  requestId: string
+  userAgent?: string | undefined
+}
+
+export const contextOf = (request: {
+  ip: string
+  id: string
+  headers: Record<string, unknown>
+}): RequestContext => ({
+  ip: request.ip,
+  requestId: request.id,
+  userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined,
+})

@@ -1,0 +1,29 @@
+import type { Clock } from '../clock.ts'
+import type { Executor } from '../db/schema.ts'
+import { tooManyRequests } from '../shared/errors.ts'
+import { countHit } from './counters.ts'
+
+export interface Limit {
+  max: number
+  windowMs: number
+}
+
+const MINUTE = 60_000
+
+/** What may be tried how often, per client address and per account (or address typed). */
+export const LIMITS = {
+  signInPerAddress: { max: 10, windowMs: 15 * MINUTE },
+  signInPerIp: { max: 60, windowMs: 15 * MINUTE },
+  codeChecksPerIp: { max: 60, windowMs: 15 * MINUTE },
+  proofPerEmail: { max: 1, windowMs: MINUTE },
+  proofPerIp: { max: 30, windowMs: 60 * MINUTE },
+  resetPerEmail: { max: 3, windowMs: 60 * MINUTE },
+  resetPerIp: { max: 30, windowMs: 60 * MINUTE },
+  activationPerEmail: { max: 10, windowMs: 60 * MINUTE },
+} satisfies Record<string, Limit>
+
+/** Counts an attempt against `key`; past the limit, a 429 problem with Retry-After. */
+export async function throttle(db: Executor, clock: Clock, key: string, limit: Limit): Promise<void> {
+  const hit = await countHit(db, `throttle:${key}`, limit.windowMs, clock.now())
+  if (hit.count > limit.max) throw tooManyRequests(Math.ceil(hit.resetInMs / 1000))
+}
