@@ -11,6 +11,10 @@ import Fastify, {
 import type { Kysely } from 'kysely'
 import type pg from 'pg'
 import type { Logger } from 'pino'
+import { accountRequestRoutes } from './access/account-request-routes.ts'
+import { accessAdminRoutes } from './access/admin-routes.ts'
+import { labFeedRoutes } from './access/lab-feed-routes.ts'
+import { accessRoutes } from './access/routes.ts'
 import { authRoutes } from './accounts/auth-routes.ts'
 import { meRoutes } from './accounts/me-routes.ts'
 import { createPasswordHasher } from './accounts/passwords.ts'
@@ -175,6 +179,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(meRoutes)
   await app.register(profileRoutes)
   await app.register(supportRoutes)
+  await app.register(accessRoutes)
+  await app.register(accessAdminRoutes)
+  await app.register(accountRequestRoutes)
+  await app.register(labFeedRoutes)
   await app.register(directoryRoutes)
   await app.register(directoryImportRoutes)
   await app.register(identifierRoutes, {

@@ -1,3 +1,4 @@
+import { accountRequestTemplates } from './access/account-request-emails.ts'
 import { accessTemplates } from './access/emails.ts'
 import { accountTemplates } from './accounts/emails.ts'
 import { foundationTemplates, type TemplateCatalog } from './notifications/templates.ts'
@@ -7,4 +8,5 @@ export const emailTemplates: TemplateCatalog = {
   ...foundationTemplates,
   ...accountTemplates,
   ...accessTemplates,
+  ...accountRequestTemplates,
 }

@@ -19,4 +19,36 @@ export const accessTemplates = {
       text: `Hello${d.firstName ? ` ${d.firstName}` : ''},\n\n${d.requester} asks for access to: ${list('en', d.rights)}.\nApprove or change this request from the "Account approvals" page of your space.\n\nRequest: ${d.requestId}\n\nThe Sésame team`,
     }),
   },
+  'access.request_decided': {
+    fr: (d: Decided) => ({
+      subject: 'Sésame : votre demande d’accès',
+      text: `Bonjour${d.firstName ? ` ${d.firstName}` : ''},\n\n${d.approved ? `Votre demande d’accès est approuvée : ${list('fr', d.rights)}.` : `Votre demande d’accès est refusée.${d.reason ? `\nMotif : ${d.reason}` : ''}`}\n\nL'équipe Sésame`,
+    }),
+    en: (d: Decided) => ({
+      subject: 'Sésame: your access request',
+      text: `Hello${d.firstName ? ` ${d.firstName}` : ''},\n\n${d.approved ? `Your access request is approved: ${list('en', d.rights)}.` : `Your access request is rejected.${d.reason ? `\nReason: ${d.reason}` : ''}`}\n\nThe Sésame team`,
+    }),
+  },
+  'access.delegate_decided': {
+    fr: (d: Decided) => ({
+      subject: 'Sésame : une demande a été décidée par votre délégué',
+      text: `Bonjour${d.firstName ? ` ${d.firstName}` : ''},\n\nVotre délégué a ${d.approved ? `approuvé l’accès à : ${list('fr', d.rights)}` : 'refusé une demande d’accès'} (demande ${d.requestId}). Vous restez responsable des droits accordés à vos collaborateurs.\n\nL'équipe Sésame`,
+    }),
+    en: (d: Decided) => ({
+      subject: 'Sésame: your delegate decided a request',
+      text: `Hello${d.firstName ? ` ${d.firstName}` : ''},\n\nYour delegate ${d.approved ? `approved access to: ${list('en', d.rights)}` : 'rejected an access request'} (request ${d.requestId}). You remain responsible for your collaborators' rights.\n\nThe Sésame team`,
+    }),
+  },
+  'access.right_revoked': {
+    fr: (d: { firstName?: string; right: string; structureName: string }) => ({
+      subject: 'Sésame : un droit d’accès vous a été retiré',
+      text: `Bonjour${d.firstName ? ` ${d.firstName}` : ''},\n\nVotre accès « ${list('fr', [d.right])} » pour ${d.structureName} a été retiré.\n\nL'équipe Sésame`,
+    }),
+    en: (d: { firstName?: string; right: string; structureName: string }) => ({
+      subject: 'Sésame: an access right was withdrawn',
+      text: `Hello${d.firstName ? ` ${d.firstName}` : ''},\n\nYour "${list('en', [d.right])}" access for ${d.structureName} was withdrawn.\n\nThe Sésame team`,
+    }),
+  },
 } satisfies TemplateCatalog
+
+type Decided = { firstName?: string; requestId: string; approved: boolean; rights: string[]; reason?: string }

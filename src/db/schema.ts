@@ -14,6 +14,7 @@ export interface OutboxTable {
   last_error: string | null
   created_at: ColumnType<Date, Date, never>
   sent_at: Date | null
+  after_id: number | null
 }
 
 export interface RateLimitCountersTable {
@@ -347,7 +348,74 @@ export interface AccessRequestsTable {
   created_at: Date
 }
 
+export interface DelegationsTable {
+  id: Generated<string>
+  professional_id: string
+  structure_id: string
+  delegate_id: string
+  created_by: string
+  created_at: Date
+  revoked_at: Date | null
+  revoked_by: string | null
+}
+
+export interface MandatesTable {
+  account_id: string
+  structure_id: string
+  mandate: 'account_manager'
+  granted_at: Date
+  granted_by: string | null
+}
+
+export interface LabRegistrationsTable {
+  account_id: string
+  lab_id: string
+  number: string
+  updated_at: Date
+}
+
+export interface AccountRequestsTable {
+  id: Generated<string>
+  requester_id: string
+  first_name: string
+  last_name: string
+  email: string
+  email_key: string
+  previous_account: boolean
+  workplaces: ColumnType<{ structureId: string; primary: boolean }[], string, never>
+  occupation: string
+  rpps: string | null
+  practice_number: string | null
+  prescriber_number: string | null
+  lab_registrations: ColumnType<{ labId: string; number: string }[], string, never>
+  reference_account_id: string | null
+  billing: ColumnType<{ clientName: string; clientNumber: string } | null, string | null, never>
+  comment: string | null
+  status: 'pending' | 'fulfilled' | 'rejected'
+  reason: string | null
+  due_at: Date
+  account_id: string | null
+  decided_by: string | null
+  decided_at: Date | null
+  created_at: Date
+}
+
+export interface LabEventsTable {
+  id: Generated<number>
+  lab_id: string
+  type: string
+  account_id: string
+  structure_id: string | null
+  payload: ColumnType<Record<string, unknown>, string, never>
+  occurred_at: Date
+}
+
 export interface DB {
+  delegations: DelegationsTable
+  mandates: MandatesTable
+  lab_registrations: LabRegistrationsTable
+  account_requests: AccountRequestsTable
+  lab_events: LabEventsTable
   accounts: AccountsTable
   account_emails: AccountEmailsTable
   practice_places: PracticePlacesTable

@@ -11,6 +11,8 @@ export interface OutgoingEmail {
   data?: Record<string, unknown>
   /** Codes and links: sealed in the row and erased once sent; never stored in clear. */
   secrets?: Record<string, unknown>
+  /** Sent only once this other message (an outbox id) has been sent. */
+  after?: number
 }
 
 export interface Outbox {
@@ -30,6 +32,7 @@ export function createOutbox(deps: { box: SecretBox; clock: Clock; defaultLocale
           recipient: email.to,
           payload: JSON.stringify(email.data ?? {}),
           sealed: email.secrets ? deps.box.seal(email.secrets) : null,
+          after_id: email.after ?? null,
           next_attempt_at: now,
           created_at: now,
         })

@@ -105,6 +105,7 @@ export class OutboxWorker {
       where id in (
         select id from outbox
         where status = 'pending' and next_attempt_at <= ${now}
+          and (after_id is null or exists (select 1 from outbox first where first.id = outbox.after_id and first.status = 'sent'))
         order by next_attempt_at, id
         limit ${batchSize}
         for update skip locked

@@ -15,6 +15,10 @@ export const API_TAGS = [
     name: 'me',
     description: 'The signed-in person: profile, addresses, practice places, applications, sessions',
   },
+  {
+    name: 'access',
+    description: 'Sensitive rights: requests, approvals, delegations, revocation, account requests',
+  },
   { name: 'support', description: 'The support desk: validation, suspension, change requests, audit trail' },
   { name: 'identifiers', description: 'RPPS, ADELI, FINESS, SIREN and SIRET validation' },
   { name: 'directory', description: 'The national directories (RPPS, FINESS): search and import' },

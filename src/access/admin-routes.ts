@@ -1,0 +1,112 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { actorOf } from '../audit/audit.ts'
+import { personOf } from '../auth/authenticate.ts'
+import { createDelegation, revokeDelegation } from './delegations.ts'
+import { mandatesOf, replaceMandates } from './mandates.ts'
+
+const Uuid = Type.String({ format: 'uuid' })
+const security = [{ bearerAuth: [] }]
+const Mandates = Type.Object(
+  {
+    mandates: Type.Array(
+      Type.Object(
+        { structureId: Uuid, mandate: Type.Literal('account_manager') },
+        { additionalProperties: false },
+      ),
+      { maxItems: 200 },
+    ),
+  },
+  { additionalProperties: false },
+)
+
+/** Support: delegations set on a professional's behalf (the Biomnis "paramétrage" path), and mandates. */
+export const accessAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { deps, guard } = app
+  const support = (request: Parameters<typeof personOf>[0]) => ({
+    accountId: personOf(request).sub,
+    roles: personOf(request).roles,
+  })
+
+  app.post(
+    '/v1/admin/delegations',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags: ['support'],
+        operationId: 'createDelegationForProfessional',
+        summary: 'Support: sets a delegation of approval for a professional',
+        security,
+        body: Type.Object(
+          { professionalId: Uuid, structureId: Uuid, delegateId: Uuid },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ id: Uuid }) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send({ id: (await createDelegation(deps, support(request), actorOf(request), request.body)).id }),
+  )
+
+  app.delete(
+    '/v1/admin/delegations/:id',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags: ['support'],
+        operationId: 'deleteDelegation',
+        summary: 'Support: withdraws a delegation',
+        security,
+        params: Type.Object({ id: Uuid }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await revokeDelegation(deps, support(request), actorOf(request), request.params.id)
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.get(
+    '/v1/admin/accounts/:id/mandates',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags: ['support'],
+        operationId: 'getMandates',
+        summary: 'Support: an account’s mandates',
+        security,
+        params: Type.Object({ id: Uuid }),
+        response: { 200: Mandates },
+      },
+    },
+    async (request) => ({
+      mandates: (await mandatesOf(deps.db, request.params.id)).map((m) => ({
+        structureId: m.structure_id,
+        mandate: m.mandate,
+      })),
+    }),
+  )
+
+  app.put(
+    '/v1/admin/accounts/:id/mandates',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags: ['support'],
+        operationId: 'putMandates',
+        summary: 'Support: replaces an account’s mandates',
+        security,
+        params: Type.Object({ id: Uuid }),
+        body: Mandates,
+        response: { 200: Mandates },
+      },
+    },
+    async (request) => {
+      const rows = await replaceMandates(deps, actorOf(request), request.params.id, request.body.mandates)
+      return { mandates: rows.map((m) => ({ structureId: m.structure_id, mandate: m.mandate })) }
+    },
+  )
+}

@@ -1,0 +1,194 @@
+import { notificationTarget } from '../accounts/repository.ts'
+import { type AuditActor, recordAudit } from '../audit/audit.ts'
+import type { Executor, RightName } from '../db/schema.ts'
+import type { Deps } from '../deps.ts'
+import { forbidden, notFound } from '../shared/errors.ts'
+import { emitLabEvent } from './lab-feed.ts'
+import { type Actor, mayRevoke } from './policy.ts'
+
+/** For a professional: the accounts holding or asking rights in the structures where they practise. */
+export async function listCollaborators(db: Executor, professionalId: string) {
+  const structures = db
+    .selectFrom('practice_places')
+    .select('structure_id')
+    .where('account_id', '=', professionalId)
+  const [rights, requests] = await Promise.all([
+    db
+      .selectFrom('rights as r')
+      .innerJoin('accounts as a', 'a.id', 'r.account_id')
+      .innerJoin('structures as s', 's.id', 'r.structure_id')
+      .select([
+        'a.id',
+        'a.civility',
+        'a.first_name',
+        'a.last_name',
+        'a.account_title',
+        'a.status',
+        's.id as structure_id',
+        's.name as structure_name',
+        'r.name',
+      ])
+      .where('r.structure_id', 'in', structures)
+      .where('r.revoked_at', 'is', null)
+      .where('r.account_id', '!=', professionalId)
+      .where('a.profile', '!=', 'health_professional')
+      .execute(),
+    db
+      .selectFrom('access_requests as q')
+      .innerJoin('accounts as a', 'a.id', 'q.account_id')
+      .innerJoin('structures as s', 's.id', 'q.structure_id')
+      .select([
+        'a.id',
+        'a.civility',
+        'a.first_name',
+        'a.last_name',
+        'a.account_title',
+        'a.status',
+        's.id as structure_id',
+        's.name as structure_name',
+        'q.id as request_id',
+        'q.rights',
+      ])
+      .where('q.structure_id', 'in', structures)
+      .where('q.status', '=', 'pending')
+      .execute(),
+  ])
+  const entries = new Map<
+    string,
+    {
+      account: object
+      structureId: string
+      structureName: string
+      rights: RightName[]
+      pendingRequest: { id: string; rights: RightName[] } | null
+    }
+  >()
+  const entry = (row: (typeof rights)[number] | (typeof requests)[number]) => {
+    const key = `${row.id}:${row.structure_id}`
+    const found = entries.get(key) ?? {
+      account: {
+        id: row.id,
+        civility: row.civility,
+        firstName: row.first_name,
+        lastName: row.last_name,
+        accountTitle: row.account_title,
+        status: row.status,
+      },
+      structureId: row.structure_id,
+      structureName: row.structure_name,
+      rights: [],
+      pendingRequest: null,
+    }
+    entries.set(key, found)
+    return found
+  }
+  for (const row of rights) entry(row).rights.push(row.name)
+  for (const row of requests) entry(row).pendingRequest = { id: row.request_id, rights: row.rights }
+  return [...entries.values()]
+}
+
+/** Withdraws a sensitive right at once; the collaborator and the labs are told. */
+export async function revokeRight(
+  deps: Deps,
+  actor: Actor,
+  audit: AuditActor,
+  holderId: string,
+  structureId: string,
+  right: RightName,
+) {
+  if (!(await mayRevoke(deps.db, actor, holderId, structureId)))
+    throw forbidden('Only a professional of this structure, or support, may withdraw this right.')
+  await deps.db.transaction().execute(async (trx) => {
+    const revoked = await trx
+      .updateTable('rights')
+      .set({ revoked_at: deps.clock.now(), revoked_by: actor.accountId })
+      .where('account_id', '=', holderId)
+      .where('structure_id', '=', structureId)
+      .where('name', '=', right)
+      .where('revoked_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst()
+    if (!revoked) throw notFound('This person does not hold this right here.')
+    await emitLabEvent(trx, deps.clock, { type: 'right.revoked', accountId: holderId, structureId, right })
+    const holder = await notificationTarget(trx, holderId)
+    const structure = await trx
+      .selectFrom('structures')
+      .select('name')
+      .where('id', '=', structureId)
+      .executeTakeFirstOrThrow()
+    await deps.outbox.enqueue(trx, {
+      to: holder.address,
+      template: 'access.right_revoked',
+      locale: holder.locale,
+      data: { firstName: holder.first_name, right, structureName: structure.name },
+    })
+    await recordAudit(trx, deps.clock, audit, {
+      action: 'access.right_revoked',
+      subjectType: 'account',
+      subjectId: holderId,
+      details: { structureId, right },
+    })
+  })
+}
+
+/** The requests this person may decide: naming them, or naming a professional who delegated to them; all for support. */
+export async function listApprovals(
+  db: Executor,
+  actor: Actor,
+  status: 'pending' | 'approved' | 'rejected',
+  limit: number,
+  after: string | undefined,
+) {
+  let query = db
+    .selectFrom('access_requests as q')
+    .innerJoin('accounts as a', 'a.id', 'q.account_id')
+    .innerJoin('structures as s', 's.id', 'q.structure_id')
+    .leftJoin('account_emails as e', (join) =>
+      join.onRef('e.account_id', '=', 'a.id').on('e.is_login', '=', true),
+    )
+    .select([
+      'q.id',
+      'q.rights',
+      'q.comment',
+      'q.status',
+      'q.at_registration',
+      'q.approver_id',
+      'q.created_at',
+      'q.granted_rights',
+      'a.id as account_id',
+      'a.civility',
+      'a.first_name',
+      'a.last_name',
+      'a.account_title',
+      'a.profile',
+      'e.address',
+      's.id as structure_id',
+      's.name as structure_name',
+    ])
+    .where('q.status', '=', status)
+    .where('q.account_id', '!=', actor.accountId)
+    .orderBy('q.created_at', 'desc')
+    .orderBy('q.id', 'desc')
+    .limit(limit + 1)
+  if (!actor.roles.includes('support')) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('q.approver_id', '=', actor.accountId),
+        eb.exists(
+          eb
+            .selectFrom('delegations as d')
+            .select('d.id')
+            .whereRef('d.professional_id', '=', 'q.approver_id')
+            .whereRef('d.structure_id', '=', 'q.structure_id')
+            .where('d.delegate_id', '=', actor.accountId)
+            .where('d.revoked_at', 'is', null),
+        ),
+      ]),
+    )
+  }
+  if (after) {
+    const [at, id] = JSON.parse(Buffer.from(after, 'base64url').toString()) as [string, string]
+    query = query.where((eb) => eb(eb.refTuple('q.created_at', 'q.id'), '<', eb.tuple(new Date(at), id)))
+  }
+  return query.execute()
+}

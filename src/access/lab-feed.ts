@@ -1,0 +1,104 @@
+import { sql } from 'kysely'
+import type { Clock } from '../clock.ts'
+import type { Executor, RightName } from '../db/schema.ts'
+
+export type LabEventType =
+  | 'account.activated'
+  | 'account.suspended'
+  | 'account.closed'
+  | 'right.granted'
+  | 'right.revoked'
+  | 'practice_place.added'
+  | 'practice_place.removed'
+  | 'lab_registration.changed'
+
+export interface LabEventInput {
+  type: LabEventType
+  accountId: string
+  structureId?: string | null
+  right?: RightName
+  /** Labs to tell besides those found from the current state (e.g. the lab of a place just removed). */
+  alsoLabs?: string[]
+}
+
+/**
+ * Writes, in the caller's transaction, one event per lab concerned by the account: the labs of its
+ * practice places' centres, the labs it has a registration number at, and the labs that know the
+ * structure by a correspondent code. Each event carries what a lab needs to route results: the RPPS,
+ * names, the structure, that lab's correspondent codes for it, and the person's number at that lab.
+ */
+export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventInput): Promise<void> {
+  const structureId = event.structureId ?? null
+  const { rows: labs } = await sql<{ lab_id: string }>`
+    select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id where p.account_id = ${event.accountId}
+    union select lab_id from lab_registrations where account_id = ${event.accountId}
+    union select lab_id from correspondent_codes where structure_id = ${structureId} and active`.execute(db)
+  const labIds = [...new Set([...labs.map((row) => row.lab_id), ...(event.alsoLabs ?? [])])]
+  if (labIds.length === 0) return
+
+  const account = await db
+    .selectFrom('accounts')
+    .select(['id', 'rpps', 'civility', 'first_name', 'last_name', 'profile', 'status'])
+    .where('id', '=', event.accountId)
+    .executeTakeFirstOrThrow()
+  const structure = structureId
+    ? await db
+        .selectFrom('structures')
+        .select(['id', 'name', 'finess', 'siret', 'city'])
+        .where('id', '=', structureId)
+        .executeTakeFirst()
+    : undefined
+  const structureIds = structureId
+    ? [structureId]
+    : (
+        await db
+          .selectFrom('practice_places')
+          .select('structure_id')
+          .where('account_id', '=', event.accountId)
+          .execute()
+      ).map((row) => row.structure_id)
+  const [codes, numbers] = await Promise.all([
+    structureIds.length === 0
+      ? []
+      : db
+          .selectFrom('correspondent_codes')
+          .select(['lab_id', 'code'])
+          .where('structure_id', 'in', structureIds)
+          .where('active', '=', true)
+          .orderBy('code')
+          .execute(),
+    db
+      .selectFrom('lab_registrations')
+      .select(['lab_id', 'number'])
+      .where('account_id', '=', event.accountId)
+      .execute(),
+  ])
+  const now = clock.now()
+  await db
+    .insertInto('lab_events')
+    .values(
+      labIds.map((labId) => ({
+        lab_id: labId,
+        type: event.type,
+        account_id: event.accountId,
+        structure_id: structureId,
+        occurred_at: now,
+        payload: JSON.stringify({
+          account: {
+            id: account.id,
+            rpps: account.rpps,
+            civility: account.civility,
+            firstName: account.first_name,
+            lastName: account.last_name,
+            profile: account.profile,
+            status: account.status,
+          },
+          structure: structure ?? null,
+          correspondentCodes: codes.filter((code) => code.lab_id === labId).map((code) => code.code),
+          labRegistrationNumber: numbers.find((number) => number.lab_id === labId)?.number ?? null,
+          ...(event.right && { right: event.right }),
+        }),
+      })),
+    )
+    .execute()
+}

@@ -1,0 +1,331 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { actorOf } from '../audit/audit.ts'
+import { personOf } from '../auth/authenticate.ts'
+import { notFound } from '../shared/errors.ts'
+import { Cursor, encodeCursor, Limit } from '../shared/pagination.ts'
+import { listApprovals, listCollaborators, revokeRight } from './collaborators.ts'
+import { approversOf, createDelegation, delegationsOf, revokeDelegation } from './delegations.ts'
+import { decideAccessRequest, requestAccess } from './requests.ts'
+import { AccessRequest, Approval, accessRequestView, Delegation, Right, Rights } from './schemas.ts'
+
+const Uuid = Type.String({ format: 'uuid' })
+const security = [{ bearerAuth: [] }]
+const strict = { additionalProperties: false } as const
+const actor = (request: FastifyRequest) => {
+  const person = personOf(request)
+  return { accountId: person.sub, roles: person.roles }
+}
+
+/** Access to results and invoices: asking, approving, delegating, withdrawing. */
+export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { deps, guard } = app
+  const { db } = deps
+
+  app.get(
+    '/v1/structures/:id/approvers',
+    {
+      config: { rateLimit: { max: 30, timeWindow: 60_000 } },
+      schema: {
+        tags: ['access'],
+        operationId: 'listApprovers',
+        summary: 'The professionals and delegates who approve requests for a structure (names only)',
+        description:
+          'The structure’s correspondent code must be given: nobody lists the people of a practice they do not belong to.',
+        params: Type.Object({ id: Uuid }),
+        querystring: Type.Object({ correspondentCode: Type.String({ minLength: 1, maxLength: 40 }) }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Uuid,
+                civility: Type.String(),
+                firstName: Type.String(),
+                lastName: Type.String(),
+                role: Type.Enum(['professional', 'delegate'] as const),
+                forProfessionalId: Type.Union([Uuid, Type.Null()]),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const code = await db
+        .selectFrom('correspondent_codes')
+        .select('id')
+        .where('structure_id', '=', request.params.id)
+        .where('code', '=', request.query.correspondentCode)
+        .where('active', '=', true)
+        .executeTakeFirst()
+      if (!code) throw notFound('No structure matches this correspondent code.')
+      return { items: await approversOf(db, request.params.id) }
+    },
+  )
+
+  app.post(
+    '/v1/access-requests',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['access'],
+        operationId: 'requestAccess',
+        summary: 'Asks for results and/or invoices at one of my practice places, naming the approver',
+        security,
+        body: Type.Object(
+          {
+            structureId: Uuid,
+            rights: Rights,
+            approverId: Type.Optional(Uuid),
+            approverRpps: Type.Optional(Type.String({ pattern: '^[0-9]{11}$' })),
+            comment: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          strict,
+        ),
+        response: { 201: AccessRequest },
+      },
+    },
+    async (request, reply) => {
+      const created = await requestAccess(
+        deps,
+        { ...actorOf(request), type: 'person', id: personOf(request).sub },
+        request.body,
+      )
+      return reply.status(201).send(accessRequestView(created))
+    },
+  )
+
+  app.get(
+    '/v1/me/access-requests',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['access'],
+        operationId: 'listMyAccessRequests',
+        summary: 'My access requests, newest first',
+        security,
+        response: { 200: Type.Object({ items: Type.Array(AccessRequest) }) },
+      },
+    },
+    async (request) => {
+      const rows = await db
+        .selectFrom('access_requests')
+        .selectAll()
+        .where('account_id', '=', personOf(request).sub)
+        .orderBy('created_at', 'desc')
+        .limit(100)
+        .execute()
+      return { items: rows.map(accessRequestView) }
+    },
+  )
+
+  app.get(
+    '/v1/approvals',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['access'],
+        operationId: 'listApprovals',
+        summary: 'The requests I may decide: naming me, or a professional who delegated to me',
+        security,
+        querystring: Type.Object({
+          status: Type.Enum(['pending', 'approved', 'rejected'] as const, { default: 'pending' }),
+          limit: Limit(),
+          cursor: Type.Optional(Cursor),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(Approval),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { status, limit, cursor } = request.query
+      const rows = await listApprovals(db, actor(request), status, limit, cursor)
+      const page = rows.slice(0, limit)
+      const last = page.at(-1)
+      return {
+        nextCursor:
+          rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+        items: page.map((row) => ({
+          id: row.id,
+          requester: {
+            id: row.account_id,
+            civility: row.civility,
+            firstName: row.first_name,
+            lastName: row.last_name,
+            accountTitle: row.account_title,
+            profile: row.profile,
+            email: row.address,
+          },
+          structure: { id: row.structure_id, name: row.structure_name },
+          rights: row.rights,
+          grantedRights: row.granted_rights,
+          comment: row.comment,
+          status: row.status,
+          atRegistration: row.at_registration,
+          approverId: row.approver_id,
+          createdAt: row.created_at.toISOString(),
+        })),
+      }
+    },
+  )
+
+  app.post(
+    '/v1/approvals/:requestId/decision',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['access'],
+        operationId: 'decideAccessRequest',
+        summary: 'Approve as asked, approve fewer rights, or reject with a reason',
+        security,
+        params: Type.Object({ requestId: Uuid }),
+        body: Type.Object(
+          {
+            decision: Type.Enum(['approve', 'reject'] as const),
+            rights: Type.Optional(Rights),
+            reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+          },
+          strict,
+        ),
+        response: { 200: AccessRequest },
+      },
+    },
+    async (request) =>
+      accessRequestView(
+        await decideAccessRequest(deps, actor(request), request.params.requestId, request.body, request.id),
+      ),
+  )
+
+  app.get(
+    '/v1/me/collaborators',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['access'],
+        operationId: 'listMyCollaborators',
+        summary: 'For a professional: who holds or asks rights in my structures',
+        security,
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                account: Type.Object({
+                  id: Uuid,
+                  civility: Type.String(),
+                  firstName: Type.String(),
+                  lastName: Type.String(),
+                  accountTitle: Type.Union([Type.String(), Type.Null()]),
+                  status: Type.String(),
+                }),
+                structureId: Uuid,
+                structureName: Type.String(),
+                rights: Type.Array(Right),
+                pendingRequest: Type.Union([
+                  Type.Object({ id: Uuid, rights: Type.Array(Right) }),
+                  Type.Null(),
+                ]),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({ items: (await listCollaborators(db, personOf(request).sub)) as never }),
+  )
+
+  app.delete(
+    '/v1/me/collaborators/:accountId/rights/:right',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['access'],
+        operationId: 'revokeCollaboratorRight',
+        summary: 'Withdraws a collaborator’s right at one of my structures, at once',
+        security,
+        params: Type.Object({ accountId: Uuid, right: Right }),
+        querystring: Type.Object({ structureId: Uuid }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await revokeRight(
+        deps,
+        actor(request),
+        actorOf(request),
+        request.params.accountId,
+        request.query.structureId,
+        request.params.right,
+      )
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.get(
+    '/v1/me/delegations',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['access'],
+        operationId: 'listMyDelegations',
+        summary: 'Who may approve for me, per structure',
+        security,
+        response: { 200: Type.Object({ items: Type.Array(Delegation) }) },
+      },
+    },
+    async (request) => ({
+      items: (await delegationsOf(db, personOf(request).sub)).map((row) => ({
+        id: row.id,
+        structureId: row.structure_id,
+        structureName: row.structure_name,
+        delegate: { id: row.delegate_id, firstName: row.first_name, lastName: row.last_name },
+        createdAt: row.created_at.toISOString(),
+      })),
+    }),
+  )
+
+  app.post(
+    '/v1/me/delegations',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['access'],
+        operationId: 'delegateApproval',
+        summary: 'Lets a named active user decide my collaborators’ requests for one of my structures',
+        security,
+        body: Type.Object({ structureId: Uuid, delegateId: Uuid }, strict),
+        response: { 201: Type.Object({ id: Uuid }) },
+      },
+    },
+    async (request, reply) => {
+      const created = await createDelegation(deps, actor(request), actorOf(request), {
+        professionalId: personOf(request).sub,
+        ...request.body,
+      })
+      return reply.status(201).send({ id: created.id })
+    },
+  )
+
+  app.delete(
+    '/v1/me/delegations/:id',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['access'],
+        operationId: 'withdrawDelegation',
+        summary: 'Withdraws a delegation, at once',
+        security,
+        params: Type.Object({ id: Uuid }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await revokeDelegation(deps, actor(request), actorOf(request), request.params.id)
+      return reply.status(204).send(null)
+    },
+  )
+}
