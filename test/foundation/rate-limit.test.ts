@@ -61,3 +61,27 @@ describe('rate limiting', () => {
     }
   })
 })
+
+describe.runIf(process.env.TEST_REDIS_URL)('rate limiting with REDIS_URL', () => {
+  it('shares the counters of several instances through Redis', async () => {
+    const env = { RATE_LIMIT_MAX: '2', RATE_LIMIT_WINDOW_MS: '60000', REDIS_URL: process.env.TEST_REDIS_URL as string }
+    const route = (app: TestApp['app']) => app.get('/test/redis-limited', async () => ({ ok: true }))
+    const a = await createTestApp({ database, env, extend: route })
+    const b = await createTestApp({ database, env, extend: route })
+    try {
+      const ip = `192.0.2.${Math.floor(Math.random() * 200) + 1}`
+      const hit = (t: TestApp) => t.app.inject({ url: '/test/redis-limited', remoteAddress: ip })
+      expect((await hit(a)).statusCode).toBe(200)
+      expect((await hit(b)).statusCode).toBe(200)
+      const refused = await hit(a)
+      expect(refused.statusCode).toBe(429)
+      expect(refused.json().code).toBe('rate_limited')
+      // Nothing was counted in PostgreSQL.
+      const rows = await database.db.selectFrom('rate_limit_counters').select('key').where('key', 'like', '%redis-limited%').execute()
+      expect(rows).toEqual([])
+    } finally {
+      await a.close()
+      await b.close()
+    }
+  })
+})
