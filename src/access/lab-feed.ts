@@ -22,17 +22,23 @@ export interface LabEventInput {
 }
 
 /**
- * Writes, in the caller's transaction, one event per lab concerned by the account: the labs of its
- * practice places' centres, the labs it has a registration number at, and the labs that know the
- * structure by a correspondent code. Each event carries what a lab needs to route results: the RPPS,
+ * Writes, in the caller's transaction, one event per lab concerned (see below). Each event carries what a lab needs to route results: the RPPS,
  * names, the structure, that lab's correspondent codes for it, and the person's number at that lab.
  */
 export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventInput): Promise<void> {
   const structureId = event.structureId ?? null
-  const { rows: labs } = await sql<{ lab_id: string }>`
-    select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id where p.account_id = ${event.accountId}
-    union select lab_id from lab_registrations where account_id = ${event.accountId}
-    union select lab_id from correspondent_codes where structure_id = ${structureId} and active`.execute(db)
+  // An event about one structure goes to the labs tied to that structure (a centre the person works
+  // with there, a correspondent code for it); an account-wide event, to every lab that knows the person.
+  const { rows: labs } = structureId
+    ? await sql<{ lab_id: string }>`
+        select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id
+          where p.account_id = ${event.accountId} and p.structure_id = ${structureId}
+        union select lab_id from correspondent_codes where structure_id = ${structureId} and active`.execute(db)
+    : await sql<{ lab_id: string }>`
+        select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id where p.account_id = ${event.accountId}
+        union select lab_id from lab_registrations where account_id = ${event.accountId}
+        union select k.lab_id from correspondent_codes k join practice_places p on p.structure_id = k.structure_id
+          where p.account_id = ${event.accountId} and k.active`.execute(db)
   const labIds = [...new Set([...labs.map((row) => row.lab_id), ...(event.alsoLabs ?? [])])]
   if (labIds.length === 0) return
 
@@ -101,4 +107,22 @@ export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventIn
       })),
     )
     .execute()
+}
+
+/** An account becomes active: the labs learn it, and each sensitive right that takes effect with it. */
+export async function announceActivation(db: Executor, clock: Clock, accountId: string): Promise<void> {
+  await emitLabEvent(db, clock, { type: 'account.activated', accountId })
+  const rights = await db
+    .selectFrom('rights')
+    .select(['structure_id', 'name'])
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .execute()
+  for (const right of rights)
+    await emitLabEvent(db, clock, {
+      type: 'right.granted',
+      accountId,
+      structureId: right.structure_id,
+      right: right.name,
+    })
 }

@@ -21,7 +21,13 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'signIn',
         summary: 'First step: email and password; a code is then mailed, or the authenticator app asked',
-        body: Type.Object({ email: Email, password: Password }, strict),
+        body: Type.Object(
+          { email: Email, password: Password },
+          {
+            ...strict,
+            examples: [{ email: 'claire.martin@example.org', password: 'Tournesol-vert-qui-chante-42' }],
+          },
+        ),
         response: {
           200: Type.Object({
             challengeId: Uuid,
@@ -42,7 +48,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'completeSignIn',
         summary: 'Second step: the code; answers the tokens',
         params: Type.Object({ challengeId: Uuid }),
-        body: Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, strict),
+        body: Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$', examples: ['482913'] }) }, strict),
         response: { 200: TokenPair },
       },
     },

@@ -48,7 +48,53 @@ export const Registration = Type.Object(
     phones: Type.Optional(Type.Array(Type.String({ maxLength: 30 }), { maxItems: 5 })),
     termsVersion: Text(40),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        proof: 'kq3H4yV0Yh2tq2mJm7o9e3bqf8XQm1nC2c0sR5x7Y8w',
+        profile: 'health_professional',
+        civility: 'MME',
+        practiceCivility: 'DR',
+        firstName: 'Hélène',
+        lastName: 'Dupré',
+        profession: '10',
+        rpps: '10000000009',
+        practicePlaces: [
+          {
+            structureId: '6f1c2d7e-9a3b-4c5d-8e7f-0a1b2c3d4e5f',
+            labCenterId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+            primary: true,
+          },
+        ],
+        correspondentCode: 'C012345',
+        rights: { results: true, invoices: true },
+        password: 'Tournesol-vert-qui-chante-42',
+        passwordConfirmation: 'Tournesol-vert-qui-chante-42',
+        phones: ['+33563000000'],
+        termsVersion: '2026-01',
+      },
+      {
+        proof: 'Zr8Kq1mV6xN3pL0aS4dF7gH2jK5lQ9wE1rT6yU3iO8p',
+        profile: 'collaborator',
+        civility: 'MME',
+        firstName: 'Julie',
+        lastName: 'Bernard',
+        accountTitle: 'Secrétariat du Dr Dupré',
+        practicePlaces: [
+          {
+            structureId: '6f1c2d7e-9a3b-4c5d-8e7f-0a1b2c3d4e5f',
+            labCenterId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+            primary: true,
+          },
+        ],
+        correspondentCode: 'C012345',
+        rights: { results: true, invoices: false },
+        approverId: '0b6f0a57-5b0e-4a8e-9d4a-2f7c3e1d9a10',
+        termsVersion: '2026-01',
+      },
+    ],
+  },
 )
 
 export type RegistrationInput = Type.Static<typeof Registration>

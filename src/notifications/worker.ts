@@ -100,17 +100,22 @@ export class OutboxWorker {
     const { db, clock, batchSize } = this.#deps
     const now = clock.now()
     const leaseEnd = new Date(now.getTime() + LEASE_MS)
+    // The UPDATE's RETURNING comes back in no particular order (PostgreSQL may hash the IN list):
+    // messages are sent in the order they were queued.
     const claimed = await sql<ClaimedRow>`
-      update outbox set attempts = attempts + 1, next_attempt_at = ${leaseEnd}
-      where id in (
-        select id from outbox
-        where status = 'pending' and next_attempt_at <= ${now}
-          and (after_id is null or exists (select 1 from outbox first where first.id = outbox.after_id and first.status = 'sent'))
-        order by next_attempt_at, id
-        limit ${batchSize}
-        for update skip locked
+      with claimed as (
+        update outbox set attempts = attempts + 1, next_attempt_at = ${leaseEnd}
+        where id in (
+          select id from outbox
+          where status = 'pending' and next_attempt_at <= ${now}
+            and (after_id is null or exists (select 1 from outbox first where first.id = outbox.after_id and first.status = 'sent'))
+          order by next_attempt_at, id
+          limit ${batchSize}
+          for update skip locked
+        )
+        returning id, template, locale, recipient, payload, sealed, attempts, last_error
       )
-      returning id, template, locale, recipient, payload, sealed, attempts, last_error`.execute(db)
+      select * from claimed order by id`.execute(db)
     return claimed.rows
   }
 

@@ -157,6 +157,7 @@ describe('Biomnis: a doctor approves her secretaries’ access to results and in
       'Sésame : une demande a été décidée par votre délégué',
     )
     expect(t.mail.to('accueil.roux@example.org').at(-1)?.text).toContain('approuvée')
+    await validate(second.json().id)
 
     // Withdrawn, the delegation stops at once, even for a token issued before.
     await t.app.inject({
@@ -200,12 +201,12 @@ describe('Biomnis: a doctor approves her secretaries’ access to results and in
       headers: doctor.headers,
     })
     expect(revoked.statusCode).toBe(204)
-    const secretary = await signIn(t, 'secretariat.roux@example.org')
-    expect(rightsAt(await me(secretary.headers))).toEqual([])
     await t.deliverMail()
     expect(t.mail.to('secretariat.roux@example.org').at(-1)?.subject).toBe(
       'Sésame : un droit d’accès vous a été retiré',
     )
+    const secretary = await signIn(t, 'secretariat.roux@example.org')
+    expect(rightsAt(await me(secretary.headers))).toEqual([])
   })
 
   it('the lab’s feed tells, in order, who may receive results', async () => {
@@ -241,5 +242,30 @@ describe('Biomnis: a doctor approves her secretaries’ access to results and in
     expect(rest.items[0].id).toBeGreaterThan(middle)
     expect(rest.items.at(-1).id).toBe(feed.items.at(-1).id)
     expect(rest.next).toBe(feed.next)
+  })
+})
+
+describe('practice places in the lab feed', () => {
+  it('tells the lab when a person adds or removes a practice place with it', async () => {
+    const other = await aPractice(t, 'cerba')
+    const registered = await register(t, practice, { email: 'dr.place@example.org', lastName: 'Lefort' })
+    await validate(registered.json().id)
+    const doctor = await signIn(t, 'dr.place@example.org')
+    const added = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/practice-places',
+      headers: doctor.headers,
+      payload: { structureId: other.structureId, labCenterId: other.centerId },
+    })
+    expect(added.statusCode, added.body).toBe(201)
+    const removed = await t.app.inject({ method: 'DELETE', url: `/v1/me/practice-places/${added.json().id}`, headers: doctor.headers })
+    expect(removed.statusCode).toBe(204)
+    const feed = (await t.app.inject({ url: '/v1/labs/cerba/events', headers: other.lab })).json().items
+    expect(feed.map((event: { type: string }) => event.type)).toEqual(['practice_place.added', 'practice_place.removed'])
+    expect(feed[0]).toMatchObject({ account: { lastName: 'Lefort' }, structure: { id: other.structureId }, correspondentCodes: [other.correspondentCode] })
+    // Another lab never sees cerba's events, nor may it read them.
+    const biomnisFeed = (await t.app.inject({ url: '/v1/labs/biomnis/events?limit=1000', headers: practice.lab })).json().items
+    expect(biomnisFeed.some((event: { structure: { id: string } | null }) => event.structure?.id === other.structureId)).toBe(false)
+    expect((await t.app.inject({ url: '/v1/labs/cerba/events', headers: practice.lab })).statusCode).toBe(403)
   })
 })

@@ -64,7 +64,11 @@ describe('rate limiting', () => {
 
 describe.runIf(process.env.TEST_REDIS_URL)('rate limiting with REDIS_URL', () => {
   it('shares the counters of several instances through Redis', async () => {
-    const env = { RATE_LIMIT_MAX: '2', RATE_LIMIT_WINDOW_MS: '60000', REDIS_URL: process.env.TEST_REDIS_URL as string }
+    const env = {
+      RATE_LIMIT_MAX: '2',
+      RATE_LIMIT_WINDOW_MS: '60000',
+      REDIS_URL: process.env.TEST_REDIS_URL as string,
+    }
     const route = (app: TestApp['app']) => app.get('/test/redis-limited', async () => ({ ok: true }))
     const a = await createTestApp({ database, env, extend: route })
     const b = await createTestApp({ database, env, extend: route })
@@ -77,7 +81,11 @@ describe.runIf(process.env.TEST_REDIS_URL)('rate limiting with REDIS_URL', () =>
       expect(refused.statusCode).toBe(429)
       expect(refused.json().code).toBe('rate_limited')
       // Nothing was counted in PostgreSQL.
-      const rows = await database.db.selectFrom('rate_limit_counters').select('key').where('key', 'like', '%redis-limited%').execute()
+      const rows = await database.db
+        .selectFrom('rate_limit_counters')
+        .select('key')
+        .where('key', 'like', '%redis-limited%')
+        .execute()
       expect(rows).toEqual([])
     } finally {
       await a.close()

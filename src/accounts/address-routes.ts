@@ -1,0 +1,109 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { actorOf } from '../audit/audit.ts'
+import { personOf } from '../auth/authenticate.ts'
+import { addAddress, listAddresses, removeAddress, updateAddress } from './addresses.ts'
+import { Me, Uuid } from './schemas.ts'
+
+const security = [{ bearerAuth: [] }]
+const strict = { additionalProperties: false } as const
+export const ApplicationId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$', examples: ['resultats'] })
+const Applications = Type.Array(ApplicationId, {
+  maxItems: 50,
+  uniqueItems: true,
+  description: 'Applications that are to know the person by this address (each leaves any other address)',
+})
+const EmailAddress = Me.properties.emails.items
+
+/** The person's own addresses: add one proven by code, choose the login and notification ones, remove. */
+export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { deps, guard } = app
+
+  app.get(
+    '/v1/me/emails',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['me'],
+        operationId: 'listMyEmails',
+        summary: 'This account’s addresses: login, notification, and the applications each identifies in',
+        security,
+        response: { 200: Type.Object({ items: Type.Array(EmailAddress) }) },
+      },
+    },
+    async (request) => ({ items: await listAddresses(deps.db, personOf(request).sub) }),
+  )
+
+  app.post(
+    '/v1/me/emails',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['me'],
+        operationId: 'addMyEmail',
+        summary: 'Adds an address proven by code (purpose add_email); the notification address is told',
+        security,
+        body: Type.Object(
+          {
+            proof: Type.String({
+              minLength: 20,
+              maxLength: 200,
+              description: 'From POST /v1/email-proofs/{id}/confirm, purpose add_email',
+            }),
+            notification: Type.Optional(Type.Boolean({ description: 'Makes it the notification address' })),
+            applications: Type.Optional(Applications),
+          },
+          strict,
+        ),
+        response: { 201: EmailAddress },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await addAddress(deps, actorOf(request), personOf(request).sub, request.body)),
+  )
+
+  app.patch(
+    '/v1/me/emails/:id',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['me'],
+        operationId: 'updateMyEmail',
+        summary: 'Makes an address the login or notification one; sets the applications it identifies in',
+        security,
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object(
+          {
+            notification: Type.Optional(Type.Literal(true)),
+            login: Type.Optional(Type.Literal(true)),
+            applications: Type.Optional(Applications),
+          },
+          { ...strict, minProperties: 1 },
+        ),
+        response: { 200: EmailAddress },
+      },
+    },
+    async (request) =>
+      updateAddress(deps, actorOf(request), personOf(request).sub, request.params.id, request.body),
+  )
+
+  app.delete(
+    '/v1/me/emails/:id',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['me'],
+        operationId: 'removeMyEmail',
+        summary:
+          'Removes an address, never the last; its login or notification role moves to the oldest left',
+        security,
+        params: Type.Object({ id: Uuid }),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await removeAddress(deps, actorOf(request), personOf(request).sub, request.params.id)
+      return reply.status(204).send(null)
+    },
+  )
+}

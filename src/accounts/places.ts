@@ -1,0 +1,172 @@
+import { emitLabEvent } from '../access/lab-feed.ts'
+import { type AuditActor, recordAudit } from '../audit/audit.ts'
+import { isUniqueViolation } from '../db/errors.ts'
+import type { Executor } from '../db/schema.ts'
+import type { Deps } from '../deps.ts'
+import { conflict, notFound, unprocessable } from '../shared/errors.ts'
+import { lockAccount } from './addresses.ts'
+
+/** The account's practice places, oldest first, as /v1/me shows them. */
+export async function listPlaces(db: Executor, accountId: string) {
+  const places = await db
+    .selectFrom('practice_places as p')
+    .innerJoin('structures as s', 's.id', 'p.structure_id')
+    .leftJoin('lab_centers as c', 'c.id', 'p.lab_center_id')
+    .select([
+      'p.id',
+      'p.is_primary',
+      's.id as structure_id',
+      's.name',
+      's.city',
+      's.finess',
+      's.siret',
+      'c.id as center_id',
+      'c.code as center_code',
+      'c.name as center_name',
+      'c.lab_id',
+    ])
+    .where('p.account_id', '=', accountId)
+    .orderBy('p.created_at')
+    .orderBy('p.id')
+    .execute()
+  return places.map((place) => ({
+    id: place.id,
+    primary: place.is_primary,
+    structure: {
+      id: place.structure_id,
+      name: place.name,
+      city: place.city,
+      finess: place.finess,
+      siret: place.siret,
+    },
+    labCenter: place.center_id
+      ? {
+          id: place.center_id,
+          code: place.center_code ?? '',
+          name: place.center_name ?? '',
+          labId: place.lab_id ?? '',
+        }
+      : null,
+  }))
+}
+
+/** Moves the primary flag (one per account) to this place: the holder loses it first. */
+async function makePrimary(trx: Executor, accountId: string, placeId: string) {
+  await trx
+    .updateTable('practice_places')
+    .set({ is_primary: false })
+    .where('account_id', '=', accountId)
+    .where('is_primary', '=', true)
+    .where('id', '<>', placeId)
+    .execute()
+  await trx.updateTable('practice_places').set({ is_primary: true }).where('id', '=', placeId).execute()
+}
+
+/** Adds a practice place at a known structure, served by a known lab centre; one place per structure. */
+export async function addPlace(
+  deps: Deps,
+  actor: AuditActor,
+  accountId: string,
+  input: { structureId: string; labCenterId: string; primary?: boolean | undefined },
+) {
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      await lockAccount(trx, accountId)
+      const [structure, center] = [
+        await trx
+          .selectFrom('structures')
+          .select('id')
+          .where('id', '=', input.structureId)
+          .executeTakeFirst(),
+        await trx
+          .selectFrom('lab_centers')
+          .select('id')
+          .where('id', '=', input.labCenterId)
+          .executeTakeFirst(),
+      ]
+      const problems = [
+        ...(structure ? [] : [{ in: 'body', field: 'structureId', message: 'is not a known structure' }]),
+        ...(center ? [] : [{ in: 'body', field: 'labCenterId', message: 'is not a known lab centre' }]),
+      ]
+      if (!structure || !center) {
+        throw unprocessable(
+          structure ? 'unknown_lab_center' : 'unknown_structure',
+          'The practice place names an unknown structure or lab centre.',
+          problems,
+        )
+      }
+      const place = await trx
+        .insertInto('practice_places')
+        .values({
+          account_id: accountId,
+          structure_id: structure.id,
+          lab_center_id: center.id,
+          is_primary: false,
+          created_at: deps.clock.now(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const hasPrimary = await trx
+        .selectFrom('practice_places')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('is_primary', '=', true)
+        .executeTakeFirst()
+      if (input.primary || !hasPrimary) await makePrimary(trx, accountId, place.id)
+      await emitLabEvent(trx, deps.clock, { type: 'practice_place.added', accountId, structureId: structure.id })
+      await recordAudit(trx, deps.clock, actor, {
+        action: 'account.practice_place_added',
+        subjectType: 'practice_place',
+        subjectId: place.id,
+        details: { structureId: structure.id, labCenterId: center.id, primary: input.primary === true },
+      })
+      const view = (await listPlaces(trx, accountId)).find((candidate) => candidate.id === place.id)
+      if (!view) throw notFound('No such practice place.')
+      return view
+    })
+  } catch (error) {
+    if (isUniqueViolation(error, 'practice_places_account_id_structure_id_key'))
+      throw conflict('practice_place_exists', 'This account already has a practice place at this structure.')
+    throw error
+  }
+}
+
+/** Removes a practice place, never the last one; if it was the primary one, the oldest left becomes primary. */
+export async function removePlace(deps: Deps, actor: AuditActor, accountId: string, placeId: string) {
+  await deps.db.transaction().execute(async (trx) => {
+    await lockAccount(trx, accountId)
+    const places = await trx
+      .selectFrom('practice_places')
+      .select(['id', 'structure_id', 'is_primary'])
+      .where('account_id', '=', accountId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+    const place = places.find((candidate) => candidate.id === placeId)
+    if (!place) throw notFound('No such practice place on this account.')
+    const heir = places.find((candidate) => candidate.id !== placeId)
+    if (!heir)
+      throw conflict('last_practice_place', 'The last practice place of an account cannot be removed.')
+    // The lab of the place's centre is told too, though the place is gone.
+    const centerLab = await trx
+      .selectFrom('practice_places as p')
+      .innerJoin('lab_centers as c', 'c.id', 'p.lab_center_id')
+      .select('c.lab_id')
+      .where('p.id', '=', place.id)
+      .executeTakeFirst()
+    await trx.deleteFrom('practice_places').where('id', '=', place.id).execute()
+    await emitLabEvent(trx, deps.clock, {
+      type: 'practice_place.removed',
+      accountId,
+      structureId: place.structure_id,
+      alsoLabs: centerLab ? [centerLab.lab_id] : [],
+    })
+    if (place.is_primary) await makePrimary(trx, accountId, heir.id)
+    await recordAudit(trx, deps.clock, actor, {
+      action: 'account.practice_place_removed',
+      subjectType: 'practice_place',
+      subjectId: place.id,
+      details: { structureId: place.structure_id, ...(place.is_primary && { primaryMovedTo: heir.id }) },
+    })
+  })
+}

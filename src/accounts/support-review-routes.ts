@@ -1,0 +1,100 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { actorOf } from '../audit/audit.ts'
+import { Cursor, Limit, Page } from '../shared/pagination.ts'
+import { saveApplication } from './applications-registry.ts'
+import { decideProfileChange } from './profile-change-decisions.ts'
+import { Uuid } from './schemas.ts'
+import { listAuditEvents, listProfileChanges } from './support-queries.ts'
+import {
+  Application,
+  ApplicationId,
+  ApplicationSettings,
+  AuditEvent,
+  ChangeDecision,
+  ChangeStatus,
+  ProfileChange,
+} from './support-schemas.ts'
+
+const security = [{ bearerAuth: [] }]
+
+/** The support desk beyond account statuses: identity changes, the audit trail, portal applications. */
+export const supportReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { deps, guard } = app
+
+  app.get(
+    '/v1/admin/profile-changes',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags: ['support'],
+        operationId: 'listProfileChanges',
+        summary: 'Support: identity change requests in one status (pending by default), oldest first',
+        security,
+        querystring: Type.Object({
+          status: Type.Optional(ChangeStatus),
+          cursor: Type.Optional(Cursor),
+          limit: Limit(),
+        }),
+        response: { 200: Page(ProfileChange) },
+      },
+    },
+    async (request) =>
+      listProfileChanges(deps.db, { ...request.query, status: request.query.status ?? 'pending' }),
+  )
+
+  app.post(
+    '/v1/admin/profile-changes/:id/decision',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags: ['support'],
+        operationId: 'decideProfileChange',
+        summary: 'Support: approve an identity change (the account takes the new values) or reject it',
+        security,
+        params: Type.Object({ id: Uuid }),
+        body: ChangeDecision,
+        response: { 200: ProfileChange },
+      },
+    },
+    async (request) => decideProfileChange(deps, actorOf(request), request.params.id, request.body),
+  )
+
+  app.get(
+    '/v1/admin/audit-events',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags: ['support'],
+        operationId: 'listAuditEvents',
+        summary: 'Support: the audit trail, newest first, of one account or by one actor',
+        security,
+        querystring: Type.Object({
+          accountId: Type.Optional(Uuid),
+          actorId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          cursor: Type.Optional(Cursor),
+          limit: Limit(),
+        }),
+        response: { 200: Page(AuditEvent) },
+      },
+    },
+    async (request) => listAuditEvents(deps.db, request.query),
+  )
+
+  app.put(
+    '/v1/admin/applications/:id',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags: ['support'],
+        operationId: 'putApplication',
+        summary: 'Support: create or update a portal application (tile)',
+        security,
+        params: Type.Object({ id: ApplicationId }),
+        body: ApplicationSettings,
+        response: { 200: Application },
+      },
+    },
+    async (request) => saveApplication(deps, actorOf(request), request.params.id, request.body),
+  )
+}
