@@ -143,9 +143,9 @@ export async function completeSignIn(deps: Deps, context: RequestContext, challe
     { type: 'person', id: account.id, requestId: context.requestId },
     {
       action: 'auth.signed_in',
-      subjectType: 'session',
-      subjectId: session.id,
-      details: { factor: challenge.factor },
+      subjectType: 'account',
+      subjectId: account.id,
+      details: { factor: challenge.factor, sessionId: session.id },
     },
   )
   return tokenPair(deps, { accountId: account.id, sessionId: session.id, amr, authTime: now }, refreshToken)
