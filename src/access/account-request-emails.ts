@@ -1,4 +1,117 @@
-import type { TemplateCatalog } from '../notifications/templates.ts'
+import type { EmailTemplate, TemplateCatalog } from '../notifications/templates.ts'
 
-/** The emails of account requests by managers. */
-export const accountRequestTemplates = {} satisfies TemplateCatalog
+const signature = { fr: "\n\nL'équipe Sésame", en: '\n\nThe Sésame team' }
+type Name = { firstName?: string }
+const hello = {
+  fr: (d: Name) => `Bonjour${d.firstName ? ` ${d.firstName}` : ''},\n\n`,
+  en: (d: Name) => `Hello${d.firstName ? ` ${d.firstName}` : ''},\n\n`,
+}
+
+const plain = <D extends Name, S = Record<string, never>>(
+  subjects: { fr: string; en: string },
+  bodies: { fr: (data: D, secrets: S) => string; en: (data: D, secrets: S) => string },
+): EmailTemplate<D, S> => ({
+  fr: (data, secrets) => ({
+    subject: `Sésame : ${subjects.fr}`,
+    text: hello.fr(data) + bodies.fr(data, secrets) + signature.fr,
+  }),
+  en: (data, secrets) => ({
+    subject: `Sésame: ${subjects.en}`,
+    text: hello.en(data) + bodies.en(data, secrets) + signature.en,
+  }),
+})
+
+const due = (iso: string, locale: 'fr-FR' | 'en-GB') =>
+  new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(
+    new Date(iso),
+  )
+const places = (names: string[]) => names.map((name) => `  - ${name}`).join('\n')
+
+export type WelcomeData = Name & {
+  email: string
+  requester: string
+  workplaces: string[]
+  activationUrl: string
+}
+export type UpdatedData = Name & { requester: string; workplaces: string[] }
+export type FulfilledData = Name & { requestId: string; user: string; email: string; updated: boolean }
+export type RejectedData = Name & { requestId: string; user: string; reason: string }
+export type SubmittedData = Name & {
+  requestId: string
+  requester: string
+  user: string
+  occupation: string
+  previousAccount: boolean
+  dueAt: string
+}
+
+/**
+ * The emails of account requests by managers. The provisional access code of a welcome email is a
+ * secret: sealed in the outbox, erased once sent, never in the payload.
+ */
+export const accountRequestTemplates = {
+  /** To the new user: what their first sign-in needs. */
+  'account_request.welcome': plain<WelcomeData, { provisionalCode: string }>(
+    { fr: 'bienvenue, votre compte est créé', en: 'welcome, your account is ready' },
+    {
+      fr: (d, s) =>
+        `${d.requester} a demandé la création de votre compte Sésame ; il est prêt.\n\n` +
+        `Identifiant : ${d.email}\nCode d'accès provisoire : ${s.provisionalCode}\n\n` +
+        `Pour votre première connexion, ouvrez ${d.activationUrl}, saisissez votre adresse et ce code, puis choisissez votre mot de passe. ` +
+        `Le code est valable 7 jours et ne sert qu'une fois ; ne le communiquez à personne.\n\n` +
+        `Établissements auxquels vous avez accès :\n${places(d.workplaces)}`,
+      en: (d, s) =>
+        `${d.requester} asked for your Sésame account to be created; it is ready.\n\n` +
+        `Login: ${d.email}\nProvisional access code: ${s.provisionalCode}\n\n` +
+        `For your first sign-in, open ${d.activationUrl}, enter your address and this code, then choose your password. ` +
+        `The code is valid for 7 days and works once; share it with nobody.\n\n` +
+        `Institutions you have access to:\n${places(d.workplaces)}`,
+    },
+  ),
+  /** To a user whose existing account was updated instead of a new one being created. */
+  'account_request.account_updated': plain<UpdatedData>(
+    { fr: 'votre compte a été mis à jour', en: 'your account was updated' },
+    {
+      fr: (d) =>
+        `À la demande de ${d.requester}, votre compte Sésame existant a été mis à jour : continuez à vous connecter avec votre adresse et votre mot de passe habituels.\n\n` +
+        `Établissements de votre compte :\n${places(d.workplaces)}\n\nSi vous avez oublié votre mot de passe, utilisez « mot de passe oublié ».`,
+      en: (d) =>
+        `At the request of ${d.requester}, your existing Sésame account was updated: keep signing in with your usual address and password.\n\n` +
+        `Institutions of your account:\n${places(d.workplaces)}\n\nIf you forgot your password, use "forgot password".`,
+    },
+  ),
+  /** To the requester, once the new user's email has been sent. */
+  'account_request.fulfilled': plain<FulfilledData>(
+    { fr: 'le compte demandé est prêt', en: 'the account you requested is ready' },
+    {
+      fr: (d) =>
+        `${d.updated ? `Le compte existant de ${d.user} a été mis à jour` : `Le compte de ${d.user} a été créé`} et ses accès lui ont été envoyés à ${d.email}.\n` +
+        `Assurez-vous de sa formation à l'utilisation de son nouvel outil de travail.\n\nDemande : ${d.requestId}`,
+      en: (d) =>
+        `${d.updated ? `The existing account of ${d.user} was updated` : `The account of ${d.user} was created`} and their access was sent to ${d.email}.\n` +
+        `Please make sure they are trained to use their new work tool.\n\nRequest: ${d.requestId}`,
+    },
+  ),
+  /** To the requester, when support refuses the request. */
+  'account_request.rejected': plain<RejectedData>(
+    { fr: 'votre demande de création de compte', en: 'your account request' },
+    {
+      fr: (d) =>
+        `Votre demande de création de compte pour ${d.user} n'a pas été acceptée.\nMotif : ${d.reason}\n\nDemande : ${d.requestId}`,
+      en: (d) =>
+        `Your account request for ${d.user} was not accepted.\nReason: ${d.reason}\n\nRequest: ${d.requestId}`,
+    },
+  ),
+  /** To the support desk: a new request to fulfil within 3 business days. */
+  'account_request.submitted_support': plain<SubmittedData>(
+    { fr: 'nouvelle demande de création de compte', en: 'new account request' },
+    {
+      fr: (d) =>
+        `${d.requester} demande ${d.previousAccount ? 'la mise à jour du compte existant' : 'la création du compte'} de ${d.user} (${d.occupation}).\n` +
+        `À traiter avant le ${due(d.dueAt, 'fr-FR')} (heure de Paris).\n\nDemande : ${d.requestId}`,
+      en: (d) =>
+        `${d.requester} requests ${d.previousAccount ? 'an update of the existing account' : 'an account'} for ${d.user} (${d.occupation}).\n` +
+        `Due by ${due(d.dueAt, 'en-GB')} (Paris time).\n\nRequest: ${d.requestId}`,
+    },
+  ),
+} satisfies TemplateCatalog

@@ -1,3 +1,144 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { actorOf } from '../audit/audit.ts'
+import { personOf } from '../auth/authenticate.ts'
+import { Cursor, Limit, Page } from '../shared/pagination.ts'
+import { decideAccountRequest } from './account-request-fulfilment.ts'
+import {
+  AccountRequestStatus,
+  AccountRequestView,
+  listAccountRequests,
+  listOwnAccountRequests,
+  NewAccountRequest,
+  submitAccountRequest,
+} from './account-requests.ts'
 
-export const accountRequestRoutes: FastifyPluginAsyncTypebox = async () => {}
+const security = [{ bearerAuth: [] }]
+const tags = ['access']
+
+/**
+ * Account requests (Omnimed): an account manager of an institution asks for a new user's account;
+ * support fulfils it within 3 business days, or rejects it.
+ */
+export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { deps, guard } = app
+
+  app.post(
+    '/v1/account-requests',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags,
+        operationId: 'requestAccount',
+        summary:
+          'An account manager of every workplace named asks for a user’s account (or an update of their previous one); due in 3 business days',
+        security,
+        body: NewAccountRequest,
+        response: {
+          201: Type.Object({
+            id: Type.String({ format: 'uuid' }),
+            status: Type.Literal('pending'),
+            dueAt: Type.String({ format: 'date-time' }),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const person = personOf(request)
+      const created = await submitAccountRequest(
+        deps,
+        { accountId: person.sub, roles: person.roles },
+        actorOf(request),
+        request.body,
+      )
+      return reply.status(201).send(created)
+    },
+  )
+
+  app.get(
+    '/v1/account-requests',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags,
+        operationId: 'listMyAccountRequests',
+        summary: 'The account requests I made, newest first, with their status and whether they are overdue',
+        security,
+        querystring: Type.Object(
+          { cursor: Type.Optional(Cursor), limit: Limit() },
+          { additionalProperties: false },
+        ),
+        response: { 200: Page(AccountRequestView) },
+      },
+    },
+    async (request) =>
+      listOwnAccountRequests(deps.db, deps.clock.now(), personOf(request).sub, {
+        cursor: request.query.cursor,
+        limit: request.query.limit,
+      }),
+  )
+
+  app.get(
+    '/v1/admin/account-requests',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags,
+        operationId: 'listAccountRequests',
+        summary: 'Support: account requests, the soonest due first; filter by status and by overdue',
+        security,
+        querystring: Type.Object(
+          {
+            status: Type.Optional(AccountRequestStatus),
+            overdue: Type.Optional(
+              Type.Boolean({ description: 'true: pending past their due date; false: all the others' }),
+            ),
+            cursor: Type.Optional(Cursor),
+            limit: Limit(),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Page(AccountRequestView) },
+      },
+    },
+    async (request) => listAccountRequests(deps.db, deps.clock.now(), request.query),
+  )
+
+  app.post(
+    '/v1/admin/account-requests/:id/fulfilment',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags,
+        operationId: 'decideAccountRequest',
+        summary:
+          'Support: fulfils a pending request (creates the account active, or updates the previous one, and mails the user, then the requester) or rejects it with a reason',
+        security,
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        body: Type.Object(
+          {
+            decision: Type.Enum(['fulfil', 'reject'] as const),
+            reason: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 1000,
+                description: 'Required to reject: mailed to the requester',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: AccountRequestView },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request)
+      return decideAccountRequest(
+        deps,
+        { ...actor, id: personOf(request).sub },
+        request.params.id,
+        request.body,
+      )
+    },
+  )
+}

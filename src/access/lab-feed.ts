@@ -33,7 +33,9 @@ export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventIn
     ? await sql<{ lab_id: string }>`
         select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id
           where p.account_id = ${event.accountId} and p.structure_id = ${structureId}
-        union select lab_id from correspondent_codes where structure_id = ${structureId} and active`.execute(db)
+        union select lab_id from correspondent_codes where structure_id = ${structureId} and active`.execute(
+        db,
+      )
     : await sql<{ lab_id: string }>`
         select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id where p.account_id = ${event.accountId}
         union select lab_id from lab_registrations where account_id = ${event.accountId}

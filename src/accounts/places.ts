@@ -113,7 +113,11 @@ export async function addPlace(
         .where('is_primary', '=', true)
         .executeTakeFirst()
       if (input.primary || !hasPrimary) await makePrimary(trx, accountId, place.id)
-      await emitLabEvent(trx, deps.clock, { type: 'practice_place.added', accountId, structureId: structure.id })
+      await emitLabEvent(trx, deps.clock, {
+        type: 'practice_place.added',
+        accountId,
+        structureId: structure.id,
+      })
       await recordAudit(trx, deps.clock, actor, {
         action: 'account.practice_place_added',
         subjectType: 'practice_place',

@@ -258,14 +258,31 @@ describe('practice places in the lab feed', () => {
       payload: { structureId: other.structureId, labCenterId: other.centerId },
     })
     expect(added.statusCode, added.body).toBe(201)
-    const removed = await t.app.inject({ method: 'DELETE', url: `/v1/me/practice-places/${added.json().id}`, headers: doctor.headers })
+    const removed = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/me/practice-places/${added.json().id}`,
+      headers: doctor.headers,
+    })
     expect(removed.statusCode).toBe(204)
     const feed = (await t.app.inject({ url: '/v1/labs/cerba/events', headers: other.lab })).json().items
-    expect(feed.map((event: { type: string }) => event.type)).toEqual(['practice_place.added', 'practice_place.removed'])
-    expect(feed[0]).toMatchObject({ account: { lastName: 'Lefort' }, structure: { id: other.structureId }, correspondentCodes: [other.correspondentCode] })
+    expect(feed.map((event: { type: string }) => event.type)).toEqual([
+      'practice_place.added',
+      'practice_place.removed',
+    ])
+    expect(feed[0]).toMatchObject({
+      account: { lastName: 'Lefort' },
+      structure: { id: other.structureId },
+      correspondentCodes: [other.correspondentCode],
+    })
     // Another lab never sees cerba's events, nor may it read them.
-    const biomnisFeed = (await t.app.inject({ url: '/v1/labs/biomnis/events?limit=1000', headers: practice.lab })).json().items
-    expect(biomnisFeed.some((event: { structure: { id: string } | null }) => event.structure?.id === other.structureId)).toBe(false)
+    const biomnisFeed = (
+      await t.app.inject({ url: '/v1/labs/biomnis/events?limit=1000', headers: practice.lab })
+    ).json().items
+    expect(
+      biomnisFeed.some(
+        (event: { structure: { id: string } | null }) => event.structure?.id === other.structureId,
+      ),
+    ).toBe(false)
     expect((await t.app.inject({ url: '/v1/labs/cerba/events', headers: practice.lab })).statusCode).toBe(403)
   })
 })

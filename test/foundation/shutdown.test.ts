@@ -74,7 +74,8 @@ describe('graceful shutdown', () => {
     const [code] = await once(child, 'exit')
     expect(code).toBe(0)
     expect(messages).toContain('shutting down')
-  })
+    // A real process on a fresh embedded database, beside other test files: it may take a while to start.
+  }, 120_000)
 })
 
 async function freePort(): Promise<number> {
