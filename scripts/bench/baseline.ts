@@ -1,8 +1,8 @@
 import Fastify from 'fastify'
 import pg from 'pg'
-import { baselineRoutes } from './scenarios.ts'
+import { baselineRoutes } from './baseline-routes.ts'
 
-// The baseline of every scenario: a bare Fastify route doing the same SQL as the service, with no
+// The baseline of every HTTP scenario: a bare Fastify route doing the same SQL as the service, with no
 // validation, security, metrics or logging. `node scripts/bench/baseline.ts` listens on PORT.
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 })
 const app = Fastify({ logger: false })

@@ -1,104 +1,111 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { once } from 'node:events'
+import { type ChildProcess, execFileSync } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import autocannon from 'autocannon'
-import pg from 'pg'
-import { type Scenario, scenarios } from './scenarios.ts'
+import { type HttpOptions, measureHttp } from './http.ts'
+import { measureImport } from './import.ts'
+import { type Figure, formatTable } from './report.ts'
+import { httpScenarios } from './scenarios.ts'
+import { ensureDatabase, startServer, stopServer } from './servers.ts'
+import { openBench } from './setup.ts'
+import { measureSync } from './sync.ts'
 
-// `npm run bench [-- --duration 10 --connections 20 --only health]`: builds the service, starts it on
-// PostgreSQL (BENCH_DATABASE_URL, default a `sesame_bench` database on the local server) beside the
-// baseline server, and measures each scenario on both in the same run, alternating, on loopback.
+// `npm run bench [-- --only search,me --duration 10 --connections 20 --quick]`: builds the service,
+// measures each scenario against its baseline in the same run (see README, Benchmarks), prints a table.
+// Scenarios: import, health, search, me, approvals, login, sync. PostgreSQL: BENCH_DATABASE_URL, default a
+// `sesame_bench` database on the local server.
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '20' },
     only: { type: 'string' },
+    duration: { type: 'string' },
+    connections: { type: 'string', default: '20' },
+    quick: { type: 'boolean', default: false },
+    'import-lines': { type: 'string' },
+    'sync-items': { type: 'string', default: '10000' },
+    'sync-rounds': { type: 'string' },
   },
 })
-const duration = Number(values.duration)
-const connections = Number(values.connections)
+const quick = values.quick
+const importLines = Number(values['import-lines'] ?? (quick ? 200_000 : 2_000_000))
+const syncItems = Number(values['sync-items'])
+const syncRounds = Number(values['sync-rounds'] ?? (quick ? 2 : 5))
+const http: HttpOptions = {
+  servicePort: 3901,
+  baselinePort: 3902,
+  duration: Number(values.duration ?? (quick ? 3 : 10)),
+  connections: Number(values.connections),
+  warmup: quick ? 1 : 2,
+}
+const only = values.only?.split(',').map((name) => name.trim())
+const selected = (id: string) => !only || only.some((name) => id.includes(name))
+const httpSelected = httpScenarios.filter((scenario) => selected(scenario.id))
+
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/sesame_bench'
-
-await ensureDatabase(databaseUrl)
-execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' })
-
 const env = {
   ...process.env,
   DATABASE_URL: databaseUrl,
   LOG_LEVEL: 'warn',
-  NODE_ENV: 'production',
+  NODE_ENV: 'production' as const,
   SECRET_KEY: '0'.repeat(64),
   RATE_LIMIT_MAX: '100000000',
   OUTBOX_WORKER: 'false',
+  // Load comes from many client addresses, named by x-forwarded-for (see http.ts).
+  TRUST_PROXY: 'true',
 }
-const service = await start('dist/src/server.js', { ...env, PORT: '3901' }, 3901)
-const baseline = await start('scripts/bench/baseline.ts', { ...env, PORT: '3902' }, 3902)
 
-const rows: string[][] = [
-  ['scenario', 'req/s', 'baseline req/s', 'ratio', 'p99 ms', 'baseline p99 ms', 'goal'],
-]
+await ensureDatabase(databaseUrl)
+execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' })
+const bench = await openBench(env)
+
+const figures: Figure[] = []
+const failures: { scenario: string; error: string }[] = []
+const attempt = async (name: string, measure: () => Promise<Figure[]>) => {
+  process.stderr.write(`bench: ${name}…\n`)
+  try {
+    figures.push(...(await measure()))
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    process.stderr.write(`bench: ${name} failed: ${message}\n`)
+    failures.push({ scenario: name, error: message.split('\n')[0]! })
+  }
+}
+
+const servers: ChildProcess[] = []
+const logs = await mkdtemp(join(tmpdir(), 'sesame-bench-logs-'))
 try {
-  for (const scenario of scenarios.filter((s) => !values.only || s.name.includes(values.only))) {
-    await measure(scenario, 3901, 2) // warm-up
-    await measure(scenario, 3902, 2, true)
-    const ours = await measure(scenario, 3901, duration)
-    const theirs = await measure(scenario, 3902, duration, true)
-    const ratio = ours.requests.average / theirs.requests.average
-    rows.push([
-      scenario.name,
-      ours.requests.average.toFixed(0),
-      theirs.requests.average.toFixed(0),
-      ratio.toFixed(2),
-      String(ours.latency.p99),
-      String(theirs.latency.p99),
-      scenario.goal ? `≥ ${scenario.goal} ${ratio >= scenario.goal ? 'met' : 'NOT met'}` : '',
-    ])
+  // The search runs on the imported directory: with none loaded yet, the import runs first.
+  const emptyDirectory = async () =>
+    (await bench.pool.query('select 1 from directory_persons limit 1')).rowCount === 0
+  if (selected('import') || (httpSelected.some((s) => s.id === 'search') && (await emptyDirectory()))) {
+    await attempt('directory import', () => measureImport(bench.pool, env, importLines))
+  }
+  if (httpSelected.length > 0 || selected('sync')) {
+    const serve = async (entry: string, port: number, name: string) => {
+      servers.push(await startServer(entry, { ...env, PORT: `${port}` }, port, `${logs}/${name}.log`))
+    }
+    await serve('dist/src/server.js', http.servicePort, 'service')
+    await serve('scripts/bench/baseline.ts', http.baselinePort, 'baseline')
+  }
+  for (const scenario of httpSelected) {
+    await attempt(scenario.name, async () => measureHttp(scenario, await scenario.prepare(bench), http))
+  }
+  if (selected('sync')) {
+    await attempt('correspondent sync', () =>
+      measureSync(bench, `http://127.0.0.1:${http.servicePort}`, syncItems, syncRounds),
+    )
   }
 } finally {
-  service.kill('SIGTERM')
-  baseline.kill('SIGTERM')
+  await Promise.all(servers.map(stopServer))
+  await bench.close()
 }
-const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
-for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  '))
-
-async function measure(scenario: Scenario, port: number, seconds: number, isBaseline = false) {
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}${isBaseline ? scenario.baselinePath : scenario.path}`,
-    method: scenario.method,
-    headers: scenario.headers,
-    body: scenario.body,
-    connections,
-    duration: seconds,
-  })
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(
-      `${scenario.name} on port ${port}: ${result.non2xx} non-2xx answers, ${result.errors} errors`,
-    )
-  }
-  return result
-}
-
-async function start(entry: string, environment: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [entry], { env: environment, stdio: ['ignore', 'ignore', 'inherit'] })
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
-      (response) => response.ok,
-      () => false,
-    )
-    if (ready) return child
-    await Promise.race([once(child, 'exit'), new Promise((resolve) => setTimeout(resolve, 200))])
-    if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`)
-  }
-  throw new Error(`${entry} did not become ready`)
-}
-
-async function ensureDatabase(url: string) {
-  const name = new URL(url).pathname.slice(1)
-  const admin = new URL(url)
-  admin.pathname = '/postgres'
-  const client = new pg.Client({ connectionString: admin.toString() })
-  await client.connect()
-  const found = await client.query('select 1 from pg_database where datname = $1', [name])
-  if (found.rowCount === 0) await client.query(`create database "${name.replace(/"/g, '')}"`)
-  await client.end()
-}
+if (failures.length === 0) await rm(logs, { recursive: true, force: true })
+else process.stderr.write(`bench: server logs kept in ${logs}\n`)
+console.log(formatTable(figures, failures))
+// The servers, PostgreSQL and the load generator share this machine: anything else running skews it.
+console.log(
+  `load average (1, 5, 15 min) at the end: ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(', ')}`,
+)
+process.exitCode = failures.length > 0 ? 1 : 0

@@ -1,37 +1,114 @@
-import type { FastifyRequest } from 'fastify'
-import type pg from 'pg'
+import { BENCH_PASSWORD } from './baseline-routes.ts'
+import type { HttpScenario } from './http.ts'
+import { approvalQueue, signedInPerson, signInAccounts } from './setup.ts'
 
-/** One measured request: the service's route and the baseline route that does the same SQL. */
-export interface Scenario {
-  name: string
-  method: 'GET' | 'POST'
-  path: string
-  /** The path on the baseline server. */
-  baselinePath: string
-  headers?: Record<string, string>
-  body?: string
-  /** Goal, as the lowest acceptable throughput ratio service/baseline. */
-  goal?: number
-}
-
-export interface BaselineRoute {
-  method: 'GET' | 'POST'
-  url: string
-  handler(pool: pg.Pool, request: FastifyRequest): Promise<unknown>
-}
-
-export const scenarios: Scenario[] = [
-  { name: 'GET /health/ready', method: 'GET', path: '/health/ready', baselinePath: '/health/ready' },
+/** Last-name prefixes as typed in a registration form: 2 to 4 letters, any case, some with accents. */
+export const NAME_PREFIXES = [
+  'ma',
+  'mar',
+  'Mart',
+  'ber',
+  'du',
+  'Dub',
+  'lef',
+  'Lé',
+  'lev',
+  'mu',
+  'Mül',
+  'br',
+  'ndi',
+  'dar',
+  'gi',
+  'gir',
+  'fon',
+  'che',
+  'mer',
+  'gau',
+  'per',
+  'cré',
+  'le g',
+  'mé',
+  'dal',
+  'ngu',
+  'da s',
+  'ben',
+  'rou',
+  'bou',
+  'hén',
+  'lem',
+  'sén',
+  'pet',
+  'mor',
+  'zh',
+  'wa',
 ]
 
-export const baselineRoutes: BaselineRoute[] = [
+const json = { 'content-type': 'application/json' }
+
+export const httpScenarios: HttpScenario[] = [
   {
-    // The same query as a warm readiness check: a ping (migrations were seen applied at start).
-    method: 'GET',
-    url: '/health/ready',
-    async handler(pool) {
-      await pool.query('select 1')
-      return { status: 'ok' }
+    id: 'health',
+    name: 'GET /health/ready',
+    async prepare() {
+      const shape = () => ({ method: 'GET' as const, path: '/health/ready' })
+      return { service: shape, baseline: shape }
+    },
+  },
+  {
+    id: 'search',
+    name: 'GET /v1/directory/professionals?lastName=…',
+    goals: { ratio: 0.7, p99Ms: 20 },
+    async prepare() {
+      const query = (n: number) =>
+        `lastName=${encodeURIComponent(NAME_PREFIXES[n % NAME_PREFIXES.length]!)}&limit=20`
+      return {
+        service: (n) => ({ method: 'GET', path: `/v1/directory/professionals?${query(n)}` }),
+        baseline: (n) => ({ method: 'GET', path: `/directory/professionals?${query(n)}` }),
+      }
+    },
+  },
+  {
+    id: 'me',
+    name: 'GET /v1/me',
+    goals: { ratio: 0.7 },
+    async prepare(bench) {
+      const person = await signedInPerson(bench)
+      const authorization = { authorization: `Bearer ${person.token}` }
+      const baselinePath = `/me?account=${person.accountId}&session=${person.sessionId}`
+      return {
+        service: () => ({ method: 'GET', path: '/v1/me', headers: authorization }),
+        baseline: () => ({ method: 'GET', path: baselinePath }),
+      }
+    },
+  },
+  {
+    id: 'approvals',
+    name: 'GET /v1/approvals (a delegate of 3 professionals)',
+    goals: { ratio: 0.7, p99Ms: 20 },
+    async prepare(bench) {
+      const secretary = await approvalQueue(bench)
+      const authorization = { authorization: `Bearer ${secretary.token}` }
+      const baselinePath = `/approvals?account=${secretary.accountId}&session=${secretary.sessionId}&limit=20`
+      return {
+        service: () => ({ method: 'GET', path: '/v1/approvals?limit=20', headers: authorization }),
+        baseline: () => ({ method: 'GET', path: baselinePath }),
+      }
+    },
+  },
+  {
+    id: 'login',
+    name: 'POST /v1/auth/login',
+    // argon2id is CPU-bound: a few connections saturate the 2 cores.
+    connections: 4,
+    goals: { ratio: 0.85 },
+    async prepare(bench) {
+      const addresses = await signInAccounts(bench, 200, BENCH_PASSWORD)
+      const body = (n: number) =>
+        JSON.stringify({ email: addresses[n % addresses.length], password: BENCH_PASSWORD })
+      return {
+        service: (n) => ({ method: 'POST', path: '/v1/auth/login', headers: json, body: body(n) }),
+        baseline: (n) => ({ method: 'POST', path: '/login', headers: json, body: body(n) }),
+      }
     },
   },
 ]

@@ -1,5 +1,5 @@
 import { issueProvisionalCode } from '../accounts/recovery.ts'
-import { addressKey, notificationTarget } from '../accounts/repository.ts'
+import { insertFirstAddress, notificationTarget } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Executor } from '../db/schema.ts'
@@ -173,18 +173,7 @@ async function createRequestedAccount(
     })
     .returning(['id', 'locale'])
     .executeTakeFirstOrThrow()
-  await trx
-    .insertInto('account_emails')
-    .values({
-      account_id: account.id,
-      address: request.email,
-      address_key: addressKey(request.email),
-      is_login: true,
-      is_notification: true,
-      verified_at: now,
-      created_at: now,
-    })
-    .execute()
+  await insertFirstAddress(trx, account.id, request.email, now)
   await trx
     .insertInto('practice_places')
     .values(

@@ -11,19 +11,21 @@ type Flag = 'is_login' | 'is_notification'
 
 /** The account's addresses, oldest first, each with the applications that know the person by it. */
 export async function listAddresses(db: Executor, accountId: string) {
-  const emails = await db
-    .selectFrom('account_emails')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute()
-  const identities = await db
-    .selectFrom('application_identities')
-    .select(['application_id', 'email_id'])
-    .where('account_id', '=', accountId)
-    .orderBy('application_id')
-    .execute()
+  const [emails, identities] = await Promise.all([
+    db
+      .selectFrom('account_emails')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('application_identities')
+      .select(['application_id', 'email_id'])
+      .where('account_id', '=', accountId)
+      .orderBy('application_id')
+      .execute(),
+  ])
   return emails.map((email) => ({
     id: email.id,
     address: email.address,

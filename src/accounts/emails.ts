@@ -1,25 +1,7 @@
-import type { EmailTemplate, TemplateCatalog } from '../notifications/templates.ts'
+import { greetingTemplate, type TemplateCatalog } from '../notifications/templates.ts'
 
-const signature = { fr: "\n\nL'équipe Sésame", en: '\n\nThe Sésame team' }
+const plain = greetingTemplate
 type Name = { firstName?: string }
-const hello = {
-  fr: (d: Name) => `Bonjour${d.firstName ? ` ${d.firstName}` : ''},\n\n`,
-  en: (d: Name) => `Hello${d.firstName ? ` ${d.firstName}` : ''},\n\n`,
-}
-
-const plain = <D extends Name, S = Record<string, never>>(
-  subjects: { fr: string; en: string },
-  bodies: { fr: (data: D, secrets: S) => string; en: (data: D, secrets: S) => string },
-): EmailTemplate<D, S> => ({
-  fr: (data, secrets) => ({
-    subject: `Sésame : ${subjects.fr}`,
-    text: hello.fr(data) + bodies.fr(data, secrets) + signature.fr,
-  }),
-  en: (data, secrets) => ({
-    subject: `Sésame: ${subjects.en}`,
-    text: hello.en(data) + bodies.en(data, secrets) + signature.en,
-  }),
-})
 
 /** The emails of the accounts area; codes and links come as secrets, never stored in clear. */
 export const accountTemplates = {

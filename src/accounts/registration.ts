@@ -7,7 +7,7 @@ import { structureFromDirectory } from '../structures/service.ts'
 import { consumeProof, peekProof } from './email-proofs.ts'
 import { checkRegistration } from './registration-checks.ts'
 import type { RegistrationInput } from './registration-schema.ts'
-import { addressKey, responsibleProfessional } from './repository.ts'
+import { insertFirstAddress, responsibleProfessional } from './repository.ts'
 
 type Place = { structureId: string; labCenterId: string; labId: string; primary: boolean }
 
@@ -73,18 +73,7 @@ export async function register(deps: Deps, context: RequestContext, input: Regis
         })
         .returning('id')
         .executeTakeFirstOrThrow()
-      await trx
-        .insertInto('account_emails')
-        .values({
-          account_id: account.id,
-          address: email,
-          address_key: addressKey(email),
-          is_login: true,
-          is_notification: true,
-          verified_at: now,
-          created_at: now,
-        })
-        .execute()
+      await insertFirstAddress(trx, account.id, email, now)
       await trx
         .insertInto('practice_places')
         .values(

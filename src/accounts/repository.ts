@@ -77,3 +77,18 @@ export async function responsibleProfessional(
   if (who.rpps) query = query.where('a.rpps', '=', who.rpps)
   return query.executeTakeFirst()
 }
+
+/** The first address of a new account, proven by the way the account came: login and notification address. */
+export const insertFirstAddress = (trx: Executor, accountId: string, email: string, now: Date) =>
+  trx
+    .insertInto('account_emails')
+    .values({
+      account_id: accountId,
+      address: email,
+      address_key: addressKey(email),
+      is_login: true,
+      is_notification: true,
+      verified_at: now,
+      created_at: now,
+    })
+    .execute()

@@ -6,7 +6,7 @@ import type { AccountStatus, Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { badRequest, conflict, type FieldProblem, notFound } from '../shared/errors.ts'
 import { issueProvisionalCode } from './recovery.ts'
-import { accountById, addressInUse, addressKey, notificationTarget } from './repository.ts'
+import { accountById, addressInUse, insertFirstAddress, notificationTarget } from './repository.ts'
 
 type StatusUpdate = { status: AccountStatus; status_reason: string | null; validated_at?: Date }
 
@@ -186,18 +186,7 @@ export async function createSupportAccount(
         })
         .returning('id')
         .executeTakeFirstOrThrow()
-      await trx
-        .insertInto('account_emails')
-        .values({
-          account_id: account.id,
-          address: email,
-          address_key: addressKey(email),
-          is_login: true,
-          is_notification: true,
-          verified_at: now,
-          created_at: now,
-        })
-        .execute()
+      await insertFirstAddress(trx, account.id, email, now)
       const provisionalCode = await issueProvisionalCode(deps, trx, account.id)
       await recordAudit(
         trx,

@@ -17,6 +17,28 @@ export type EmailTemplate<Data = Record<string, unknown>, Secrets = Record<strin
 // biome-ignore lint/suspicious/noExplicitAny: a catalog holds templates of every data shape.
 export type TemplateCatalog = Record<string, EmailTemplate<any, any>>
 
+type Greeted = { firstName?: string }
+const hello = {
+  fr: (d: Greeted) => `Bonjour${d.firstName ? ` ${d.firstName}` : ''},\n\n`,
+  en: (d: Greeted) => `Hello${d.firstName ? ` ${d.firstName}` : ''},\n\n`,
+}
+const signature = { fr: "\n\nL'équipe Sésame", en: '\n\nThe Sésame team' }
+
+/** The usual Sésame email: a subject, a greeting by first name, the body, the signature. */
+export const greetingTemplate = <D extends Greeted, S = Record<string, never>>(
+  subjects: { fr: string; en: string },
+  bodies: { fr: (data: D, secrets: S) => string; en: (data: D, secrets: S) => string },
+): EmailTemplate<D, S> => ({
+  fr: (data, secrets) => ({
+    subject: `Sésame : ${subjects.fr}`,
+    text: hello.fr(data) + bodies.fr(data, secrets) + signature.fr,
+  }),
+  en: (data, secrets) => ({
+    subject: `Sésame: ${subjects.en}`,
+    text: hello.en(data) + bodies.en(data, secrets) + signature.en,
+  }),
+})
+
 export const foundationTemplates = {
   /** Sent by ops (`npm run mail:test`) to check that mail goes out. */
   'ops.test': {
