@@ -117,7 +117,7 @@ export const baselineRoutes: BaselineRoute[] = [
     },
   },
   {
-    // GET /v1/approvals: the session check of `isSessionActive`, then the query of `listApprovals`.
+    // GET /v1/approvals: the session check of `isSessionActive`, then the query of `listApprovals` (a delegate).
     method: 'GET',
     url: '/approvals',
     async handler(pool, request) {
@@ -128,17 +128,22 @@ export const baselineRoutes: BaselineRoute[] = [
            "q"."created_at", "q"."granted_rights", "a"."id" as "account_id", "a"."civility", "a"."first_name",
            "a"."last_name", "a"."account_title", "a"."profile", "e"."address", "s"."id" as "structure_id",
            "s"."name" as "structure_name"
-         from "access_requests" as "q"
+         from ((with "scopes" as (
+             select $1::uuid as "approver_id", null::uuid as "structure_id"
+             union all select "professional_id" as "approver_id", "structure_id" from "delegations"
+             where "delegate_id" = $2 and "revoked_at" is null)
+           select "hit".* from "scopes" inner join lateral (
+             select "r".* from "access_requests" as "r"
+             where "r"."approver_id" = "scopes"."approver_id"
+               and ("scopes"."structure_id" is null or "r"."structure_id" = "scopes"."structure_id")
+               and "r"."status" = $3 and "r"."account_id" != $4
+             order by "r"."created_at" desc, "r"."id" desc limit $5) as "hit" on true
+           order by "hit"."created_at" desc, "hit"."id" desc limit $6)) as "q"
          inner join "accounts" as "a" on "a"."id" = "q"."account_id"
          inner join "structures" as "s" on "s"."id" = "q"."structure_id"
-         left join "account_emails" as "e" on "e"."account_id" = "a"."id" and "e"."is_login" = $1
-         where "q"."status" = $2 and "q"."account_id" != $3
-           and ("q"."approver_id" = $4 or exists (
-             select "d"."id" from "delegations" as "d"
-             where "d"."professional_id" = "q"."approver_id" and "d"."structure_id" = "q"."structure_id"
-               and "d"."delegate_id" = $5 and "d"."revoked_at" is null))
-         order by "q"."created_at" desc, "q"."id" desc limit $6`,
-        [true, 'pending', account, account, account, Number(limit) + 1],
+         left join "account_emails" as "e" on "e"."account_id" = "a"."id" and "e"."is_login" = $7
+         order by "q"."created_at" desc, "q"."id" desc`,
+        [account, account, 'pending', account, Number(limit) + 1, Number(limit) + 1, true],
       )
       return { items: rows.slice(0, Number(limit)) }
     },

@@ -167,6 +167,11 @@ const person = (runId: string, profile: 'health_professional' | 'collaborator', 
   civility: 'MME' as const,
   first_name: profile === 'collaborator' ? 'Inès' : 'Hélène',
   last_name: `Queue ${runId} ${index}`,
+  ...(profile === 'health_professional' && {
+    rpps: `8${String(randomInt(1e10)).padStart(10, '0')}`,
+    profession_code: '10',
+    practice_civility: 'DR' as const,
+  }),
   terms_version: 'bench',
   terms_accepted_at: new Date(),
   ...timestamps(),
@@ -261,8 +266,8 @@ export async function approvalQueue(bench: Bench) {
     const structures = await insertStructures(200)
     await sql`
       insert into access_requests (account_id, structure_id, approver_id, rights, status, created_at)
-      select ${sql.val(requesters)}::uuid[] [1 + i % 40], ${sql.val(structures)}::uuid[] [1 + i % 200],
-             ${sql.val(others)}::uuid[] [1 + i % 200], array['results'],
+      select (${sql.val(requesters)}::uuid[])[1 + i % 40], (${sql.val(structures)}::uuid[])[1 + i % 200],
+             (${sql.val(others)}::uuid[])[1 + i % 200], array['results'],
              case when i % 10 = 0 then 'pending' else 'approved' end,
              now() - make_interval(mins => i)
       from generate_series(1, ${BACKGROUND_REQUESTS}) as i`.execute(db)

@@ -1,6 +1,7 @@
+import { type Selectable, sql } from 'kysely'
 import { notificationTarget } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
-import type { Executor, RightName } from '../db/schema.ts'
+import type { AccessRequestsTable, Executor, RightName } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { forbidden, notFound } from '../shared/errors.ts'
 import { emitLabEvent } from './lab-feed.ts'
@@ -131,7 +132,12 @@ export async function revokeRight(
   })
 }
 
-/** The requests this person may decide: naming them, or naming a professional who delegated to them; all for support. */
+/**
+ * The requests this person may decide: naming them, or naming a professional who delegated to them at
+ * the request's structure; all for support. Newest first, keyset-paged (`after` from the last page).
+ * Each scope (the person, each delegation) reads at most one page off the `access_requests_queue` index,
+ * whatever the size of the table.
+ */
 export async function listApprovals(
   db: Executor,
   actor: Actor,
@@ -139,8 +145,72 @@ export async function listApprovals(
   limit: number,
   after: string | undefined,
 ) {
-  let query = db
-    .selectFrom('access_requests as q')
+  const cursor = after
+    ? (JSON.parse(Buffer.from(after, 'base64url').toString()) as [string, string])
+    : undefined
+  const ids = actor.roles.includes('support')
+    ? db
+        .selectFrom('access_requests as r')
+        .selectAll('r')
+        .where('r.status', '=', status)
+        .where('r.account_id', '!=', actor.accountId)
+        .$if(cursor !== undefined, (qb) =>
+          qb.where((eb) =>
+            eb(eb.refTuple('r.created_at', 'r.id'), '<', eb.tuple(new Date(cursor![0]), cursor![1])),
+          ),
+        )
+        .orderBy('r.created_at', 'desc')
+        .orderBy('r.id', 'desc')
+        .limit(limit + 1)
+    : db
+        .with('scopes', (qc) =>
+          qc
+            .selectNoFrom([
+              sql<string>`${actor.accountId}::uuid`.as('approver_id'),
+              sql<string | null>`null::uuid`.as('structure_id'),
+            ])
+            .unionAll(
+              qc
+                .selectFrom('delegations')
+                .select(['professional_id as approver_id', 'structure_id'])
+                .where('delegate_id', '=', actor.accountId)
+                .where('revoked_at', 'is', null),
+            ),
+        )
+        .selectFrom('scopes')
+        .innerJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('access_requests as r')
+              .selectAll('r')
+              .whereRef('r.approver_id', '=', 'scopes.approver_id')
+              .where((eb) =>
+                eb.or([
+                  eb('scopes.structure_id', 'is', null),
+                  eb('r.structure_id', '=', eb.ref('scopes.structure_id')),
+                ]),
+              )
+              .where('r.status', '=', status)
+              .where('r.account_id', '!=', actor.accountId)
+              .$if(cursor !== undefined, (qb) =>
+                qb.where((eb) =>
+                  eb(eb.refTuple('r.created_at', 'r.id'), '<', eb.tuple(new Date(cursor![0]), cursor![1])),
+                ),
+              )
+              .orderBy('r.created_at', 'desc')
+              .orderBy('r.id', 'desc')
+              .limit(limit + 1)
+              .as('hit'),
+          (join) => join.onTrue(),
+        )
+        .selectAll('hit')
+        .orderBy('hit.created_at', 'desc')
+        .orderBy('hit.id', 'desc')
+        .limit(limit + 1)
+  // The two pages differ in type only by the CTE: one row shape for the joins below.
+  const page = sql<Selectable<AccessRequestsTable>>`(${ids})`.as('q')
+  return db
+    .selectFrom(page)
     .innerJoin('accounts as a', 'a.id', 'q.account_id')
     .innerJoin('structures as s', 's.id', 'q.structure_id')
     .leftJoin('account_emails as e', (join) =>
@@ -165,30 +235,7 @@ export async function listApprovals(
       's.id as structure_id',
       's.name as structure_name',
     ])
-    .where('q.status', '=', status)
-    .where('q.account_id', '!=', actor.accountId)
     .orderBy('q.created_at', 'desc')
     .orderBy('q.id', 'desc')
-    .limit(limit + 1)
-  if (!actor.roles.includes('support')) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('q.approver_id', '=', actor.accountId),
-        eb.exists(
-          eb
-            .selectFrom('delegations as d')
-            .select('d.id')
-            .whereRef('d.professional_id', '=', 'q.approver_id')
-            .whereRef('d.structure_id', '=', 'q.structure_id')
-            .where('d.delegate_id', '=', actor.accountId)
-            .where('d.revoked_at', 'is', null),
-        ),
-      ]),
-    )
-  }
-  if (after) {
-    const [at, id] = JSON.parse(Buffer.from(after, 'base64url').toString()) as [string, string]
-    query = query.where((eb) => eb(eb.refTuple('q.created_at', 'q.id'), '<', eb.tuple(new Date(at), id)))
-  }
-  return query.execute()
+    .execute()
 }

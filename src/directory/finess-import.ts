@@ -113,7 +113,7 @@ export const finessSpec: DirectorySpec = {
       order by e.finess`.execute(db)
     for (const statement of [
       'alter table directory_establishments_next add constraint directory_establishments_next_pkey primary key (finess)',
-      'create index directory_establishments_next_search on directory_establishments_next (search_name text_pattern_ops)',
+      'create index directory_establishments_next_search on directory_establishments_next (search_name, finess)',
       'create index directory_establishments_next_postal_code on directory_establishments_next (postal_code)',
       'create index directory_establishments_next_legal on directory_establishments_next (finess_legal)',
       'create index directory_establishments_next_siret on directory_establishments_next (siret)',

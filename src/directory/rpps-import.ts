@@ -104,10 +104,10 @@ export const rppsSpec: DirectorySpec = {
     await sql`alter table directory_persons_next add constraint directory_persons_next_pkey primary key (rpps)`.execute(
       db,
     )
-    await sql`create index directory_persons_next_search on directory_persons_next (search_last_name text_pattern_ops, search_first_name text_pattern_ops, rpps)`.execute(
+    await sql`create index directory_persons_next_search on directory_persons_next (search_last_name, search_first_name, rpps)`.execute(
       db,
     )
-    await sql`create index directory_persons_next_first_name on directory_persons_next (search_first_name text_pattern_ops)`.execute(
+    await sql`create index directory_persons_next_first_name on directory_persons_next (search_first_name)`.execute(
       db,
     )
     await sql`create index directory_activities_next_rpps on directory_activities_next (rpps)`.execute(db)

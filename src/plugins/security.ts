@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { DB } from '../db/schema.ts'
-import { countHit, sweepCounters } from '../throttle/counters.ts'
+import { createHitCounter, sweepCounters } from '../throttle/counters.ts'
 
 /**
  * HTTP hardening: security headers, the CORS allow-list, request rate limits shared by every instance
@@ -49,13 +49,15 @@ export async function installSecurity(
   })
 }
 
-/** A @fastify/rate-limit store counting in PostgreSQL (see `countHit`). */
+/** A @fastify/rate-limit store counting in PostgreSQL (see `createHitCounter`). */
 function postgresStore(db: Kysely<DB>, clock: Clock) {
+  const counter = createHitCounter(db)
   let hits = 0
   const store = (prefix: string): FastifyRateLimitStore => ({
     incr(key, callback, timeWindow) {
       const now = clock.now()
-      countHit(db, `rate:${prefix}${key}`, timeWindow, now)
+      counter
+        .count(`rate:${prefix}${key}`, timeWindow, now)
         .then((hit) => callback(null, { current: hit.count, ttl: hit.resetInMs }))
         .catch((error: Error) => callback(error))
       // Now and then, clear the windows that have ended.

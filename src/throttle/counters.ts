@@ -24,6 +24,74 @@ export async function countHit(db: Executor, key: string, windowMs: number, now:
   return { count: row.count, resetInMs: Math.max(0, new Date(row.reset_at).getTime() - now.getTime()) }
 }
 
+interface Waiting {
+  key: string
+  windowMs: number
+  now: Date
+  resolve(hit: Hit): void
+  reject(error: unknown): void
+}
+
+/**
+ * Counts hits like `countHit`, exactly and shared by every instance, but in one statement for all the
+ * hits that arrive while the previous statement runs (as a database groups commits): under load, a
+ * request costs a fraction of a round trip; alone, it costs one, with no added wait.
+ */
+export function createHitCounter(db: Executor) {
+  let queue: Waiting[] = []
+  let running = false
+
+  async function send(batch: Waiting[]) {
+    const byKey = new Map<string, Waiting[]>()
+    for (const hit of batch) byKey.set(hit.key, [...(byKey.get(hit.key) ?? []), hit])
+    // Keys in one order, so that two instances' statements never wait on each other's rows in a cycle.
+    const keys = [...byKey.keys()].sort()
+    const now = new Date(Math.max(...batch.map((hit) => hit.now.getTime())))
+    const { rows } = await sql<{ key: string; count: number; reset_at: Date }>`
+      insert into rate_limit_counters as c (key, count, reset_at)
+      select * from unnest(
+        ${keys}::text[],
+        ${keys.map((key) => byKey.get(key)!.length)}::int[],
+        ${keys.map((key) => new Date(now.getTime() + byKey.get(key)![0]!.windowMs))}::timestamptz[])
+      on conflict (key) do update set
+        count = case when c.reset_at <= ${now} then excluded.count else c.count + excluded.count end,
+        reset_at = case when c.reset_at <= ${now} then excluded.reset_at else c.reset_at end
+      returning key, count, reset_at`.execute(db)
+    for (const row of rows) {
+      const hits = byKey.get(row.key)!
+      const resetAt = new Date(row.reset_at).getTime()
+      // The batch's hits on a key are the last ones counted, in the order they came.
+      for (const [index, hit] of hits.entries()) {
+        hit.resolve({
+          count: row.count - hits.length + 1 + index,
+          resetInMs: Math.max(0, resetAt - hit.now.getTime()),
+        })
+      }
+    }
+  }
+
+  async function drain() {
+    running = true
+    while (queue.length > 0) {
+      const batch = queue
+      queue = []
+      await send(batch).catch((error: unknown) => {
+        for (const hit of batch) hit.reject(error)
+      })
+    }
+    running = false
+  }
+
+  return {
+    count(key: string, windowMs: number, now: Date): Promise<Hit> {
+      return new Promise<Hit>((resolve, reject) => {
+        queue.push({ key, windowMs, now, resolve, reject })
+        if (!running) void drain()
+      })
+    },
+  }
+}
+
 /** Removes counters whose window has ended. */
 export async function sweepCounters(db: Executor, now: Date): Promise<number> {
   const result = await db.deleteFrom('rate_limit_counters').where('reset_at', '<=', now).executeTakeFirst()

@@ -168,6 +168,35 @@ describe('who may decide, revoke and delegate (and who may NOT)', () => {
       expect(await visible(who)).toEqual([])
   })
 
+  it('pages each decider’s queue newest first, with a cursor', async () => {
+    await t.app.db
+      .updateTable('access_requests')
+      .set({ status: 'cancelled' })
+      .where('status', '=', 'pending')
+      .execute()
+    const ids: string[] = []
+    for (let i = 0; i < 5; i++) {
+      ids.unshift(await aRequest())
+      t.clock.advance(60_000)
+    }
+    for (const who of ['doctor', 'delegate', 'support']) {
+      const seen: string[] = []
+      let cursor: string | null = null
+      do {
+        const page: { items: { id: string }[]; nextCursor: string | null } = (
+          await t.app.inject({
+            url: `/v1/approvals?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+            headers: cast[who]!.headers,
+          })
+        ).json()
+        expect(page.items.length).toBeLessThanOrEqual(2)
+        seen.push(...page.items.map((item) => item.id))
+        cursor = page.nextCursor
+      } while (cursor)
+      expect(seen, who).toEqual(ids)
+    }
+  })
+
   it('refuses the support desk’s endpoints to anyone else, and everything to a signed-out caller', async () => {
     const body = {
       professionalId: cast.doctor!.id,

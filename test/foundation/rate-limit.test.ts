@@ -53,6 +53,23 @@ describe('rate limiting', () => {
     expect((await first.app.inject({ url: '/test/limited', remoteAddress: ip })).statusCode).toBe(200)
   })
 
+  it('counts concurrent requests on several instances exactly, each at its own place in the window', async () => {
+    const ip = '198.51.100.77'
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        (index % 2 === 0 ? first : second).app.inject({ url: '/test/limited', remoteAddress: ip }),
+      ),
+    )
+    const served = responses.filter((response) => response.statusCode === 200)
+    expect(served).toHaveLength(3)
+    expect(responses.filter((response) => response.statusCode === 429)).toHaveLength(5)
+    expect(served.map((response) => response.headers['x-ratelimit-remaining']).sort()).toEqual([
+      '0',
+      '1',
+      '2',
+    ])
+  })
+
   it('never limits the platform probes', async () => {
     for (let i = 0; i < 6; i++) {
       expect(
