@@ -1,9 +1,10 @@
-import { type Selectable, sql } from 'kysely'
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely'
 import { notificationTarget } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
-import type { AccessRequestsTable, Executor, RightName } from '../db/schema.ts'
+import type { AccessRequestsTable, DB, Executor, RightName } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { forbidden, notFound } from '../shared/errors.ts'
+import { decodeCursor } from '../shared/pagination.ts'
 import { emitLabEvent } from './lab-feed.ts'
 import { type Actor, mayRevoke } from './policy.ts'
 
@@ -145,20 +146,21 @@ export async function listApprovals(
   limit: number,
   after: string | undefined,
 ) {
-  const cursor = after
-    ? (JSON.parse(Buffer.from(after, 'base64url').toString()) as [string, string])
-    : undefined
+  const cursor = decodeCursor(after, 2) as [string, string] | undefined
+  // The requests of the status, not the person's own, older than the cursor.
+  const onPage = (eb: ExpressionBuilder<DB & { r: AccessRequestsTable }, 'r'>) =>
+    eb.and([
+      eb('r.status', '=', status),
+      eb('r.account_id', '!=', actor.accountId),
+      ...(cursor
+        ? [eb(eb.refTuple('r.created_at', 'r.id'), '<', eb.tuple(new Date(cursor[0]), cursor[1]))]
+        : []),
+    ])
   const ids = actor.roles.includes('support')
     ? db
         .selectFrom('access_requests as r')
         .selectAll('r')
-        .where('r.status', '=', status)
-        .where('r.account_id', '!=', actor.accountId)
-        .$if(cursor !== undefined, (qb) =>
-          qb.where((eb) =>
-            eb(eb.refTuple('r.created_at', 'r.id'), '<', eb.tuple(new Date(cursor![0]), cursor![1])),
-          ),
-        )
+        .where(onPage)
         .orderBy('r.created_at', 'desc')
         .orderBy('r.id', 'desc')
         .limit(limit + 1)
@@ -190,13 +192,7 @@ export async function listApprovals(
                   eb('r.structure_id', '=', eb.ref('scopes.structure_id')),
                 ]),
               )
-              .where('r.status', '=', status)
-              .where('r.account_id', '!=', actor.accountId)
-              .$if(cursor !== undefined, (qb) =>
-                qb.where((eb) =>
-                  eb(eb.refTuple('r.created_at', 'r.id'), '<', eb.tuple(new Date(cursor![0]), cursor![1])),
-                ),
-              )
+              .where(onPage)
               .orderBy('r.created_at', 'desc')
               .orderBy('r.id', 'desc')
               .limit(limit + 1)

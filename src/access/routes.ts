@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
 import { notFound } from '../shared/errors.ts'
-import { Cursor, encodeCursor, Limit } from '../shared/pagination.ts'
+import { Cursor, Limit, pageOf } from '../shared/pagination.ts'
 import { listApprovals, listCollaborators, revokeRight } from './collaborators.ts'
 import { approversOf, createDelegation, delegationsOf, revokeDelegation } from './delegations.ts'
 import { decideAccessRequest, requestAccess } from './requests.ts'
@@ -145,12 +145,10 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { status, limit, cursor } = request.query
       const rows = await listApprovals(db, actor(request), status, limit, cursor)
-      const page = rows.slice(0, limit)
-      const last = page.at(-1)
+      const page = pageOf(rows, limit, (row) => [row.created_at.toISOString(), row.id])
       return {
-        nextCursor:
-          rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
-        items: page.map((row) => ({
+        nextCursor: page.nextCursor,
+        items: page.items.map((row) => ({
           id: row.id,
           requester: {
             id: row.account_id,
