@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import { Type } from 'typebox'
 import type { DB } from '../db/schema.ts'
@@ -9,18 +10,32 @@ const Health = Type.Object({
   reason: Type.Optional(Type.String({ examples: ['database unreachable'] })),
 })
 
-/** Probes and metrics for the platform; never rate-limited. */
+/**
+ * Probes and metrics for the platform; never rate-limited. Under load shedding, readiness answers 503
+ * (the balancer sends traffic elsewhere) but liveness and metrics still answer: a busy process is not a
+ * dead one, and the metrics are how ops see why it is busy.
+ */
 export const opsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB>; migrations: string[] }> = async (
   app,
   { db, migrations },
 ) => {
   const config = { rateLimit: false } as const
+  // A route's own pressure handler that returns nothing lets the request through (@fastify/under-pressure).
+  const unshed = { ...config, pressureHandler: () => undefined }
+  // Readiness sheds in its own shape, which balancers read.
+  const shedAsUnready = {
+    ...config,
+    pressureHandler: (_request: FastifyRequest, reply: FastifyReply) => {
+      reply.code(503).header('retry-after', '5')
+      return { status: 'unavailable' as const, reason: 'overloaded' }
+    },
+  }
   const checkReadiness = readinessCheck(db, migrations)
 
   app.get(
     '/health/live',
     {
-      config,
+      config: unshed,
       schema: {
         tags: ['ops'],
         operationId: 'getLiveness',
@@ -34,7 +49,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB>; migrations: 
   app.get(
     '/health/ready',
     {
-      config,
+      config: shedAsUnready,
       schema: {
         tags: ['ops'],
         operationId: 'getReadiness',
@@ -52,7 +67,7 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB>; migrations: 
   app.get(
     '/metrics',
     {
-      config,
+      config: unshed,
       schema: {
         tags: ['ops'],
         operationId: 'getMetrics',
