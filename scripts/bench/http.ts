@@ -26,6 +26,11 @@ export interface HttpScenario {
    * load the machine is saturated, so absolute latencies are mostly queueing: the ratio is what tells).
    */
   goals?: { ratio?: number; p99Ratio?: number }
+  /**
+   * Also measures the p99 latency at this lighter load (a few users at once rather than saturation),
+   * held to an absolute bound.
+   */
+  latency?: { connections: number; p99Ms: number }
   /** Makes what the requests need (accounts, tokens) in the bench database, before the load. */
   prepare(bench: Bench): Promise<HttpLoad>
 }
@@ -62,8 +67,8 @@ export async function measureHttp(
   const connections = scenario.connections ?? options.connections
   // One count of requests across the runs: addresses and accounts go round, none reused early.
   const sent = { count: 0 }
-  const run = (port: number, shape: (n: number) => RequestShape, duration: number) =>
-    loadTest(scenario.name, port, shape, sent, connections, duration)
+  const run = (port: number, shape: (n: number) => RequestShape, duration: number, at = connections) =>
+    loadTest(scenario.name, port, shape, sent, at, duration)
   await run(options.servicePort, load.service, options.warmup)
   await run(options.baselinePort, load.baseline, options.warmup)
   const slices = Math.max(1, Math.round(options.duration / 2))
@@ -82,6 +87,23 @@ export async function measureHttp(
   const [service, baseline] = [summary(ours), summary(theirs)]
   const name = `${scenario.name} (${connections} conn.)`
   const { ratio, p99Ratio } = scenario.goals ?? {}
+  const light: Figure[] = []
+  if (scenario.latency) {
+    const { connections: few, p99Ms } = scenario.latency
+    const p99 = async (port: number, shape: (n: number) => RequestShape) =>
+      aggregate([await run(port, shape, options.duration / 2, few)], {
+        url: 'http://127.0.0.1',
+        connections: few,
+      }).latency.p99
+    light.push({
+      scenario: `${scenario.name} (${few} conn.)`,
+      measure: 'p99 ms',
+      ours: await p99(options.servicePort, load.service),
+      baseline: await p99(options.baselinePort, load.baseline),
+      digits: 1,
+      goal: { below: p99Ms, unit: 'ms' },
+    })
+  }
   return [
     {
       scenario: name,
@@ -99,6 +121,7 @@ export async function measureHttp(
       digits: 1,
       ...(p99Ratio !== undefined && { goal: { ratioAtMost: p99Ratio } }),
     },
+    ...light,
   ]
 }
 

@@ -58,6 +58,7 @@ export const httpScenarios: HttpScenario[] = [
     id: 'search',
     name: 'GET /v1/directory/professionals?lastName=…',
     goals: { ratio: 0.7, p99Ratio: 2 },
+    latency: { connections: 4, p99Ms: 20 },
     async prepare() {
       const query = (n: number) =>
         `lastName=${encodeURIComponent(NAME_PREFIXES[n % NAME_PREFIXES.length]!)}&limit=20`

@@ -8,7 +8,8 @@ import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { DB } from '../db/schema.ts'
-import { createHitCounter, sweepCounters } from '../throttle/counters.ts'
+import { sweepCounters } from '../throttle/counters.ts'
+import { createRateCounter } from '../throttle/rate-counter.ts'
 
 /**
  * HTTP hardening: security headers, the CORS allow-list, request rate limits shared by every instance
@@ -37,7 +38,7 @@ export async function installSecurity(
     global: true,
     max: config.RATE_LIMIT_MAX,
     timeWindow: config.RATE_LIMIT_WINDOW_MS,
-    ...(redis ? { redis, nameSpace: 'sesame:rate:' } : { store: postgresStore(deps.db, deps.clock) }),
+    ...(redis ? { redis, nameSpace: 'sesame:rate:' } : { store: postgresStore(app, deps.db, deps.clock) }),
     // A store that cannot count must not take the API down with it.
     skipOnError: true,
   })
@@ -49,15 +50,16 @@ export async function installSecurity(
   })
 }
 
-/** A @fastify/rate-limit store counting in PostgreSQL (see `createHitCounter`). */
-function postgresStore(db: Kysely<DB>, clock: Clock) {
-  const counter = createHitCounter(db)
+/** A @fastify/rate-limit store counting in PostgreSQL (see `createRateCounter`). */
+function postgresStore(app: FastifyInstance, db: Kysely<DB>, clock: Clock) {
+  const counter = createRateCounter(db, clock, { syncMs: 250, share: 0.25 })
+  app.addHook('onClose', () => counter.close())
   let hits = 0
   const store = (prefix: string): FastifyRateLimitStore => ({
-    incr(key, callback, timeWindow) {
+    incr(key, callback, timeWindow, max) {
       const now = clock.now()
       counter
-        .count(`rate:${prefix}${key}`, timeWindow, now)
+        .count(`rate:${prefix}${key}`, timeWindow ?? 60_000, max ?? 0, now)
         .then((hit) => callback(null, { current: hit.count, ttl: hit.resetInMs }))
         .catch((error: Error) => callback(error))
       // Now and then, clear the windows that have ended.

@@ -28,6 +28,7 @@ interface Waiting {
   key: string
   windowMs: number
   now: Date
+  hits: number
   resolve(hit: Hit): void
   reject(error: unknown): void
 }
@@ -51,21 +52,20 @@ export function createHitCounter(db: Executor) {
       insert into rate_limit_counters as c (key, count, reset_at)
       select * from unnest(
         ${keys}::text[],
-        ${keys.map((key) => byKey.get(key)!.length)}::int[],
+        ${keys.map((key) => byKey.get(key)!.reduce((sum, waiting) => sum + waiting.hits, 0))}::int[],
         ${keys.map((key) => new Date(now.getTime() + byKey.get(key)![0]!.windowMs))}::timestamptz[])
       on conflict (key) do update set
         count = case when c.reset_at <= ${now} then excluded.count else c.count + excluded.count end,
         reset_at = case when c.reset_at <= ${now} then excluded.reset_at else c.reset_at end
       returning key, count, reset_at`.execute(db)
     for (const row of rows) {
-      const hits = byKey.get(row.key)!
+      const waiting = byKey.get(row.key)!
       const resetAt = new Date(row.reset_at).getTime()
       // The batch's hits on a key are the last ones counted, in the order they came.
-      for (const [index, hit] of hits.entries()) {
-        hit.resolve({
-          count: row.count - hits.length + 1 + index,
-          resetInMs: Math.max(0, resetAt - hit.now.getTime()),
-        })
+      let before = row.count - waiting.reduce((sum, hit) => sum + hit.hits, 0)
+      for (const hit of waiting) {
+        before += hit.hits
+        hit.resolve({ count: before, resetInMs: Math.max(0, resetAt - hit.now.getTime()) })
       }
     }
   }
@@ -83,9 +83,10 @@ export function createHitCounter(db: Executor) {
   }
 
   return {
-    count(key: string, windowMs: number, now: Date): Promise<Hit> {
+    /** Counts `hits` hits (default one) on `key`; the count returned includes them. */
+    count(key: string, windowMs: number, now: Date, hits = 1): Promise<Hit> {
       return new Promise<Hit>((resolve, reject) => {
-        queue.push({ key, windowMs, now, resolve, reject })
+        queue.push({ key, windowMs, now, hits, resolve, reject })
         if (!running) void drain()
       })
     },

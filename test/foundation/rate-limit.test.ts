@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts'
 
@@ -75,6 +75,42 @@ describe('rate limiting', () => {
       expect(
         (await first.app.inject({ url: '/health/ready', remoteAddress: '203.0.113.9' })).statusCode,
       ).toBe(200)
+    }
+  })
+})
+
+describe('rate limiting far from the limit', () => {
+  it('answers from memory, yet enforces the limit across instances exactly, and writes every hit', async () => {
+    // A limit of 40: the first 10 hits an instance sees are answered from memory.
+    const env = { RATE_LIMIT_MAX: '40', RATE_LIMIT_WINDOW_MS: '60000' }
+    const route = (app: TestApp['app']) => app.get('/test/busy', async () => ({ ok: true }))
+    const a = await createTestApp({ database, env, extend: route })
+    const b = await createTestApp({ database, env, extend: route })
+    const counted = async (ip: string) =>
+      (
+        await a.app.db
+          .selectFrom('rate_limit_counters')
+          .select('count')
+          .where('key', '=', `rate:${ip}`)
+          .executeTakeFirst()
+      )?.count ?? 0
+    try {
+      const ip = '203.0.113.80'
+      const statuses: number[] = []
+      for (let i = 0; i < 60; i++) {
+        const response = await (i % 2 === 0 ? a : b).app.inject({ url: '/test/busy', remoteAddress: ip })
+        statuses.push(response.statusCode)
+      }
+      expect(statuses.filter((status) => status === 200)).toHaveLength(40)
+      expect(statuses.slice(40).every((status) => status === 429)).toBe(true)
+
+      // Hits answered from memory reach PostgreSQL on their own, shortly.
+      const quiet = '203.0.113.81'
+      for (let i = 0; i < 5; i++) await a.app.inject({ url: '/test/busy', remoteAddress: quiet })
+      await vi.waitFor(async () => expect(await counted(quiet)).toBe(5), { timeout: 5_000, interval: 50 })
+    } finally {
+      await a.close()
+      await b.close()
     }
   })
 })
