@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { recordAudit } from '../audit/audit.ts'
 import { randomCode } from '../auth/secrets.ts'
 import { openSession, revokeSession, rotateRefreshToken } from '../auth/sessions.ts'
@@ -24,9 +25,12 @@ const sessionDeps = (deps: Deps) => ({
  * goes to the audit trail only.
  */
 export async function startSignIn(deps: Deps, context: RequestContext, email: string, password: string) {
-  await throttle(deps.db, deps.clock, `signin:ip:${context.ip}`, LIMITS.signInPerIp)
-  await throttle(deps.db, deps.clock, `signin:email:${addressKey(email)}`, LIMITS.signInPerAddress)
-  const account = await accountByLoginAddress(deps.db, email)
+  // The account is looked up while the attempt is counted; it is used only if the attempt may go on.
+  const [account] = await Promise.all([
+    accountByLoginAddress(deps.db, email),
+    throttle(deps.db, deps.clock, `signin:ip:${context.ip}`, LIMITS.signInPerIp),
+    throttle(deps.db, deps.clock, `signin:email:${addressKey(email)}`, LIMITS.signInPerAddress),
+  ])
   const matches = await deps.passwords.verify(account?.password_hash ?? null, password)
   const actor = { type: 'anonymous' as const, id: null, requestId: context.requestId }
   const refusal = !account
@@ -59,18 +63,21 @@ export async function startSignIn(deps: Deps, context: RequestContext, email: st
   const expiresAt = new Date(now.getTime() + CHALLENGE_MINUTES * 60_000)
   const factor: 'email' | 'totp' = account.totp_confirmed_at ? 'totp' : 'email'
   return deps.db.transaction().execute(async (trx) => {
-    const challenge = await trx
+    // The code is bound to the challenge's id, so the id is chosen here rather than by the database.
+    const challenge = { id: randomUUID() }
+    const code = factor === 'email' ? randomCode() : null
+    await trx
       .insertInto('login_challenges')
-      .values({ account_id: account.id, factor, code_hash: null, expires_at: expiresAt, created_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    if (factor === 'email') {
-      const code = randomCode()
-      await trx
-        .updateTable('login_challenges')
-        .set({ code_hash: deps.secrets.hash('login', `${challenge.id}:${code}`) })
-        .where('id', '=', challenge.id)
-        .execute()
+      .values({
+        id: challenge.id,
+        account_id: account.id,
+        factor,
+        code_hash: code ? deps.secrets.hash('login', `${challenge.id}:${code}`) : null,
+        expires_at: expiresAt,
+        created_at: now,
+      })
+      .execute()
+    if (code) {
       await deps.outbox.enqueue(trx, {
         to: account.address,
         template: 'account.login_code',
