@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
+import { EXAMPLE_ID, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
 import { decideAccountRequest } from './account-request-fulfilment.ts'
 import {
@@ -36,9 +37,9 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: NewAccountRequest,
         response: {
           201: Type.Object({
-            id: Type.String({ format: 'uuid' }),
+            id: UuidOf(EXAMPLE_ID.request),
             status: Type.Literal('pending'),
-            dueAt: Type.String({ format: 'date-time' }),
+            dueAt: Type.String({ format: 'date-time', examples: ['2026-11-27T09:30:00.000Z'] }),
           }),
         },
       },
@@ -91,7 +92,10 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
           {
             status: Type.Optional(AccountRequestStatus),
             overdue: Type.Optional(
-              Type.Boolean({ description: 'true: pending past their due date; false: all the others' }),
+              Type.Boolean({
+                description: 'true: pending past their due date; false: all the others',
+                examples: [true],
+              }),
             ),
             cursor: Type.Optional(Cursor),
             limit: Limit(),
@@ -114,7 +118,7 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Support: fulfils a pending request (creates the account active, or updates the previous one, and mails the user, then the requester) or rejects it with a reason',
         security,
-        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        params: Type.Object({ id: UuidOf(EXAMPLE_ID.request) }),
         body: Type.Object(
           {
             decision: Type.Enum(['fulfil', 'reject'] as const),
@@ -123,6 +127,7 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 minLength: 1,
                 maxLength: 1000,
                 description: 'Required to reject: mailed to the requester',
+                examples: ['L’adresse indiquée est partagée par tout le secrétariat'],
               }),
             ),
           },

@@ -1,13 +1,14 @@
 import { Type } from 'typebox'
 import { PROFESSIONS } from '../accounts/professions.ts'
 import { addressKey } from '../accounts/repository.ts'
-import { Email, Uuid } from '../accounts/schemas.ts'
+import { Uuid } from '../accounts/schemas.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { checkIdentifier } from '../identifiers/rules.ts'
 import { LabId } from '../labs/schemas.ts'
 import { badRequest, conflict, type FieldProblem, forbidden, unprocessable } from '../shared/errors.ts'
+import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
 import { decodeCursor, pageOf } from '../shared/pagination.ts'
 import { addBusinessDays } from './business-days.ts'
 import { type Actor, mayRequestAccounts } from './policy.ts'
@@ -18,32 +19,38 @@ export const DUE_BUSINESS_DAYS = 3
 export const ADMINISTRATIVE = 'administrative'
 
 const strict = { additionalProperties: false } as const
-const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength })
+const Text = (maxLength: number, example: string) =>
+  Type.String({ minLength: 1, maxLength, examples: [example] })
+const StructureId = UuidOf(EXAMPLE_ID.structure)
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
   Type.Union([type, Type.Null()])
 const Workplace = Type.Object(
-  { structureId: Uuid, primary: Type.Boolean({ description: 'Exactly one workplace is the primary one' }) },
+  {
+    structureId: StructureId,
+    primary: Type.Boolean({ description: 'Exactly one workplace is the primary one' }),
+  },
   strict,
 )
 const LabRegistration = Type.Object(
-  { labId: LabId, number: Text(40) },
+  { labId: LabId, number: Text(40, 'ALB-004512') },
   {
     ...strict,
     description: 'The user’s registration number at a lab, for the electronic delivery of results',
   },
 )
 const Billing = Type.Object(
-  { clientName: Text(200), clientNumber: Text(40) },
+  { clientName: Text(200, 'Clinique des Lilas'), clientNumber: Text(40, '123') },
   { ...strict, description: 'As on the institution’s monthly invoice, e.g. "Clinique des Lilas" and "123"' },
 )
 
 export const NewAccountRequest = Type.Object(
   {
-    firstName: Text(100),
-    lastName: Text(100),
+    firstName: Text(100, 'Julie'),
+    lastName: Text(100, 'Bernard'),
     email: Type.String({
       format: 'email',
       maxLength: 254,
+      examples: ['julie.bernard@example.org'],
       description:
         'An address only the new user reads (never a shared one, never the requester’s own). With previousAccount, an address of their existing account.',
     }),
@@ -60,26 +67,34 @@ export const NewAccountRequest = Type.Object(
       maxLength: 20,
       description:
         '`administrative` (administrative staff only), or a national profession code, e.g. 10 médecin',
+      examples: ['10', 'administrative'],
     }),
     rpps: Type.Optional(
       Type.String({
         minLength: 1,
         maxLength: 20,
         description: 'Required with a profession code, refused otherwise',
+        examples: [EXAMPLE_RPPS],
       }),
     ),
-    practiceNumber: Type.Optional(Text(40)),
-    prescriberNumber: Type.Optional(Text(40)),
+    practiceNumber: Type.Optional(Text(40, '811234567')),
+    prescriberNumber: Type.Optional(Text(40, '811234567')),
     labRegistrations: Type.Optional(Type.Array(LabRegistration, { maxItems: 20 })),
     referenceAccountId: Type.Optional(
       Type.String({
         format: 'uuid',
         description:
           'An active account whose mandates at the workplaces are copied to the user; nothing else is copied',
+        examples: [EXAMPLE_ID.account],
       }),
     ),
     billing: Type.Optional(Billing),
-    comment: Type.Optional(Type.String({ maxLength: 2000 })),
+    comment: Type.Optional(
+      Type.String({
+        maxLength: 2000,
+        examples: ['Remplace Mme Durand au secrétariat à partir du 1er décembre'],
+      }),
+    ),
   },
   strict,
 )
@@ -88,28 +103,38 @@ export type NewAccountRequestInput = Type.Static<typeof NewAccountRequest>
 export const AccountRequestStatus = Type.Enum(['pending', 'fulfilled', 'rejected'] as const)
 
 export const AccountRequestView = Type.Object({
-  id: Uuid,
+  id: UuidOf(EXAMPLE_ID.request),
   status: AccountRequestStatus,
   overdue: Type.Boolean({ description: 'Still pending after its due date' }),
-  dueAt: Type.String({ format: 'date-time', description: '3 business days (Paris calendar) after creation' }),
-  createdAt: Type.String({ format: 'date-time' }),
+  dueAt: Type.String({
+    format: 'date-time',
+    description: '3 business days (Paris calendar) after creation',
+    examples: ['2026-11-27T09:30:00.000Z'],
+  }),
+  createdAt: DateTime,
   requesterId: Uuid,
-  firstName: Type.String(),
-  lastName: Type.String(),
-  email: Email,
+  firstName: Str('Julie'),
+  lastName: Str('Bernard'),
+  email: Type.String({ format: 'email', maxLength: 254, examples: ['julie.bernard@example.org'] }),
   previousAccount: Type.Boolean(),
-  workplaces: Type.Array(Type.Object({ structureId: Uuid, primary: Type.Boolean() })),
-  occupation: Type.String(),
-  rpps: Nullable(Type.String()),
-  practiceNumber: Nullable(Type.String()),
-  prescriberNumber: Nullable(Type.String()),
-  labRegistrations: Type.Array(Type.Object({ labId: Type.String(), number: Type.String() })),
+  workplaces: Type.Array(Type.Object({ structureId: StructureId, primary: Type.Boolean() })),
+  occupation: Str('administrative'),
+  rpps: Nullable(Str(EXAMPLE_RPPS)),
+  practiceNumber: Nullable(Str('811234567')),
+  prescriberNumber: Nullable(Str('811234567')),
+  labRegistrations: Type.Array(Type.Object({ labId: Str('biomnis'), number: Str('ALB-004512') })),
   referenceAccountId: Nullable(Uuid),
-  billing: Nullable(Type.Object({ clientName: Type.String(), clientNumber: Type.String() })),
-  comment: Nullable(Type.String()),
-  reason: Nullable(Type.String({ description: 'Why support rejected it' })),
-  accountId: Nullable(Type.String({ format: 'uuid', description: 'The account created or updated' })),
-  decidedAt: Nullable(Type.String({ format: 'date-time' })),
+  billing: Nullable(Type.Object({ clientName: Str('Clinique des Lilas'), clientNumber: Str('123') })),
+  comment: Nullable(Str('Remplace Mme Durand au secrétariat à partir du 1er décembre')),
+  reason: Nullable(Str('L’adresse indiquée est partagée', { description: 'Why support rejected it' })),
+  accountId: Nullable(
+    Type.String({
+      format: 'uuid',
+      description: 'The account created or updated',
+      examples: [EXAMPLE_ID.collaborator],
+    }),
+  ),
+  decidedAt: Nullable(DateTime),
 })
 
 export type AccountRequestRow = Awaited<ReturnType<typeof requestById>>

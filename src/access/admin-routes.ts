@@ -2,16 +2,19 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
+import { EXAMPLE_ID, UuidOf } from '../shared/examples.ts'
 import { createDelegation, revokeDelegation } from './delegations.ts'
 import { mandatesOf, replaceMandates } from './mandates.ts'
 
-const Uuid = Type.String({ format: 'uuid' })
+const Uuid = UuidOf(EXAMPLE_ID.account)
+const StructureId = UuidOf(EXAMPLE_ID.structure)
+const DelegationId = UuidOf(EXAMPLE_ID.delegation)
 const security = [{ bearerAuth: [] }]
 const Mandates = Type.Object(
   {
     mandates: Type.Array(
       Type.Object(
-        { structureId: Uuid, mandate: Type.Literal('account_manager') },
+        { structureId: StructureId, mandate: Type.Literal('account_manager') },
         { additionalProperties: false },
       ),
       { maxItems: 200 },
@@ -38,10 +41,14 @@ export const accessAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Support: sets a delegation of approval for a professional',
         security,
         body: Type.Object(
-          { professionalId: Uuid, structureId: Uuid, delegateId: Uuid },
+          {
+            professionalId: UuidOf(EXAMPLE_ID.approver),
+            structureId: StructureId,
+            delegateId: UuidOf(EXAMPLE_ID.collaborator),
+          },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ id: Uuid }) },
+        response: { 201: Type.Object({ id: DelegationId }) },
       },
     },
     async (request, reply) =>
@@ -59,7 +66,7 @@ export const accessAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'deleteDelegation',
         summary: 'Support: withdraws a delegation',
         security,
-        params: Type.Object({ id: Uuid }),
+        params: Type.Object({ id: DelegationId }),
         response: { 204: Type.Null() },
       },
     },

@@ -1,31 +1,32 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str } from '../shared/examples.ts'
 
 const LabEvent = Type.Object({
-  id: Type.Integer({ description: 'Increasing: resume with ?after=<last id>' }),
+  id: Type.Integer({ description: 'Increasing: resume with ?after=<last id>', examples: [1042] }),
   type: Type.String({ examples: ['right.granted'] }),
-  occurredAt: Type.String({ format: 'date-time' }),
+  occurredAt: DateTime,
   account: Type.Object({
-    id: Type.String(),
-    rpps: Type.Union([Type.String(), Type.Null()]),
-    civility: Type.String(),
-    firstName: Type.String(),
-    lastName: Type.String(),
-    profile: Type.String(),
-    status: Type.String(),
+    id: Str(EXAMPLE_ID.account),
+    rpps: Type.Union([Str(EXAMPLE_RPPS), Type.Null()]),
+    civility: Str('MME'),
+    firstName: Str('Claire'),
+    lastName: Str('Martin'),
+    profile: Str('health_professional'),
+    status: Str('active'),
   }),
   structure: Type.Union([
     Type.Object({
-      id: Type.String(),
-      name: Type.String(),
-      finess: Type.Union([Type.String(), Type.Null()]),
-      siret: Type.Union([Type.String(), Type.Null()]),
-      city: Type.Union([Type.String(), Type.Null()]),
+      id: Str(EXAMPLE_ID.structure),
+      name: Str('Cabinet médical des Lices'),
+      finess: Type.Union([Str('810000018'), Type.Null()]),
+      siret: Type.Union([Str('73282932000074'), Type.Null()]),
+      city: Type.Union([Str('Albi'), Type.Null()]),
     }),
     Type.Null(),
   ]),
-  correspondentCodes: Type.Array(Type.String(), { description: 'This lab’s codes for the structure' }),
-  labRegistrationNumber: Type.Union([Type.String(), Type.Null()]),
+  correspondentCodes: Type.Array(Str('C012345'), { description: 'This lab’s codes for the structure' }),
+  labRegistrationNumber: Type.Union([Str('ALB-004512'), Type.Null()]),
   right: Type.Optional(Type.Enum(['results', 'invoices'] as const)),
 })
 
@@ -40,15 +41,15 @@ export const labFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'readLabEvents',
         summary: 'Account and right changes for this lab, in order, from a cursor',
         security: [{ labClient: [] }],
-        params: Type.Object({ labId: Type.String() }),
+        params: Type.Object({ labId: Type.String({ examples: ['biomnis'] }) }),
         querystring: Type.Object({
-          after: Type.Integer({ minimum: 0, default: 0 }),
-          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+          after: Type.Integer({ minimum: 0, default: 0, examples: [1041] }),
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100, examples: [100] }),
         }),
         response: {
           200: Type.Object({
             items: Type.Array(LabEvent),
-            next: Type.Integer({ description: 'The `after` of the next call' }),
+            next: Type.Integer({ description: 'The `after` of the next call', examples: [1042] }),
           }),
         },
       },

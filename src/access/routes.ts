@@ -4,13 +4,15 @@ import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
 import { notFound } from '../shared/errors.ts'
-import { Cursor, Limit, pageOf } from '../shared/pagination.ts'
+import { EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
+import { Cursor, Limit, NextCursor, pageOf } from '../shared/pagination.ts'
 import { listApprovals, listCollaborators, revokeRight } from './collaborators.ts'
 import { approversOf, createDelegation, delegationsOf, revokeDelegation } from './delegations.ts'
 import { decideAccessRequest, requestAccess } from './requests.ts'
 import { AccessRequest, Approval, accessRequestView, Delegation, Right, Rights } from './schemas.ts'
 
-const Uuid = Type.String({ format: 'uuid' })
+const StructureId = UuidOf(EXAMPLE_ID.structure)
+const CollaboratorId = UuidOf(EXAMPLE_ID.collaborator)
 const security = [{ bearerAuth: [] }]
 const strict = { additionalProperties: false } as const
 const actor = (request: FastifyRequest) => {
@@ -33,18 +35,20 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The professionals and delegates who approve requests for a structure (names only)',
         description:
           'The structure’s correspondent code must be given: nobody lists the people of a practice they do not belong to.',
-        params: Type.Object({ id: Uuid }),
-        querystring: Type.Object({ correspondentCode: Type.String({ minLength: 1, maxLength: 40 }) }),
+        params: Type.Object({ id: StructureId }),
+        querystring: Type.Object({
+          correspondentCode: Type.String({ minLength: 1, maxLength: 40, examples: ['C012345'] }),
+        }),
         response: {
           200: Type.Object({
             items: Type.Array(
               Type.Object({
-                id: Uuid,
-                civility: Type.String(),
-                firstName: Type.String(),
-                lastName: Type.String(),
+                id: UuidOf(EXAMPLE_ID.approver),
+                civility: Str('MME'),
+                firstName: Str('Claire'),
+                lastName: Str('Martin'),
                 role: Type.Enum(['professional', 'delegate'] as const),
-                forProfessionalId: Type.Union([Uuid, Type.Null()]),
+                forProfessionalId: Type.Union([UuidOf(EXAMPLE_ID.approver), Type.Null()]),
               }),
             ),
           }),
@@ -75,11 +79,13 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         body: Type.Object(
           {
-            structureId: Uuid,
+            structureId: StructureId,
             rights: Rights,
-            approverId: Type.Optional(Uuid),
-            approverRpps: Type.Optional(Type.String({ pattern: '^[0-9]{11}$' })),
-            comment: Type.Optional(Type.String({ maxLength: 500 })),
+            approverId: Type.Optional(UuidOf(EXAMPLE_ID.approver)),
+            approverRpps: Type.Optional(Type.String({ pattern: '^[0-9]{11}$', examples: [EXAMPLE_RPPS] })),
+            comment: Type.Optional(
+              Type.String({ maxLength: 500, examples: ['Je gère les résultats des patients du Dr Martin'] }),
+            ),
           },
           strict,
         ),
@@ -137,7 +143,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.Object({
             items: Type.Array(Approval),
-            nextCursor: Type.Union([Type.String(), Type.Null()]),
+            nextCursor: NextCursor,
           }),
         },
       },
@@ -181,12 +187,18 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'decideAccessRequest',
         summary: 'Approve as asked, approve fewer rights, or reject with a reason',
         security,
-        params: Type.Object({ requestId: Uuid }),
+        params: Type.Object({ requestId: UuidOf(EXAMPLE_ID.request) }),
         body: Type.Object(
           {
             decision: Type.Enum(['approve', 'reject'] as const),
             rights: Type.Optional(Rights),
-            reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+            reason: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 500,
+                examples: ['Les factures restent au secrétariat principal'],
+              }),
+            ),
           },
           strict,
         ),
@@ -213,18 +225,18 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
             items: Type.Array(
               Type.Object({
                 account: Type.Object({
-                  id: Uuid,
-                  civility: Type.String(),
-                  firstName: Type.String(),
-                  lastName: Type.String(),
-                  accountTitle: Type.Union([Type.String(), Type.Null()]),
-                  status: Type.String(),
+                  id: CollaboratorId,
+                  civility: Str('MME'),
+                  firstName: Str('Julie'),
+                  lastName: Str('Bernard'),
+                  accountTitle: Type.Union([Str('Secrétariat du Dr Martin'), Type.Null()]),
+                  status: Str('active'),
                 }),
-                structureId: Uuid,
-                structureName: Type.String(),
+                structureId: StructureId,
+                structureName: Str('Cabinet médical des Lices'),
                 rights: Type.Array(Right),
                 pendingRequest: Type.Union([
-                  Type.Object({ id: Uuid, rights: Type.Array(Right) }),
+                  Type.Object({ id: UuidOf(EXAMPLE_ID.request), rights: Type.Array(Right) }),
                   Type.Null(),
                 ]),
               }),
@@ -245,8 +257,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'revokeCollaboratorRight',
         summary: 'Withdraws a collaborator’s right at one of my structures, at once',
         security,
-        params: Type.Object({ accountId: Uuid, right: Right }),
-        querystring: Type.Object({ structureId: Uuid }),
+        params: Type.Object({ accountId: CollaboratorId, right: Right }),
+        querystring: Type.Object({ structureId: StructureId }),
         response: { 204: Type.Null() },
       },
     },
@@ -295,8 +307,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'delegateApproval',
         summary: 'Lets a named active user decide my collaborators’ requests for one of my structures',
         security,
-        body: Type.Object({ structureId: Uuid, delegateId: Uuid }, strict),
-        response: { 201: Type.Object({ id: Uuid }) },
+        body: Type.Object({ structureId: StructureId, delegateId: CollaboratorId }, strict),
+        response: { 201: Type.Object({ id: UuidOf(EXAMPLE_ID.delegation) }) },
       },
     },
     async (request, reply) => {
@@ -317,7 +329,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'withdrawDelegation',
         summary: 'Withdraws a delegation, at once',
         security,
-        params: Type.Object({ id: Uuid }),
+        params: Type.Object({ id: UuidOf(EXAMPLE_ID.delegation) }),
         response: { 204: Type.Null() },
       },
     },

@@ -1,52 +1,61 @@
 import { Type } from 'typebox'
+import { DateTime, EXAMPLE_ID, Str, UuidOf } from '../shared/examples.ts'
 
-const Uuid = Type.String({ format: 'uuid' })
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
   Type.Union([type, Type.Null()])
 export const Right = Type.Enum(['results', 'invoices'] as const)
 export const Rights = Type.Array(Right, { minItems: 1, maxItems: 2, uniqueItems: true })
 
+const RequestId = UuidOf(EXAMPLE_ID.request)
+const StructureId = UuidOf(EXAMPLE_ID.structure)
+const ApproverId = UuidOf(EXAMPLE_ID.approver)
+const Comment = Str('Je gère les résultats des patients du Dr Martin')
+
 export const AccessRequest = Type.Object({
-  id: Uuid,
-  structureId: Uuid,
+  id: RequestId,
+  structureId: StructureId,
   rights: Type.Array(Right),
-  approverId: Uuid,
+  approverId: ApproverId,
   status: Type.Enum(['pending', 'approved', 'rejected', 'cancelled'] as const),
   grantedRights: Nullable(Type.Array(Right)),
-  comment: Nullable(Type.String()),
-  reason: Nullable(Type.String()),
+  comment: Nullable(Comment),
+  reason: Nullable(Str('Les factures restent au secrétariat principal')),
   atRegistration: Type.Boolean(),
-  createdAt: Type.String({ format: 'date-time' }),
-  decidedAt: Nullable(Type.String({ format: 'date-time' })),
+  createdAt: DateTime,
+  decidedAt: Nullable(DateTime),
 })
 
 export const Approval = Type.Object({
-  id: Uuid,
+  id: RequestId,
   requester: Type.Object({
-    id: Uuid,
-    civility: Type.String(),
-    firstName: Type.String(),
-    lastName: Type.String(),
-    accountTitle: Nullable(Type.String()),
-    profile: Type.String(),
-    email: Nullable(Type.String()),
+    id: UuidOf(EXAMPLE_ID.collaborator),
+    civility: Str('MME'),
+    firstName: Str('Julie'),
+    lastName: Str('Bernard'),
+    accountTitle: Nullable(Str('Secrétariat du Dr Martin')),
+    profile: Str('collaborator'),
+    email: Nullable(Str('julie.bernard@example.org')),
   }),
-  structure: Type.Object({ id: Uuid, name: Type.String() }),
+  structure: Type.Object({ id: StructureId, name: Str('Cabinet médical des Lices') }),
   rights: Type.Array(Right),
   grantedRights: Nullable(Type.Array(Right)),
-  comment: Nullable(Type.String()),
-  status: Type.String(),
+  comment: Nullable(Comment),
+  status: Str('pending'),
   atRegistration: Type.Boolean(),
-  approverId: Uuid,
-  createdAt: Type.String({ format: 'date-time' }),
+  approverId: ApproverId,
+  createdAt: DateTime,
 })
 
 export const Delegation = Type.Object({
-  id: Uuid,
-  structureId: Uuid,
-  structureName: Type.String(),
-  delegate: Type.Object({ id: Uuid, firstName: Type.String(), lastName: Type.String() }),
-  createdAt: Type.String({ format: 'date-time' }),
+  id: UuidOf(EXAMPLE_ID.delegation),
+  structureId: StructureId,
+  structureName: Str('Cabinet médical des Lices'),
+  delegate: Type.Object({
+    id: UuidOf(EXAMPLE_ID.collaborator),
+    firstName: Str('Julie'),
+    lastName: Str('Bernard'),
+  }),
+  createdAt: DateTime,
 })
 
 export const accessRequestView = (row: {

@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
+import { EXAMPLE_ID, EXAMPLE_PROOF, UuidOf } from '../shared/examples.ts'
 import { addAddress, listAddresses, removeAddress, updateAddress } from './addresses.ts'
-import { Me, Uuid } from './schemas.ts'
+import { Me } from './schemas.ts'
 
 const security = [{ bearerAuth: [] }]
 const strict = { additionalProperties: false } as const
@@ -14,6 +15,7 @@ const Applications = Type.Array(ApplicationId, {
   description: 'Applications that are to know the person by this address (each leaves any other address)',
 })
 const EmailAddress = Me.properties.emails.items
+const EmailId = UuidOf(EXAMPLE_ID.email)
 
 /** The person's own addresses: add one proven by code, choose the login and notification ones, remove. */
 export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -49,6 +51,7 @@ export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
               minLength: 20,
               maxLength: 200,
               description: 'From POST /v1/email-proofs/{id}/confirm, purpose add_email',
+              examples: [EXAMPLE_PROOF],
             }),
             notification: Type.Optional(Type.Boolean({ description: 'Makes it the notification address' })),
             applications: Type.Optional(Applications),
@@ -71,7 +74,7 @@ export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'updateMyEmail',
         summary: 'Makes an address the login or notification one; sets the applications it identifies in',
         security,
-        params: Type.Object({ id: Uuid }),
+        params: Type.Object({ id: EmailId }),
         body: Type.Object(
           {
             notification: Type.Optional(Type.Literal(true)),
@@ -97,7 +100,7 @@ export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Removes an address, never the last; its login or notification role moves to the oldest left',
         security,
-        params: Type.Object({ id: Uuid }),
+        params: Type.Object({ id: EmailId }),
         response: { 204: Type.Null() },
       },
     },

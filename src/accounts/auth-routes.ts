@@ -4,11 +4,13 @@ import { actorOf, recordAudit } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
 import { revokeSession } from '../auth/sessions.ts'
 import { contextOf } from '../deps.ts'
+import { EXAMPLE_ID, EXAMPLE_LINK_TOKEN, EXAMPLE_REFRESH_TOKEN, UuidOf } from '../shared/examples.ts'
 import { activateAccount, confirmPasswordReset, requestPasswordReset } from './recovery.ts'
-import { Email, Password, TokenPair, Uuid } from './schemas.ts'
+import { Email, Password, TokenPair } from './schemas.ts'
 import { completeSignIn, refreshSession, startSignIn } from './sign-in.ts'
 
 const strict = { additionalProperties: false } as const
+const ChallengeId = UuidOf(EXAMPLE_ID.challenge)
 
 /** Sign-in in two steps, token refresh, sign-out, password reset and first activation. */
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -30,9 +32,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ),
         response: {
           200: Type.Object({
-            challengeId: Uuid,
+            challengeId: ChallengeId,
             factors: Type.Array(Type.Enum(['email', 'totp'] as const)),
-            expiresAt: Type.String({ format: 'date-time' }),
+            expiresAt: Type.String({ format: 'date-time', examples: ['2026-11-24T09:40:00.000Z'] }),
           }),
         },
       },
@@ -47,7 +49,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'completeSignIn',
         summary: 'Second step: the code; answers the tokens',
-        params: Type.Object({ challengeId: Uuid }),
+        params: Type.Object({ challengeId: ChallengeId }),
         body: Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$', examples: ['482913'] }) }, strict),
         response: { 200: TokenPair },
       },
@@ -63,7 +65,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'refreshTokens',
         summary: 'Spends the refresh token for a new pair; a spent token presented again ends the session',
-        body: Type.Object({ refreshToken: Type.String({ minLength: 10, maxLength: 200 }) }, strict),
+        body: Type.Object(
+          { refreshToken: Type.String({ minLength: 10, maxLength: 200, examples: [EXAMPLE_REFRESH_TOKEN] }) },
+          strict,
+        ),
         response: { 200: TokenPair },
       },
     },
@@ -120,7 +125,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Sets a new password with the link’s token; every session of the account ends',
         body: Type.Object(
           {
-            token: Type.String({ minLength: 20, maxLength: 200 }),
+            token: Type.String({ minLength: 20, maxLength: 200, examples: [EXAMPLE_LINK_TOKEN] }),
             password: Password,
             passwordConfirmation: Password,
           },
@@ -145,7 +150,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             email: Email,
-            provisionalCode: Type.String({ minLength: 6, maxLength: 40 }),
+            provisionalCode: Type.String({ minLength: 6, maxLength: 40, examples: ['K7QMP-4ZT9X'] }),
             password: Password,
             passwordConfirmation: Password,
           },

@@ -4,12 +4,13 @@ import { actorOf, recordAudit } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
 import { revokeSession } from '../auth/sessions.ts'
 import { notFound } from '../shared/errors.ts'
+import { DateTime, EXAMPLE_ID, Str, UuidOf } from '../shared/examples.ts'
 import { loadMe } from './me.ts'
 import { notificationTarget } from './repository.ts'
-import { Uuid } from './schemas.ts'
 import { confirmTotpEnrollment, removeTotp, startTotpEnrollment } from './totp.ts'
 
 const security = [{ bearerAuth: [] }]
+const SessionId = UuidOf(EXAMPLE_ID.session)
 
 /** The signed-in person's own account, sessions and authenticator app. */
 export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -43,13 +44,18 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: Type.Object({
             items: Type.Array(
               Type.Object({
-                id: Uuid,
+                id: SessionId,
                 current: Type.Boolean(),
-                createdAt: Type.String({ format: 'date-time' }),
-                lastUsedAt: Type.String({ format: 'date-time' }),
-                expiresAt: Type.String({ format: 'date-time' }),
-                userAgent: Type.Union([Type.String(), Type.Null()]),
-                ip: Type.Union([Type.String(), Type.Null()]),
+                createdAt: DateTime,
+                lastUsedAt: Type.String({ format: 'date-time', examples: ['2026-11-24T10:05:00.000Z'] }),
+                expiresAt: Type.String({ format: 'date-time', examples: ['2026-12-24T09:30:00.000Z'] }),
+                userAgent: Type.Union([
+                  Str(
+                    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36',
+                  ),
+                  Type.Null(),
+                ]),
+                ip: Type.Union([Str('203.0.113.24'), Type.Null()]),
               }),
             ),
           }),
@@ -89,7 +95,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'endMySession',
         summary: 'Ends one of this account’s sessions',
         security,
-        params: Type.Object({ id: Uuid }),
+        params: Type.Object({ id: SessionId }),
         response: { 204: Type.Null() },
       },
     },
@@ -124,8 +130,10 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         response: {
           201: Type.Object({
-            otpauthUri: Type.String(),
-            secret: Type.String({ description: 'Base32, for manual entry' }),
+            otpauthUri: Str(
+              'otpauth://totp/S%C3%A9same:claire.martin%40example.org?secret=JBSWY3DPEHPK3PXP&issuer=S%C3%A9same',
+            ),
+            secret: Str('JBSWY3DPEHPK3PXP', { description: 'Base32, for manual entry' }),
           }),
         },
       },
@@ -149,7 +157,10 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'confirmTotp',
         summary: 'Confirms the authenticator app with one of its codes; sign-in then asks for it',
         security,
-        body: Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { code: Type.String({ pattern: '^[0-9]{6}$', examples: ['482913'] }) },
+          { additionalProperties: false },
+        ),
         response: { 204: Type.Null() },
       },
     },

@@ -2,15 +2,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
+import { EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
 import { ApplicationId, addressRoutes } from './address-routes.ts'
 import { listApplications, setApplicationIdentity } from './applications.ts'
 import { addPlace, listPlaces, removePlace } from './places.ts'
 import { updateProfile } from './profile.ts'
-import { Me, Uuid } from './schemas.ts'
+import { Me } from './schemas.ts'
 
 const security = [{ bearerAuth: [] }]
 const strict = { additionalProperties: false } as const
-const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength })
+const Text = (maxLength: number, example: string) =>
+  Type.String({ minLength: 1, maxLength, examples: [example] })
+const EmailId = UuidOf(EXAMPLE_ID.email)
 const PracticePlace = Me.properties.practicePlaces.items
 
 /** The person's own profile, practice places and applications; their addresses are in address-routes. */
@@ -32,22 +35,31 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         body: Type.Object(
           {
-            phones: Type.Optional(Type.Array(Type.String({ maxLength: 30 }), { maxItems: 5 })),
+            phones: Type.Optional(
+              Type.Array(Type.String({ maxLength: 30, examples: ['+33563000000'] }), { maxItems: 5 }),
+            ),
             accountTitle: Type.Optional(
-              Type.Union([Text(120), Type.Null()], { description: 'Collaborators only; null removes it' }),
+              Type.Union([Text(120, 'Secrétariat du Dr Martin'), Type.Null()], {
+                description: 'Collaborators only; null removes it',
+              }),
             ),
             civility: Type.Optional(Type.Enum(['M', 'MME'] as const)),
-            firstName: Type.Optional(Text(100)),
-            lastName: Type.Optional(Text(100)),
+            firstName: Type.Optional(Text(100, 'Claire')),
+            lastName: Type.Optional(Text(100, 'Martin-Roussel')),
             rpps: Type.Optional(
-              Type.String({ minLength: 1, maxLength: 20, description: 'Professionals only' }),
+              Type.String({
+                minLength: 1,
+                maxLength: 20,
+                description: 'Professionals only',
+                examples: [EXAMPLE_RPPS],
+              }),
             ),
           },
           { ...strict, minProperties: 1 },
         ),
         response: {
           200: Type.Ref('Me'),
-          202: Type.Object({ changeRequestId: Uuid, me: Type.Ref('Me') }),
+          202: Type.Object({ changeRequestId: UuidOf(EXAMPLE_ID.change), me: Type.Ref('Me') }),
         },
       },
     },
@@ -82,7 +94,11 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Adds a practice place at a known structure and lab centre; primary moves the flag here',
         security,
         body: Type.Object(
-          { structureId: Uuid, labCenterId: Uuid, primary: Type.Optional(Type.Boolean()) },
+          {
+            structureId: UuidOf(EXAMPLE_ID.structure),
+            labCenterId: UuidOf(EXAMPLE_ID.labCenter),
+            primary: Type.Optional(Type.Boolean()),
+          },
           strict,
         ),
         response: { 201: PracticePlace },
@@ -101,7 +117,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'removeMyPracticePlace',
         summary: 'Removes a practice place, never the last; the oldest left becomes primary if needed',
         security,
-        params: Type.Object({ id: Uuid }),
+        params: Type.Object({ id: UuidOf(EXAMPLE_ID.practicePlace) }),
         response: { 204: Type.Null() },
       },
     },
@@ -125,10 +141,15 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
             items: Type.Array(
               Type.Object({
                 id: ApplicationId,
-                name: Type.String(),
-                url: Type.String(),
-                description: Type.Union([Type.String(), Type.Null()]),
-                emailId: Type.Union([Uuid, Type.Null()], { description: 'Null until an address is chosen' }),
+                name: Str('Résultats d’analyses'),
+                url: Str('https://resultats.example.org'),
+                description: Type.Union([
+                  Str('Les résultats des patients, pour les prescripteurs'),
+                  Type.Null(),
+                ]),
+                emailId: Type.Union([EmailId, Type.Null()], {
+                  description: 'Null until an address is chosen',
+                }),
               }),
             ),
           }),
@@ -148,8 +169,8 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Chooses which of this person’s addresses identifies them in an application',
         security,
         params: Type.Object({ applicationId: ApplicationId }),
-        body: Type.Object({ emailId: Uuid }, strict),
-        response: { 200: Type.Object({ applicationId: ApplicationId, emailId: Uuid }) },
+        body: Type.Object({ emailId: EmailId }, strict),
+        response: { 200: Type.Object({ applicationId: ApplicationId, emailId: EmailId }) },
       },
     },
     async (request) =>

@@ -1,11 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { contextOf } from '../deps.ts'
+import { EXAMPLE_ID, EXAMPLE_PROOF, Str, UuidOf } from '../shared/examples.ts'
 import { confirmEmailProof, issueEmailProof } from './email-proofs.ts'
 import { PROFESSIONS } from './professions.ts'
 import { register } from './registration.ts'
 import { Registration, RegistrationResult } from './registration-schema.ts'
-import { Email, Uuid } from './schemas.ts'
+import { Email } from './schemas.ts'
+
+const ProofId = UuidOf(EXAMPLE_ID.proof)
 
 /** What a visitor may do before having an account: prove an address, register, read the terms. */
 export const publicAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -24,7 +27,12 @@ export const publicAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { email: Email, purpose: Type.Enum(['registration', 'add_email'] as const) },
           { additionalProperties: false },
         ),
-        response: { 202: Type.Object({ id: Uuid, expiresAt: Type.String({ format: 'date-time' }) }) },
+        response: {
+          202: Type.Object({
+            id: ProofId,
+            expiresAt: Type.String({ format: 'date-time', examples: ['2026-11-24T09:40:00.000Z'] }),
+          }),
+        },
       },
     },
     async (request, reply) =>
@@ -40,9 +48,14 @@ export const publicAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['accounts'],
         operationId: 'confirmEmailProof',
         summary: 'Checks the code (single use, 10 minutes, 5 tries) and gives a proof for 30 minutes',
-        params: Type.Object({ id: Uuid }),
-        body: Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ proof: Type.String(), email: Type.String() }) },
+        params: Type.Object({ id: ProofId }),
+        body: Type.Object(
+          { code: Type.String({ pattern: '^[0-9]{6}$', examples: ['482913'] }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ proof: Str(EXAMPLE_PROOF), email: Str('claire.martin@example.org') }),
+        },
       },
     },
     async (request) => confirmEmailProof(deps, contextOf(request), request.params.id, request.body.code),
@@ -72,7 +85,9 @@ export const publicAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['accounts'],
         operationId: 'getTerms',
         summary: 'The current terms of use, which registration must quote',
-        response: { 200: Type.Object({ version: Type.String(), url: Type.String() }) },
+        response: {
+          200: Type.Object({ version: Str('2026-01'), url: Str('https://sesame.example.org/terms/2026-01') }),
+        },
       },
     },
     async () => ({ version: deps.config.TERMS_VERSION, url: deps.config.TERMS_URL }),
@@ -86,7 +101,7 @@ export const publicAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listProfessions',
         summary: 'National profession codes and their labels',
         response: {
-          200: Type.Object({ items: Type.Array(Type.Object({ code: Type.String(), label: Type.String() })) }),
+          200: Type.Object({ items: Type.Array(Type.Object({ code: Str('10'), label: Str('Médecin') })) }),
         },
       },
     },

@@ -1,19 +1,21 @@
 import { Type } from 'typebox'
+import { EXAMPLE_ID, EXAMPLE_PROOF, EXAMPLE_RPPS, UuidOf } from '../shared/examples.ts'
 import { Phone } from '../structures/schemas.ts'
 
-const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength })
-const Uuid = Type.String({ format: 'uuid' })
+const Text = (maxLength: number, example: string) =>
+  Type.String({ minLength: 1, maxLength, examples: [example] })
 
 export const PracticePlaceInput = Type.Object(
   {
-    structureId: Type.Optional(Uuid),
+    structureId: Type.Optional(UuidOf(EXAMPLE_ID.structure)),
     finess: Type.Optional(
       Type.String({
         pattern: '^[0-9][0-9ABab][0-9]{7}$',
         description: 'An establishment of the FINESS directory',
+        examples: ['810000018'],
       }),
     ),
-    labCenterId: Uuid,
+    labCenterId: UuidOf(EXAMPLE_ID.labCenter),
     primary: Type.Boolean(),
   },
   { additionalProperties: false },
@@ -25,28 +27,37 @@ export const Registration = Type.Object(
       minLength: 20,
       maxLength: 200,
       description: 'From POST /v1/email-proofs/{id}/confirm',
+      examples: [EXAMPLE_PROOF],
     }),
     profile: Type.Enum(['health_professional', 'collaborator', 'administrative'] as const),
     civility: Type.Enum(['M', 'MME'] as const),
     practiceCivility: Type.Optional(Type.Enum(['DR', 'PR'] as const)),
-    firstName: Text(100),
-    lastName: Text(100),
+    firstName: Text(100, 'Claire'),
+    lastName: Text(100, 'Martin'),
     profession: Type.Optional(
-      Type.String({ pattern: '^[0-9]{2}$', description: 'National profession code, e.g. 10 médecin' }),
+      Type.String({
+        pattern: '^[0-9]{2}$',
+        description: 'National profession code, e.g. 10 médecin',
+        examples: ['10'],
+      }),
     ),
-    rpps: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
-    accountTitle: Type.Optional(Text(120)),
+    rpps: Type.Optional(Type.String({ minLength: 1, maxLength: 20, examples: [EXAMPLE_RPPS] })),
+    accountTitle: Type.Optional(Text(120, 'Secrétariat du Dr Martin')),
     practicePlaces: Type.Array(PracticePlaceInput, { minItems: 1, maxItems: 20 }),
-    correspondentCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    correspondentCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40, examples: ['C012345'] })),
     rights: Type.Optional(
       Type.Object({ results: Type.Boolean(), invoices: Type.Boolean() }, { additionalProperties: false }),
     ),
-    approverId: Type.Optional(Uuid),
-    approverRpps: Type.Optional(Type.String({ pattern: '^[0-9]{11}$' })),
-    password: Type.Optional(Type.String({ maxLength: 512 })),
-    passwordConfirmation: Type.Optional(Type.String({ maxLength: 512 })),
-    phones: Type.Optional(Type.Array(Type.String({ maxLength: 30 }), { maxItems: 5 })),
-    termsVersion: Text(40),
+    approverId: Type.Optional(UuidOf(EXAMPLE_ID.approver)),
+    approverRpps: Type.Optional(Type.String({ pattern: '^[0-9]{11}$', examples: [EXAMPLE_RPPS] })),
+    password: Type.Optional(Type.String({ maxLength: 512, examples: ['Tournesol-vert-qui-chante-42'] })),
+    passwordConfirmation: Type.Optional(
+      Type.String({ maxLength: 512, examples: ['Tournesol-vert-qui-chante-42'] }),
+    ),
+    phones: Type.Optional(
+      Type.Array(Type.String({ maxLength: 30, examples: ['+33563000000'] }), { maxItems: 5 }),
+    ),
+    termsVersion: Text(40, '2026-01'),
   },
   {
     additionalProperties: false,
@@ -100,7 +111,7 @@ export const Registration = Type.Object(
 export type RegistrationInput = Type.Static<typeof Registration>
 
 export const RegistrationResult = Type.Object({
-  id: Uuid,
+  id: UuidOf(EXAMPLE_ID.account),
   status: Type.Enum(['pending_approval', 'pending_validation'] as const),
 })
 

@@ -1,10 +1,23 @@
 import { Type } from 'typebox'
+import {
+  DateTime,
+  EXAMPLE_ACCESS_TOKEN,
+  EXAMPLE_ID,
+  EXAMPLE_REFRESH_TOKEN,
+  EXAMPLE_RPPS,
+  Str,
+  UuidOf,
+} from '../shared/examples.ts'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
   Type.Union([type, Type.Null()])
 export const Email = Type.String({ format: 'email', maxLength: 254, examples: ['claire.martin@example.org'] })
-export const Password = Type.String({ minLength: 1, maxLength: 512 })
-export const Uuid = Type.String({ format: 'uuid' })
+export const Password = Type.String({
+  minLength: 1,
+  maxLength: 512,
+  examples: ['Tournesol-vert-qui-chante-42'],
+})
+export const Uuid = UuidOf(EXAMPLE_ID.account)
 
 export const ACCOUNT_STATUSES = [
   'email_unverified',
@@ -21,68 +34,73 @@ export const Me = Type.Object(
     id: Uuid,
     status: Type.Enum(ACCOUNT_STATUSES),
     profile: Type.Enum(['health_professional', 'collaborator', 'administrative'] as const),
-    roles: Type.Array(Type.String()),
+    roles: Type.Array(Str('support')),
     civility: Type.Enum(['M', 'MME'] as const),
     practiceCivility: Nullable(Type.Enum(['DR', 'PR'] as const)),
-    firstName: Type.String(),
-    lastName: Type.String(),
-    profession: Nullable(Type.Object({ code: Type.String(), label: Type.String() })),
-    rpps: Nullable(Type.String()),
-    accountTitle: Nullable(Type.String()),
-    phones: Type.Array(Type.String()),
+    firstName: Str('Claire'),
+    lastName: Str('Martin'),
+    profession: Nullable(Type.Object({ code: Str('10'), label: Str('Médecin') })),
+    rpps: Nullable(Str(EXAMPLE_RPPS)),
+    accountTitle: Nullable(Str('Secrétariat du Dr Martin')),
+    phones: Type.Array(Str('+33563000000')),
     locale: Type.Enum(['fr', 'en'] as const),
     totpEnabled: Type.Boolean(),
     emails: Type.Array(
       Type.Object({
-        id: Uuid,
-        address: Type.String(),
+        id: UuidOf(EXAMPLE_ID.email),
+        address: Str('claire.martin@example.org'),
         isLogin: Type.Boolean(),
         isNotification: Type.Boolean(),
-        applications: Type.Array(Type.String(), {
+        applications: Type.Array(Str('resultats'), {
           description: 'Applications that know the person by this address',
         }),
       }),
     ),
     practicePlaces: Type.Array(
       Type.Object({
-        id: Uuid,
+        id: UuidOf(EXAMPLE_ID.practicePlace),
         primary: Type.Boolean(),
         structure: Type.Object({
-          id: Uuid,
-          name: Type.String(),
-          city: Nullable(Type.String()),
-          finess: Nullable(Type.String()),
-          siret: Nullable(Type.String()),
+          id: UuidOf(EXAMPLE_ID.structure),
+          name: Str('Cabinet médical des Lices'),
+          city: Nullable(Str('Albi')),
+          finess: Nullable(Str('810000018')),
+          siret: Nullable(Str('73282932000074')),
         }),
         labCenter: Nullable(
-          Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), labId: Type.String() }),
+          Type.Object({
+            id: UuidOf(EXAMPLE_ID.labCenter),
+            code: Str('ALB01'),
+            name: Str('Biomnis Albi Lices'),
+            labId: Str('biomnis'),
+          }),
         ),
       }),
     ),
     rights: Type.Array(
       Type.Object({
-        structureId: Uuid,
-        structureName: Type.String(),
+        structureId: UuidOf(EXAMPLE_ID.structure),
+        structureName: Str('Cabinet médical des Lices'),
         rights: Type.Array(Type.Enum(['results', 'invoices'] as const)),
       }),
       { description: 'Sensitive rights in force now, per structure' },
     ),
     pendingChanges: Type.Array(
       Type.Object({
-        id: Uuid,
-        changes: Type.Record(Type.String(), Type.String()),
-        createdAt: Type.String({ format: 'date-time' }),
+        id: UuidOf(EXAMPLE_ID.change),
+        changes: Type.Record(Type.String(), Type.String(), { examples: [{ lastName: 'Martin-Roussel' }] }),
+        createdAt: DateTime,
       }),
     ),
-    termsVersion: Type.String(),
-    createdAt: Type.String({ format: 'date-time' }),
+    termsVersion: Str('2026-01'),
+    createdAt: DateTime,
   },
   { $id: 'Me', title: 'Me' },
 )
 
 export const TokenPair = Type.Object({
-  accessToken: Type.String({ description: 'ES256 JWT, 10 minutes' }),
-  refreshToken: Type.String({ description: 'Single use: each refresh returns the next one' }),
+  accessToken: Str(EXAMPLE_ACCESS_TOKEN, { description: 'ES256 JWT, 10 minutes' }),
+  refreshToken: Str(EXAMPLE_REFRESH_TOKEN, { description: 'Single use: each refresh returns the next one' }),
   tokenType: Type.Literal('Bearer'),
-  expiresIn: Type.Integer({ description: 'Seconds' }),
+  expiresIn: Type.Integer({ description: 'Seconds', examples: [600] }),
 })

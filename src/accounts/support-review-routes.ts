@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
+import { EXAMPLE_ID, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
 import { saveApplication } from './applications-registry.ts'
 import { decideProfileChange } from './profile-change-decisions.ts'
@@ -52,7 +53,7 @@ export const supportReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'decideProfileChange',
         summary: 'Support: approve an identity change (the account takes the new values) or reject it',
         security,
-        params: Type.Object({ id: Uuid }),
+        params: Type.Object({ id: UuidOf(EXAMPLE_ID.change) }),
         body: ChangeDecision,
         response: { 200: ProfileChange },
       },
@@ -71,7 +72,9 @@ export const supportReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         querystring: Type.Object({
           accountId: Type.Optional(Uuid),
-          actorId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          actorId: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 100, examples: [EXAMPLE_ID.approver] }),
+          ),
           cursor: Type.Optional(Cursor),
           limit: Limit(),
         }),

@@ -34,7 +34,7 @@ export const supportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         querystring: Type.Object({
           status: Type.Optional(AccountStatus),
-          q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, examples: ['martin'] })),
           cursor: Type.Optional(Cursor),
           limit: Limit(),
         }),
@@ -87,7 +87,10 @@ export const supportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Support: suspend an active account; its sessions end at once',
         security,
         params: Id,
-        body: Type.Object({ reason: Reason('Why the account is suspended') }, strict),
+        body: Type.Object(
+          { reason: Reason('Why the account is suspended', 'Compte partagé signalé par le cabinet') },
+          strict,
+        ),
         response: { 200: StatusChange },
       },
     },
@@ -104,7 +107,9 @@ export const supportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Support: lift a suspension; the person signs in again',
         security,
         params: Id,
-        querystring: Type.Object({ reason: Type.Optional(Reason('Why the suspension is lifted')) }),
+        querystring: Type.Object({
+          reason: Type.Optional(Reason('Why the suspension is lifted', 'Identité confirmée par téléphone')),
+        }),
         response: { 200: StatusChange },
       },
     },

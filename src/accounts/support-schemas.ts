@@ -1,13 +1,13 @@
 import { Type } from 'typebox'
+import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
 import { ACCOUNT_STATUSES, Uuid } from './schemas.ts'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
   Type.Union([type, Type.Null()])
-const DateTime = Type.String({ format: 'date-time' })
 const strict = { additionalProperties: false } as const
 
-export const Reason = (description: string) =>
-  Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S', description })
+export const Reason = (description: string, example = 'Numéro RPPS vérifié dans l’annuaire santé') =>
+  Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S', description, examples: [example] })
 export const AccountStatus = Type.Enum(ACCOUNT_STATUSES)
 export const ChangeStatus = Type.Enum(['pending', 'approved', 'rejected'] as const)
 
@@ -16,10 +16,10 @@ export const AccountSummary = Type.Object({
   status: AccountStatus,
   profile: Type.Enum(['health_professional', 'collaborator', 'administrative'] as const),
   civility: Type.Enum(['M', 'MME'] as const),
-  firstName: Type.String(),
-  lastName: Type.String(),
-  rpps: Nullable(Type.String()),
-  loginEmail: Nullable(Type.String()),
+  firstName: Str('Claire'),
+  lastName: Str('Martin'),
+  rpps: Nullable(Str(EXAMPLE_RPPS)),
+  loginEmail: Nullable(Str('claire.martin@example.org')),
   createdAt: DateTime,
 })
 
@@ -27,14 +27,14 @@ export const AccountSummary = Type.Object({
 export const SupportAccount = Type.Intersect([
   Type.Ref('Me'),
   Type.Object({
-    statusReason: Nullable(Type.String()),
+    statusReason: Nullable(Str('Numéro RPPS vérifié dans l’annuaire santé')),
     accessRequests: Type.Array(
       Type.Object({
-        id: Uuid,
-        structureId: Uuid,
+        id: UuidOf(EXAMPLE_ID.request),
+        structureId: UuidOf(EXAMPLE_ID.structure),
         rights: Type.Array(Type.Enum(['results', 'invoices'] as const)),
         status: Type.Enum(['pending', 'approved', 'rejected', 'cancelled'] as const),
-        approverId: Uuid,
+        approverId: UuidOf(EXAMPLE_ID.approver),
       }),
     ),
   }),
@@ -43,7 +43,9 @@ export const SupportAccount = Type.Intersect([
 export const AccountDecision = Type.Object(
   {
     decision: Type.Enum(['validate', 'reject'] as const),
-    reason: Type.Optional(Reason('Why; required to reject, mailed to the person')),
+    reason: Type.Optional(
+      Reason('Why; required to reject, mailed to the person', 'Numéro RPPS vérifié dans l’annuaire santé'),
+    ),
   },
   strict,
 )
@@ -51,7 +53,7 @@ export const AccountDecision = Type.Object(
 export const ChangeDecision = Type.Object(
   {
     decision: Type.Enum(['approve', 'reject'] as const),
-    reason: Type.Optional(Reason('Why; mailed to the person')),
+    reason: Type.Optional(Reason('Why; mailed to the person', 'Nom d’usage justifié par la pièce fournie')),
   },
   strict,
 )
@@ -59,39 +61,49 @@ export const ChangeDecision = Type.Object(
 export const StatusChange = Type.Object({ id: Uuid, status: AccountStatus })
 
 export const ProfileChange = Type.Object({
-  id: Uuid,
+  id: UuidOf(EXAMPLE_ID.change),
   accountId: Uuid,
-  firstName: Type.String({ description: 'The account’s current first name' }),
-  lastName: Type.String({ description: 'The account’s current last name' }),
+  firstName: Str('Claire', { description: 'The account’s current first name' }),
+  lastName: Str('Martin', { description: 'The account’s current last name' }),
   changes: Type.Record(Type.String(), Type.String(), {
     description: 'Requested values, by field: civility, firstName, lastName, rpps',
+    examples: [{ lastName: 'Martin-Roussel' }],
   }),
   status: ChangeStatus,
   createdAt: DateTime,
-  reason: Nullable(Type.String()),
+  reason: Nullable(Str('Nom d’usage justifié par la pièce fournie')),
   decidedAt: Nullable(DateTime),
 })
 
 export const AuditEvent = Type.Object({
-  id: Type.Integer(),
+  id: Type.Integer({ examples: [48213] }),
   occurredAt: DateTime,
   actorType: Type.Enum(['person', 'lab', 'system', 'anonymous'] as const),
-  actorId: Nullable(Type.String()),
-  action: Type.String(),
-  subjectType: Type.String(),
-  subjectId: Nullable(Type.String()),
-  reason: Nullable(Type.String()),
-  requestId: Nullable(Type.String()),
-  details: Type.Record(Type.String(), Type.Unknown()),
+  actorId: Nullable(Str(EXAMPLE_ID.approver)),
+  action: Str('account.suspended'),
+  subjectType: Str('account'),
+  subjectId: Nullable(Str(EXAMPLE_ID.account)),
+  reason: Nullable(Str('Compte partagé signalé par le cabinet')),
+  requestId: Nullable(Str('d3b07384-d9a0-4c1e-8f2b-6a5e4c3b2a19')),
+  details: Type.Record(Type.String(), Type.Unknown(), { examples: [{ sessionsEnded: 2 }] }),
 })
 
-export const ApplicationId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$' })
+export const ApplicationId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$', examples: ['resultats'] })
 
 export const ApplicationSettings = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 120 }),
-    url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 500 }),
-    description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+    name: Type.String({ minLength: 1, maxLength: 120, examples: ['Résultats d’analyses'] }),
+    url: Type.String({
+      format: 'uri',
+      pattern: '^https?://',
+      maxLength: 500,
+      examples: ['https://resultats.example.org'],
+    }),
+    description: Type.Optional(
+      Nullable(
+        Type.String({ maxLength: 500, examples: ['Les résultats des patients, pour les prescripteurs'] }),
+      ),
+    ),
     active: Type.Boolean(),
   },
   strict,
@@ -99,9 +111,9 @@ export const ApplicationSettings = Type.Object(
 
 export const Application = Type.Object({
   id: ApplicationId,
-  name: Type.String(),
-  url: Type.String(),
-  description: Nullable(Type.String()),
+  name: Str('Résultats d’analyses'),
+  url: Str('https://resultats.example.org'),
+  description: Nullable(Str('Les résultats des patients, pour les prescripteurs')),
   active: Type.Boolean(),
   createdAt: DateTime,
   updatedAt: DateTime,

@@ -5,9 +5,9 @@ import { publicKeys } from './signing-keys.ts'
 const Jwk = Type.Object({
   kty: Type.Literal('EC'),
   crv: Type.Literal('P-256'),
-  x: Type.String(),
-  y: Type.String(),
-  kid: Type.String(),
+  x: Type.String({ examples: ['MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4'] }),
+  y: Type.String({ examples: ['4Etl6SRW2YilurMFRrgA7-8cN6PaVOtJEgTdNtCxZzg'] }),
+  kid: Type.String({ examples: ['5b1f3c2a-8d4e-4f6a-9b7c-0d1e2f3a4b5c'] }),
   alg: Type.Literal('ES256'),
   use: Type.Literal('sig'),
 })

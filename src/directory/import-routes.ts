@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { notFound } from '../shared/errors.ts'
+import { EXAMPLE_ID, UuidOf } from '../shared/examples.ts'
 import { importDirectory, importReport } from './importer.ts'
 import { ImportReport } from './schemas.ts'
 import { unzipFirstEntry } from './source.ts'
@@ -29,7 +30,9 @@ export const directoryImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Progress is at GET /v1/admin/directory/imports/{id} meanwhile.',
         security: support,
         consumes: FILE_TYPES,
-        querystring: Type.Object({ kind: Type.Union([Type.Literal('rpps'), Type.Literal('finess')]) }),
+        querystring: Type.Object({
+          kind: Type.Union([Type.Literal('rpps'), Type.Literal('finess')], { examples: ['finess'] }),
+        }),
         response: { 201: ImportReport },
       },
     },
@@ -55,7 +58,7 @@ export const directoryImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getDirectoryImport',
         summary: 'Support: progress and outcome of a directory import',
         security: support,
-        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        params: Type.Object({ id: UuidOf(EXAMPLE_ID.job) }),
         response: { 200: ImportReport },
       },
     },

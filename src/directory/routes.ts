@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { badRequest, notFound } from '../shared/errors.ts'
+import { EXAMPLE_RPPS } from '../shared/examples.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
 import {
   establishmentByFiness,
@@ -10,7 +11,9 @@ import {
   searchProfessionals,
 } from './search.ts'
 
-const Name = Type.String({ minLength: 1, maxLength: 100 })
+const Name = (example: string) => Type.String({ minLength: 1, maxLength: 100, examples: [example] })
+const Rpps = Type.String({ pattern: '^[0-9]{9,11}$', examples: [EXAMPLE_RPPS] })
+const Finess = Type.String({ pattern: '^[0-9][0-9ABab][0-9]{7}$', examples: ['810000018'] })
 const searchLimit = { config: { rateLimit: { max: 120, timeWindow: 60_000 } } }
 
 /** Public, read-only search of the national directories, for registration forms. */
@@ -28,9 +31,9 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'searchProfessionals',
         summary: 'RPPS directory: by name prefix (case and accents ignored) or RPPS; each person once',
         querystring: Type.Object({
-          lastName: Type.Optional(Name),
-          firstName: Type.Optional(Name),
-          rpps: Type.Optional(Type.String({ pattern: '^[0-9]{9,11}$' })),
+          lastName: Type.Optional(Name('martin')),
+          firstName: Type.Optional(Name('clai')),
+          rpps: Type.Optional(Rpps),
           limit: Limit(50, 20),
           cursor: Type.Optional(Cursor),
         }),
@@ -54,7 +57,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['directory'],
         operationId: 'getProfessional',
         summary: 'One person of the RPPS directory, with their activities',
-        params: Type.Object({ rpps: Type.String({ pattern: '^[0-9]{9,11}$' }) }),
+        params: Type.Object({ rpps: Rpps }),
         response: { 200: Professional },
       },
     },
@@ -74,9 +77,9 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'searchEstablishments',
         summary: 'FINESS directory: by name prefix, FINESS or postal code',
         querystring: Type.Object({
-          q: Type.Optional(Name),
-          finess: Type.Optional(Type.String({ pattern: '^[0-9][0-9ABab][0-9]{7}$' })),
-          postalCode: Type.Optional(Type.String({ pattern: '^[0-9]{5}$' })),
+          q: Type.Optional(Name('centre de sante')),
+          finess: Type.Optional(Finess),
+          postalCode: Type.Optional(Type.String({ pattern: '^[0-9]{5}$', examples: ['81000'] })),
           limit: Limit(50, 20),
           cursor: Type.Optional(Cursor),
         }),
@@ -99,7 +102,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['directory'],
         operationId: 'getEstablishment',
         summary: 'One establishment of the FINESS directory',
-        params: Type.Object({ finess: Type.String({ pattern: '^[0-9][0-9ABab][0-9]{7}$' }) }),
+        params: Type.Object({ finess: Finess }),
         response: { 200: Establishment },
       },
     },

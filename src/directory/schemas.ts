@@ -1,32 +1,33 @@
 import { Type } from 'typebox'
+import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
   Type.Union([type, Type.Null()])
-const CodeLabel = Type.Object({ code: Type.String(), label: Type.String() })
+const CodeLabel = (code: string, label: string) => Type.Object({ code: Str(code), label: Str(label) })
 
 export const DirectoryActivity = Type.Object({
-  profession: CodeLabel,
-  category: Nullable(Type.String()),
-  mode: Nullable(CodeLabel),
-  structureName: Nullable(Type.String()),
-  finess: Nullable(Type.String()),
-  finessLegal: Nullable(Type.String()),
-  siret: Nullable(Type.String()),
-  address: Nullable(Type.String()),
-  postalCode: Nullable(Type.String()),
-  city: Nullable(Type.String()),
-  departmentCode: Nullable(Type.String()),
+  profession: CodeLabel('10', 'Médecin'),
+  category: Nullable(Str('C')),
+  mode: Nullable(CodeLabel('L', 'Libéral, indépendant, artisan, commerçant')),
+  structureName: Nullable(Str('Cabinet médical des Lices')),
+  finess: Nullable(Str('810000018')),
+  finessLegal: Nullable(Str('810000018')),
+  siret: Nullable(Str('73282932000074')),
+  address: Nullable(Str('12 boulevard des Lices')),
+  postalCode: Nullable(Str('81000')),
+  city: Nullable(Str('Albi')),
+  departmentCode: Nullable(Str('81')),
 })
 
 export const DirectoryProfessional = Type.Object(
   {
-    rpps: Type.String({ description: 'Identifiant PP (RPPS, or ADELI when idType is 0)' }),
-    idType: Type.String({ description: '8: RPPS, 0: ADELI' }),
-    nationalId: Type.String({ description: 'IdNat_PS' }),
-    civility: CodeLabel,
-    practiceCivility: CodeLabel,
-    lastName: Type.String(),
-    firstName: Type.String(),
+    rpps: Str(EXAMPLE_RPPS, { description: 'Identifiant PP (RPPS, or ADELI when idType is 0)' }),
+    idType: Str('8', { description: '8: RPPS, 0: ADELI' }),
+    nationalId: Str(`8${EXAMPLE_RPPS}`, { description: 'IdNat_PS' }),
+    civility: CodeLabel('MME', 'Madame'),
+    practiceCivility: CodeLabel('DR', 'Docteur'),
+    lastName: Str('MARTIN'),
+    firstName: Str('Claire'),
     activities: Type.Array(DirectoryActivity),
   },
   { $id: 'DirectoryProfessional', title: 'DirectoryProfessional' },
@@ -34,35 +35,43 @@ export const DirectoryProfessional = Type.Object(
 
 export const DirectoryEstablishment = Type.Object(
   {
-    finess: Type.String({ description: 'FINESS géographique (ET)' }),
-    finessLegal: Nullable(Type.String({ description: 'FINESS juridique (EJ)' })),
-    name: Type.String(),
-    address: Nullable(Type.String()),
-    postalCode: Nullable(Type.String()),
-    city: Nullable(Type.String()),
-    departmentCode: Nullable(Type.String()),
-    phone: Nullable(Type.String()),
-    category: Nullable(CodeLabel),
-    siret: Nullable(Type.String()),
+    finess: Str('810000018', { description: 'FINESS géographique (ET)' }),
+    finessLegal: Nullable(Str('810000026', { description: 'FINESS juridique (EJ)' })),
+    name: Str('CENTRE DE SANTE DES LICES'),
+    address: Nullable(Str('12 BD DES LICES')),
+    postalCode: Nullable(Str('81000')),
+    city: Nullable(Str('ALBI')),
+    departmentCode: Nullable(Str('81')),
+    phone: Nullable(Str('0563000000')),
+    category: Nullable(CodeLabel('124', 'Centre de Santé')),
+    siret: Nullable(Str('73282932000074')),
     location: Nullable(
-      Type.Object({ x: Type.Number(), y: Type.Number(), system: Type.Literal('Lambert-93') }),
+      Type.Object({
+        x: Type.Number({ examples: [632310.4] }),
+        y: Type.Number({ examples: [6312487.9] }),
+        system: Type.Literal('Lambert-93'),
+      }),
     ),
   },
   { $id: 'DirectoryEstablishment', title: 'DirectoryEstablishment' },
 )
 
 export const ImportReport = Type.Object({
-  id: Type.String({ format: 'uuid' }),
+  id: UuidOf(EXAMPLE_ID.job),
   kind: Type.Union([Type.Literal('rpps'), Type.Literal('finess')]),
   status: Type.Union([Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]),
-  source: Type.String(),
-  linesRead: Type.Integer(),
-  imported: Type.Integer(),
-  rejected: Type.Integer(),
-  rejections: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() }), {
-    description: 'The first 1000 rejected lines',
-  }),
-  error: Nullable(Type.String()),
-  startedAt: Type.String({ format: 'date-time' }),
-  finishedAt: Nullable(Type.String({ format: 'date-time' })),
+  source: Str('upload (application/zip)'),
+  linesRead: Type.Integer({ examples: [2412] }),
+  imported: Type.Integer({ examples: [2410] }),
+  rejected: Type.Integer({ examples: [2] }),
+  rejections: Type.Array(
+    Type.Object({
+      line: Type.Integer({ examples: [1187] }),
+      reason: Str('structureet line: expected 32 fields, found 31'),
+    }),
+    { description: 'The first 1000 rejected lines' },
+  ),
+  error: Nullable(Str('The file is not a FINESS extract')),
+  startedAt: DateTime,
+  finishedAt: Nullable(Type.String({ format: 'date-time', examples: ['2026-11-24T09:31:12.000Z'] })),
 })

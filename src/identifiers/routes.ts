@@ -2,21 +2,24 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Executor } from '../db/schema.ts'
 import { establishmentView, professionalByRpps } from '../directory/search.ts'
+import { EXAMPLE_RPPS } from '../shared/examples.ts'
 import { checkIdentifier, IDENTIFIER_TYPES, type IdentifierCheck, type IdentifierType } from './rules.ts'
 
 const IdentifierResult = Type.Object({
   type: Type.Enum(IDENTIFIER_TYPES),
-  input: Type.String(),
-  normalized: Type.String(),
+  input: Type.String({ examples: ['100 0345 6786'] }),
+  normalized: Type.String({ examples: [EXAMPLE_RPPS] }),
   valid: Type.Boolean(),
   reason: Type.Optional(Type.Enum(['empty', 'characters', 'length', 'check_digit'] as const)),
-  message: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String({ examples: ['The check digit does not match'] })),
   checkDigit: Type.Union([
     Type.Literal('verified'),
     Type.Literal('not_applicable'),
     Type.Literal('not_verified'),
   ]),
-  nationalId: Type.Optional(Type.String({ description: 'IdNat_PS: 8 + RPPS, 0 + ADELI' })),
+  nationalId: Type.Optional(
+    Type.String({ description: 'IdNat_PS: 8 + RPPS, 0 + ADELI', examples: [`8${EXAMPLE_RPPS}`] }),
+  ),
   directory: Type.Optional(
     Type.Union([
       Type.Object({ kind: Type.Literal('professional'), professional: Type.Ref('DirectoryProfessional') }),
@@ -46,8 +49,8 @@ export const identifierRoutes: FastifyPluginAsyncTypebox<{ acceptAnyRppsCheckDig
         operationId: 'checkIdentifier',
         summary: 'Validates an RPPS, ADELI, FINESS, SIREN or SIRET number, and finds it in the directories',
         params: Type.Object({
-          type: Type.Enum(IDENTIFIER_TYPES),
-          value: Type.String({ minLength: 1, maxLength: 40 }),
+          type: Type.Enum(IDENTIFIER_TYPES, { examples: ['rpps'] }),
+          value: Type.String({ minLength: 1, maxLength: 40, examples: [EXAMPLE_RPPS, '810000018'] }),
         }),
         response: { 200: IdentifierResult },
       },

@@ -11,7 +11,10 @@ import { deactivateCorrespondent, listCorrespondents, syncCenters, syncCorrespon
 const security = [{ labClient: [] }]
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
-    Type.String({ description: 'Required on bulk writes; a replay returns the first response' }),
+    Type.String({
+      description: 'Required on bulk writes; a replay returns the first response',
+      examples: ['b2f4c6d8-1a3e-4c5b-9d7f-0e2a4c6b8d1f'],
+    }),
   ),
 })
 const LabParams = Type.Object({ labId: LabId })
@@ -86,7 +89,9 @@ export const labApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         params: LabParams,
         querystring: Type.Object({
-          updatedSince: Type.Optional(Type.String({ format: 'date-time' })),
+          updatedSince: Type.Optional(
+            Type.String({ format: 'date-time', examples: ['2026-11-23T00:00:00.000Z'] }),
+          ),
           cursor: Type.Optional(Cursor),
           limit: Limit(1000, 100),
         }),

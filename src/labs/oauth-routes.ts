@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
+import { EXAMPLE_ACCESS_TOKEN, EXAMPLE_ID, EXAMPLE_LAB_CLIENT_SECRET, Str } from '../shared/examples.ts'
 import { authenticateLabClient } from './clients.ts'
 
 const OAuthError = Type.Object({
   error: Type.Enum(['invalid_request', 'invalid_client', 'unsupported_grant_type', 'invalid_scope'] as const),
-  error_description: Type.String(),
+  error_description: Str('Unknown client or wrong secret.'),
 })
 
 /**
@@ -39,16 +40,16 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'OAuth 2.0 client credentials: a 15-minute token for one lab',
         consumes: ['application/x-www-form-urlencoded'],
         body: Type.Object({
-          grant_type: Type.String(),
-          client_id: Type.Optional(Type.String()),
-          client_secret: Type.Optional(Type.String()),
+          grant_type: Str('client_credentials'),
+          client_id: Type.Optional(Str(EXAMPLE_ID.labClient)),
+          client_secret: Type.Optional(Str(EXAMPLE_LAB_CLIENT_SECRET)),
           scope: Type.Optional(Type.String()),
         }),
         response: {
           200: Type.Object({
-            access_token: Type.String(),
+            access_token: Str(EXAMPLE_ACCESS_TOKEN),
             token_type: Type.Literal('Bearer'),
-            expires_in: Type.Integer(),
+            expires_in: Type.Integer({ examples: [900] }),
           }),
           400: OAuthError,
           401: OAuthError,

@@ -2,11 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf, recordAudit } from '../audit/audit.ts'
 import { notFound, unprocessable } from '../shared/errors.ts'
+import { DateTime, EXAMPLE_ID, EXAMPLE_LAB_CLIENT_SECRET, Str, UuidOf } from '../shared/examples.ts'
 import { createLabClient, revokeLabClient } from './clients.ts'
 import { labsWithCenters, lookupCorrespondentCode } from './repository.ts'
 import { Code, CorrespondentLookup, Lab, LabId, LabSettings } from './schemas.ts'
 
 const support = [{ bearerAuth: [] }]
+const LabClientId = UuidOf(EXAMPLE_ID.labClient)
 
 /** Labs for the registration form, correspondent code look-up, and support's lab settings. */
 export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -74,8 +76,8 @@ export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: LabSettings,
         response: {
           200: Type.Object({
-            id: Type.String(),
-            name: Type.String(),
+            id: Str('biomnis'),
+            name: Str('Biomnis'),
             requiresCorrespondentCode: Type.Boolean(),
           }),
         },
@@ -126,16 +128,16 @@ export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: support,
         params: Type.Object({ labId: LabId }),
         body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 120 }) },
+          { name: Type.String({ minLength: 1, maxLength: 120, examples: ['Serveur de résultats Biomnis'] }) },
           { additionalProperties: false },
         ),
         response: {
           201: Type.Object({
-            clientId: Type.String({ format: 'uuid' }),
-            clientSecret: Type.String({ description: 'Shown once; stored hashed' }),
-            labId: Type.String(),
-            name: Type.String(),
-            createdAt: Type.String({ format: 'date-time' }),
+            clientId: LabClientId,
+            clientSecret: Str(EXAMPLE_LAB_CLIENT_SECRET, { description: 'Shown once; stored hashed' }),
+            labId: Str('biomnis'),
+            name: Str('Serveur de résultats Biomnis'),
+            createdAt: DateTime,
           }),
         },
       },
@@ -160,7 +162,7 @@ export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'revokeLabClient',
         summary: 'Support: revoke a lab client (its tokens stop working at once)',
         security: support,
-        params: Type.Object({ labId: LabId, clientId: Type.String({ format: 'uuid' }) }),
+        params: Type.Object({ labId: LabId, clientId: LabClientId }),
         response: { 204: Type.Null() },
       },
     },

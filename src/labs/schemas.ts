@@ -1,53 +1,59 @@
 import { Type } from 'typebox'
+import { DateTime, EXAMPLE_ID, Str, UuidOf } from '../shared/examples.ts'
 import { Finess, PostalCode, Siret } from '../structures/schemas.ts'
 
 export const LabId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$', examples: ['biomnis'] })
-export const Code = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$', examples: ['C012345'] })
-const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength })
+const CODE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$'
+export const Code = Type.String({ pattern: CODE_PATTERN, examples: ['C012345'] })
+const CenterCode = Type.String({ pattern: CODE_PATTERN, examples: ['ALB01'] })
+const Text = (maxLength: number, example: string) =>
+  Type.String({ minLength: 1, maxLength, examples: [example] })
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
   Type.Union([type, Type.Null()])
 
 export const LabCenter = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  code: Type.String(),
-  name: Type.String(),
-  address: Nullable(Type.String()),
-  postalCode: Nullable(Type.String()),
-  city: Nullable(Type.String()),
+  id: UuidOf(EXAMPLE_ID.labCenter),
+  code: Str('ALB01'),
+  name: Str('Biomnis Albi Lices'),
+  address: Nullable(Str('3 place du Vigan')),
+  postalCode: Nullable(Str('81000')),
+  city: Nullable(Str('Albi')),
 })
 
 export const Lab = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
+  id: Str('biomnis'),
+  name: Str('Biomnis'),
   requiresCorrespondentCode: Type.Boolean(),
   centers: Type.Array(LabCenter),
 })
 
 export const LabSettings = Type.Object(
-  { name: Text(120), requiresCorrespondentCode: Type.Boolean() },
+  { name: Text(120, 'Biomnis'), requiresCorrespondentCode: Type.Boolean() },
   { additionalProperties: false },
 )
 
 export const CorrespondentLookup = Type.Object({
-  code: Type.String(),
-  lab: Type.Object({ id: Type.String(), name: Type.String() }),
-  center: Nullable(Type.Object({ id: Type.String(), code: Type.String(), name: Type.String() })),
+  code: Str('C012345'),
+  lab: Type.Object({ id: Str('biomnis'), name: Str('Biomnis') }),
+  center: Nullable(
+    Type.Object({ id: Str(EXAMPLE_ID.labCenter), code: Str('ALB01'), name: Str('Biomnis Albi Lices') }),
+  ),
   structure: Type.Object({
-    id: Type.String(),
-    name: Type.String(),
-    city: Nullable(Type.String()),
-    finess: Nullable(Type.String()),
-    siret: Nullable(Type.String()),
+    id: Str(EXAMPLE_ID.structure),
+    name: Str('Cabinet médical des Lices'),
+    city: Nullable(Str('Albi')),
+    finess: Nullable(Str('810000018')),
+    siret: Nullable(Str('73282932000074')),
   }),
 })
 
 export const CenterItem = Type.Object(
   {
-    code: Code,
-    name: Text(200),
-    address: Type.Optional(Text(300)),
+    code: CenterCode,
+    name: Text(200, 'Biomnis Albi Lices'),
+    address: Type.Optional(Text(300, '3 place du Vigan')),
     postalCode: Type.Optional(PostalCode),
-    city: Type.Optional(Text(100)),
+    city: Type.Optional(Text(100, 'Albi')),
   },
   { additionalProperties: false },
 )
@@ -55,17 +61,17 @@ export const CenterItem = Type.Object(
 export const CorrespondentItem = Type.Object(
   {
     code: Code,
-    name: Text(200),
-    centerCode: Type.Optional(Code),
+    name: Text(200, 'Dr Claire Martin'),
+    centerCode: Type.Optional(CenterCode),
     active: Type.Boolean(),
     structure: Type.Object(
       {
         finess: Type.Optional(Finess),
         siret: Type.Optional(Siret),
-        name: Text(200),
-        address: Type.Optional(Text(300)),
+        name: Text(200, 'Cabinet médical des Lices'),
+        address: Type.Optional(Text(300, '12 boulevard des Lices')),
         postalCode: Type.Optional(PostalCode),
-        city: Type.Optional(Text(100)),
+        city: Type.Optional(Text(100, 'Albi')),
       },
       { additionalProperties: false },
     ),
@@ -77,19 +83,19 @@ export const Batch = <T extends Parameters<typeof Type.Array>[0]>(item: T, maxIt
   Type.Object({ items: Type.Array(item, { minItems: 1, maxItems }) }, { additionalProperties: false })
 
 export const SyncResult = Type.Object({
-  created: Type.Integer({ minimum: 0 }),
-  updated: Type.Integer({ minimum: 0 }),
-  unchanged: Type.Integer({ minimum: 0 }),
+  created: Type.Integer({ minimum: 0, examples: [2] }),
+  updated: Type.Integer({ minimum: 0, examples: [1] }),
+  unchanged: Type.Integer({ minimum: 0, examples: [118] }),
 })
 
 export const Correspondent = Type.Object({
-  code: Type.String(),
-  name: Type.String(),
-  centerCode: Nullable(Type.String()),
+  code: Str('C012345'),
+  name: Str('Dr Claire Martin'),
+  centerCode: Nullable(Str('ALB01')),
   active: Type.Boolean(),
-  structureId: Type.String({ format: 'uuid' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-  deactivatedAt: Nullable(Type.String({ format: 'date-time' })),
+  structureId: UuidOf(EXAMPLE_ID.structure),
+  updatedAt: DateTime,
+  deactivatedAt: Nullable(DateTime),
 })
 
 export type CenterItemInput = Type.Static<typeof CenterItem>

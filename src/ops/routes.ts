@@ -76,7 +76,17 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB>; migrations: 
         response: {
           200: {
             description: 'Prometheus text format 0.0.4',
-            content: { 'text/plain; version=0.0.4': { schema: Type.String() } },
+            content: {
+              'text/plain; version=0.0.4': {
+                schema: Type.String({
+                  examples: [
+                    '# HELP outbox_pending_messages Emails waiting to be sent\n' +
+                      '# TYPE outbox_pending_messages gauge\n' +
+                      'outbox_pending_messages 3\n',
+                  ],
+                }),
+              },
+            },
           },
         },
       },

@@ -18,14 +18,34 @@ export function decodeCursor(cursor: string | undefined, length: number): unknow
 }
 
 export const Limit = (max = 100, fallback = 20) =>
-  Type.Integer({ minimum: 1, maximum: max, default: fallback, description: `Page size (at most ${max})` })
+  Type.Integer({
+    minimum: 1,
+    maximum: max,
+    default: fallback,
+    description: `Page size (at most ${max})`,
+    examples: [fallback],
+  })
 
-export const Cursor = Type.String({ maxLength: 512, description: 'The `nextCursor` of the previous page' })
+/** An opaque cursor as this API gives them, for the examples of the document. */
+export const CURSOR_EXAMPLE =
+  'WyIyMDI2LTExLTI0VDA5OjMwOjAwLjAwMFoiLCIwYjdjMWQzZS01ZjRhLTRjMmItOWU4ZC0xYTJiM2M0ZDVlNmYiXQ'
+
+export const Cursor = Type.String({
+  maxLength: 512,
+  description: 'The `nextCursor` of the previous page',
+  examples: [CURSOR_EXAMPLE],
+})
+
+/** The `nextCursor` of a page. */
+export const NextCursor = Type.Union([Type.String(), Type.Null()], {
+  description: 'Null on the last page',
+  examples: [CURSOR_EXAMPLE, null],
+})
 
 export const Page = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
   Type.Object({
     items: Type.Array(item),
-    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Null on the last page' }),
+    nextCursor: NextCursor,
   })
 
 /** Takes one more row than the page to know whether another page follows. */

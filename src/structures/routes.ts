@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { notFound } from '../shared/errors.ts'
+import { EXAMPLE_ID, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
 import { listStructures, structureById, structureView } from './repository.ts'
 import { NewStructure, StructureChanges } from './schemas.ts'
 import { createStructure, updateStructure } from './service.ts'
 
-const Id = Type.Object({ id: Type.String({ format: 'uuid' }) })
+const Id = Type.Object({ id: UuidOf(EXAMPLE_ID.structure) })
 const support = [{ bearerAuth: [] }]
 
 export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -42,7 +43,7 @@ export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Support: search structures by name, FINESS or SIRET',
         security: support,
         querystring: Type.Object({
-          q: Type.Optional(Type.String({ maxLength: 100 })),
+          q: Type.Optional(Type.String({ maxLength: 100, examples: ['lices'] })),
           cursor: Type.Optional(Cursor),
           limit: Limit(),
         }),

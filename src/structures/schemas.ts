@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { DateTime, EXAMPLE_ID, Str, UuidOf } from '../shared/examples.ts'
 
 export const STRUCTURE_KINDS = [
   'practice',
@@ -9,8 +10,9 @@ export const STRUCTURE_KINDS = [
   'other',
 ] as const
 
-const Text = (maxLength: number, extra: object = {}) => Type.String({ minLength: 1, maxLength, ...extra })
-export const Finess = Type.String({ pattern: '^[0-9][0-9ABab][0-9]{7}$', examples: ['750712184'] })
+const Text = (maxLength: number, example: string) =>
+  Type.String({ minLength: 1, maxLength, examples: [example] })
+export const Finess = Type.String({ pattern: '^[0-9][0-9ABab][0-9]{7}$', examples: ['810000018'] })
 export const Siret = Type.String({ pattern: '^[0-9]{14}$', examples: ['73282932000074'] })
 export const PostalCode = Type.String({ pattern: '^[0-9]{5}$', examples: ['81000'] })
 export const Phone = Type.String({
@@ -21,37 +23,37 @@ export const Phone = Type.String({
 
 export const Structure = Type.Object(
   {
-    id: Type.String({ format: 'uuid' }),
+    id: UuidOf(EXAMPLE_ID.structure),
     kind: Type.Enum(STRUCTURE_KINDS),
-    name: Type.String(),
-    finess: Type.Union([Type.String(), Type.Null()], { description: 'FINESS géographique (site, ET)' }),
-    finessLegal: Type.Union([Type.String(), Type.Null()], {
+    name: Str('Cabinet médical des Lices'),
+    finess: Type.Union([Str('810000018'), Type.Null()], { description: 'FINESS géographique (site, ET)' }),
+    finessLegal: Type.Union([Str('810000018'), Type.Null()], {
       description: 'FINESS juridique (legal entity, EJ)',
     }),
-    siret: Type.Union([Type.String(), Type.Null()]),
-    siren: Type.Union([Type.String(), Type.Null()]),
-    address: Type.Union([Type.String(), Type.Null()]),
-    postalCode: Type.Union([Type.String(), Type.Null()]),
-    city: Type.Union([Type.String(), Type.Null()]),
-    departmentCode: Type.Union([Type.String(), Type.Null()]),
-    region: Type.Union([Type.String(), Type.Null()]),
-    phones: Type.Array(Type.String()),
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
+    siret: Type.Union([Str('73282932000074'), Type.Null()]),
+    siren: Type.Union([Str('732829320'), Type.Null()]),
+    address: Type.Union([Str('12 boulevard des Lices'), Type.Null()]),
+    postalCode: Type.Union([Str('81000'), Type.Null()]),
+    city: Type.Union([Str('Albi'), Type.Null()]),
+    departmentCode: Type.Union([Str('81'), Type.Null()]),
+    region: Type.Union([Str('Occitanie'), Type.Null()]),
+    phones: Type.Array(Str('+33563000000')),
+    createdAt: DateTime,
+    updatedAt: DateTime,
   },
   { $id: 'Structure', title: 'Structure' },
 )
 
 const structureFields = {
   kind: Type.Enum(STRUCTURE_KINDS),
-  name: Text(200),
+  name: Text(200, 'Cabinet médical des Lices'),
   finess: Finess,
   finessLegal: Finess,
   siret: Siret,
-  address: Text(300),
+  address: Text(300, '12 boulevard des Lices'),
   postalCode: PostalCode,
-  city: Text(100),
-  region: Text(100),
+  city: Text(100, 'Albi'),
+  region: Text(100, 'Occitanie'),
   phones: Type.Array(Phone, { maxItems: 5 }),
 }
 
