@@ -1,5 +1,8 @@
+import { Ajv, type ValidateFunction } from 'ajv'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DirectoryEstablishment, DirectoryProfessional } from '../../src/directory/schemas.ts'
 import { withLuhnCheckDigit } from '../../src/identifiers/rules.ts'
+import { Page } from '../../src/shared/pagination.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { bearerFor } from '../helpers/auth.ts'
 import { finessFile, type Person, rppsFile, rppsOf } from '../helpers/directory-files.ts'
@@ -198,6 +201,22 @@ describe('the FINESS directory', () => {
     ).toHaveLength(1)
   })
 
+  it('answers exactly the documented fields, no more (these routes skip the schema serializer)', async () => {
+    const exactly = new Ajv({ strict: false }).compile(closed(Page(DirectoryEstablishment)))
+    const one = new Ajv({ strict: false }).compile(closed(DirectoryEstablishment))
+    const exactlyPeople = new Ajv({ strict: false }).compile(closed(Page(DirectoryProfessional)))
+    const person = new Ajv({ strict: false }).compile(closed(DirectoryProfessional))
+    const check = (validate: ValidateFunction, body: unknown) => {
+      expect(validate(body), JSON.stringify(validate.errors)).toBe(true)
+    }
+    check(exactly, (await t.app.inject({ url: '/v1/directory/establishments?postalCode=81000' })).json())
+    check(one, (await t.app.inject({ url: `/v1/directory/establishments/${SITE}` })).json())
+    const people = (await t.app.inject({ url: '/v1/directory/professionals?lastName=h' })).json()
+    expect(people.items.length).toBeGreaterThan(0)
+    check(exactlyPeople, people)
+    check(person, (await t.app.inject({ url: `/v1/directory/professionals/${people.items[0].rpps}` })).json())
+  })
+
   it('tells a site (géographique) from a legal entity (juridique), and finds a SIRET', async () => {
     const site = (await t.app.inject({ url: `/v1/identifiers/finess/${SITE}` })).json()
     expect(site).toMatchObject({
@@ -246,3 +265,19 @@ describe('GET /v1/identifiers', () => {
     expect((await t.app.inject({ url: '/v1/identifiers/nir/123' })).statusCode).toBe(400)
   })
 })
+
+/** The schema with no room for undocumented properties, at any depth. */
+function closed(schema: unknown): object {
+  const copy = JSON.parse(JSON.stringify(schema))
+  const close = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(close)
+    else if (node && typeof node === 'object') {
+      const object = node as Record<string, unknown>
+      if (object.type === 'object' && object.properties) object.additionalProperties = false
+      delete object.$id
+      Object.values(object).forEach(close)
+    }
+  }
+  close(copy)
+  return copy
+}
