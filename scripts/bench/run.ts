@@ -78,7 +78,7 @@ try {
   const emptyDirectory = async () =>
     (await bench.pool.query('select 1 from directory_persons limit 1')).rowCount === 0
   if (selected('import') || (httpSelected.some((s) => s.id === 'search') && (await emptyDirectory()))) {
-    await attempt('directory import', () => measureImport(bench.pool, env, importLines))
+    await attempt('directory import', () => measureImport(bench.pool, env, importLines, quick ? 1 : 2))
   }
   if (httpSelected.length > 0 || selected('sync')) {
     const serve = async (entry: string, port: number, name: string) => {

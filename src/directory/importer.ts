@@ -31,15 +31,26 @@ export async function importDirectory(
   const log = deps.logger.child({ importId: id, kind })
   const timer = setInterval(() => void saveProgress(deps.db, id, progress).catch(() => {}), 1000)
   try {
+    const started = performance.now()
     await spec.prepare(deps.db)
     await spec.load(input, loaderFor(deps), progress)
+    const loaded = performance.now()
     await spec.finish(deps.db)
+    const indexed = performance.now()
     await deps.db.transaction().execute(async (trx) => {
       await spec.swap(trx as unknown as Kysely<DB>)
       await finishImport(trx as unknown as Kysely<DB>, id, progress, 'succeeded', null, deps.clock.now())
     })
+    const seconds = (from: number, to: number) => Math.round(to - from) / 1000
     log.info(
-      { linesRead: progress.linesRead, imported: progress.imported, rejected: progress.rejected },
+      {
+        linesRead: progress.linesRead,
+        imported: progress.imported,
+        rejected: progress.rejected,
+        loadSeconds: seconds(started, loaded),
+        indexSeconds: seconds(loaded, indexed),
+        swapSeconds: seconds(indexed, performance.now()),
+      },
       'directory imported',
     )
   } catch (error) {

@@ -96,23 +96,37 @@ export const rppsSpec: DirectorySpec = {
 
   async finish(db: Kysely<DB>) {
     const columns = sql.raw(PERSON_COLUMNS.join(', '))
-    await sql`create table directory_persons_next (like directory_persons including defaults)`.execute(db)
-    // A person is on as many lines as activities: their first line speaks for them.
-    await sql`
-      insert into directory_persons_next (${columns})
-      select distinct on (rpps) ${columns} from directory_activities_next order by rpps, line`.execute(db)
-    await sql`alter table directory_persons_next add constraint directory_persons_next_pkey primary key (rpps)`.execute(
-      db,
-    )
-    await sql`create index directory_persons_next_search on directory_persons_next (search_last_name, search_first_name, rpps)`.execute(
-      db,
-    )
-    await sql`create index directory_persons_next_first_name on directory_persons_next (search_first_name)`.execute(
-      db,
-    )
-    await sql`create index directory_activities_next_rpps on directory_activities_next (rpps)`.execute(db)
-    await sql`analyze directory_persons_next`.execute(db)
-    await sql`analyze directory_activities_next`.execute(db)
+    const run = (statement: string) => sql.raw(statement).execute(db)
+    // Two streams of work at once on PostgreSQL (one after the other on the embedded engine): the
+    // activities' index beside the persons' derivation, then the persons' indexes two by two.
+    const activities = async () => {
+      await run('create index directory_activities_next_rpps on directory_activities_next (rpps)')
+      await run('analyze directory_activities_next')
+    }
+    const persons = async () => {
+      // A person is on as many lines as activities: their first line speaks for them. (Created from its
+      // query, the table is written in bulk, faster than by an insert; the columns keep their types.)
+      await sql`
+        create table directory_persons_next as
+        select distinct on (rpps) ${columns} from directory_activities_next order by rpps, line`.execute(db)
+      await run(
+        `alter table directory_persons_next ${PERSON_COLUMNS.map((column) => `alter column ${column} set not null`).join(', ')}`,
+      )
+      await all([
+        () => run('create unique index directory_persons_next_pkey on directory_persons_next (rpps)'),
+        () =>
+          run(
+            'create index directory_persons_next_search on directory_persons_next (search_last_name, search_first_name, rpps)',
+          ),
+        () =>
+          run('create index directory_persons_next_first_name on directory_persons_next (search_first_name)'),
+      ])
+      await run(
+        'alter table directory_persons_next add constraint directory_persons_next_pkey primary key using index directory_persons_next_pkey',
+      )
+      await run('analyze directory_persons_next')
+    }
+    await all([activities, persons])
   },
 
   async swap(db) {
@@ -133,4 +147,11 @@ export const rppsSpec: DirectorySpec = {
   async discard(db) {
     await sql`drop table if exists directory_activities_next, directory_persons_next`.execute(db)
   },
+}
+
+/** Runs the steps at once and waits for all of them, even when one fails; then fails with the first error. */
+async function all(steps: (() => Promise<unknown>)[]) {
+  const outcomes = await Promise.allSettled(steps.map((step) => step()))
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected')
+  if (failed) throw failed.reason
 }
