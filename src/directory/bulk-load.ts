@@ -12,16 +12,17 @@ export type Value = string | number | null
  * fastest path), batched multi-row inserts on the embedded engine, which has no COPY from a stream.
  */
 export interface BulkLoader {
-  load(table: string, columns: readonly string[], rows: AsyncIterable<Value[]>): Promise<void>
+  /** Loads the rows, which come in batches (a promise per batch, not per row). */
+  load(table: string, columns: readonly string[], batches: AsyncIterable<Value[][]>): Promise<void>
 }
 
 export function copyLoader(pool: pg.Pool): BulkLoader {
   return {
-    async load(table, columns, rows) {
+    async load(table, columns, batches) {
       const client = await pool.connect()
       try {
         const copy = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`))
-        await pipeline(Readable.from(copyText(rows)), copy)
+        await pipeline(Readable.from(copyText(batches)), copy)
       } finally {
         client.release()
       }
@@ -29,10 +30,10 @@ export function copyLoader(pool: pg.Pool): BulkLoader {
   }
 }
 
-async function* copyText(rows: AsyncIterable<Value[]>): AsyncGenerator<string> {
+async function* copyText(batches: AsyncIterable<Value[][]>): AsyncGenerator<string> {
   let chunk = ''
-  for await (const row of rows) {
-    chunk += `${row.map(copyField).join('\t')}\n`
+  for await (const rows of batches) {
+    for (const row of rows) chunk += `${row.map(copyField).join('\t')}\n`
     if (chunk.length > 1 << 16) {
       yield chunk
       chunk = ''
@@ -52,7 +53,7 @@ const copyField = (value: Value) => {
 
 export function insertLoader(db: Executor, batchSize = 500): BulkLoader {
   return {
-    async load(table, columns, rows) {
+    async load(table, columns, batches) {
       let batch: Value[][] = []
       const flush = async () => {
         if (batch.length === 0) return
@@ -62,9 +63,11 @@ export function insertLoader(db: Executor, batchSize = 500): BulkLoader {
         )
         batch = []
       }
-      for await (const row of rows) {
-        batch.push(row)
-        if (batch.length >= batchSize) await flush()
+      for await (const rows of batches) {
+        for (const row of rows) {
+          batch.push(row)
+          if (batch.length >= batchSize) await flush()
+        }
       }
       await flush()
     },

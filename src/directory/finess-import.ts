@@ -94,7 +94,7 @@ export const finessSpec: DirectorySpec = {
   },
 
   load: (input, loader, progress) =>
-    loader.load('directory_finess_staging', STAGING_COLUMNS, rows(input, progress)),
+    loader.load('directory_finess_staging', STAGING_COLUMNS, inBatches(rows(input, progress))),
 
   async finish(db) {
     await sql`create table directory_establishments_next (like directory_establishments including defaults)`.execute(
@@ -140,4 +140,17 @@ export const finessSpec: DirectorySpec = {
   async discard(db) {
     await sql`drop table if exists directory_finess_staging, directory_establishments_next`.execute(db)
   },
+}
+
+/** Rows in batches of up to `size`, for the bulk loader. */
+async function* inBatches(rows: AsyncIterable<Value[]>, size = 1000): AsyncGenerator<Value[][]> {
+  let batch: Value[][] = []
+  for await (const row of rows) {
+    batch.push(row)
+    if (batch.length >= size) {
+      yield batch
+      batch = []
+    }
+  }
+  if (batch.length > 0) yield batch
 }

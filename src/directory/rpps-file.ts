@@ -114,15 +114,22 @@ export function createRppsLineParser(headerLine: string): RppsLineParser {
  * Bad lines come out as rejections; a header lacking a required column throws.
  */
 export async function* readRppsFile(input: ByteSource): AsyncGenerator<RppsActivity | RppsRejection> {
+  for await (const records of readRppsBatches(input)) yield* records
+}
+
+/** The same records, a batch per piece of the file: a promise per batch rather than per line. */
+export async function* readRppsBatches(input: ByteSource): AsyncGenerator<(RppsActivity | RppsRejection)[]> {
   let parse: RppsLineParser | undefined
   let lineNumber = 0
   for await (const lines of readLineBatches(input)) {
+    const records: (RppsActivity | RppsRejection)[] = []
     for (const line of lines) {
       lineNumber++
       if (line === '') continue
       if (parse === undefined) parse = createRppsLineParser(line)
-      else yield parse(line, lineNumber)
+      else records.push(parse(line, lineNumber))
     }
+    if (records.length > 0) yield records
   }
   if (parse === undefined) throw new Error('RPPS file is empty: no header line')
 }

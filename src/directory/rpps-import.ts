@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import type { Value } from './bulk-load.ts'
 import type { DirectorySpec, ImportProgress } from './import-job.ts'
-import { isRppsRejection, type RppsActivity, readRppsFile } from './rpps-file.ts'
+import { isRppsRejection, type RppsActivity, readRppsBatches } from './rpps-file.ts'
 import { searchKey } from './search-key.ts'
 
 const PERSON_COLUMNS = [
@@ -40,7 +40,24 @@ const ACTIVITY_COLUMNS = [
   'email',
 ] as const
 
-const row = (a: RppsActivity): Value[] => [
+/**
+ * `searchKey`, remembered: a directory names the same Martin or Marie thousands of times. Bounded, so
+ * that memory stays flat whatever the file.
+ */
+function searchKeys(size = 100_000) {
+  const known = new Map<string, string>()
+  return (name: string) => {
+    let key = known.get(name)
+    if (key === undefined) {
+      if (known.size >= size) known.clear()
+      key = searchKey(name)
+      known.set(name, key)
+    }
+    return key
+  }
+}
+
+const row = (a: RppsActivity, key: (name: string) => string): Value[] => [
   a.rpps,
   a.idType,
   a.nationalId,
@@ -50,8 +67,8 @@ const row = (a: RppsActivity): Value[] => [
   a.practiceCivilityLabel,
   a.lastName,
   a.firstName,
-  searchKey(a.lastName),
-  searchKey(a.firstName),
+  key(a.lastName),
+  key(a.firstName),
   a.line,
   a.professionCode,
   a.professionLabel,
@@ -71,14 +88,19 @@ const row = (a: RppsActivity): Value[] => [
   a.email,
 ]
 
-async function* rows(input: NodeJS.ReadableStream, progress: ImportProgress): AsyncGenerator<Value[]> {
-  for await (const record of readRppsFile(input)) {
-    if (isRppsRejection(record)) {
-      progress.reject(record.line, record.reason)
-      continue
+async function* rows(input: NodeJS.ReadableStream, progress: ImportProgress): AsyncGenerator<Value[][]> {
+  const key = searchKeys()
+  for await (const records of readRppsBatches(input)) {
+    const batch: Value[][] = []
+    for (const record of records) {
+      if (isRppsRejection(record)) {
+        progress.reject(record.line, record.reason)
+        continue
+      }
+      progress.accept()
+      batch.push(row(record, key))
     }
-    progress.accept()
-    yield row(record)
+    yield batch
   }
 }
 
