@@ -54,6 +54,7 @@ import { installValidation } from './plugins/validation.ts'
 import { SecretBox } from './shared/secret-box.ts'
 import { structureRoutes } from './structures/routes.ts'
 import { Structure } from './structures/schemas.ts'
+import { createHitCounter } from './throttle/counters.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -162,6 +163,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     passwords: createPasswordHasher(config),
     box,
     tokens,
+    attempts: createHitCounter(database.db),
   }
   app.decorate('deps', deps)
   installAuthentication(app, {

@@ -7,6 +7,7 @@ import type { Config } from './config.ts'
 import type { DB } from './db/schema.ts'
 import type { Outbox } from './notifications/outbox.ts'
 import type { SecretBox } from './shared/secret-box.ts'
+import type { HitCounter } from './throttle/counters.ts'
 
 /** What the rules of every area may depend on, built once by the app and handed to them explicitly. */
 export interface Deps {
@@ -18,6 +19,8 @@ export interface Deps {
   passwords: PasswordHasher
   box: SecretBox
   tokens: TokenService
+  /** The attempt counters behind the throttles (passwords, codes). */
+  attempts: HitCounter
 }
 
 /** Who asks, for throttling and the audit trail. */

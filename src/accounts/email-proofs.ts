@@ -28,8 +28,10 @@ export async function issueEmailProof(
   purpose: ProofPurpose,
 ) {
   const key = addressKey(email)
-  await throttle(deps.db, deps.clock, `proof:ip:${context.ip}`, LIMITS.proofPerIp)
-  await throttle(deps.db, deps.clock, `proof:email:${key}`, LIMITS.proofPerEmail)
+  await Promise.all([
+    throttle(deps, `proof:ip:${context.ip}`, LIMITS.proofPerIp),
+    throttle(deps, `proof:email:${key}`, LIMITS.proofPerEmail),
+  ])
   const now = deps.clock.now()
   const expiresAt = new Date(now.getTime() + CODE_MINUTES * 60_000)
   return deps.db.transaction().execute(async (trx) => {
@@ -75,7 +77,7 @@ export async function issueEmailProof(
  * concurrent tries cannot exceed the limit, and only one correct answer gets the proof.
  */
 export async function confirmEmailProof(deps: Deps, context: RequestContext, id: string, code: string) {
-  await throttle(deps.db, deps.clock, `code:ip:${context.ip}`, LIMITS.codeChecksPerIp)
+  await throttle(deps, `code:ip:${context.ip}`, LIMITS.codeChecksPerIp)
   const now = deps.clock.now()
   const attempt = await deps.db
     .updateTable('email_proofs')

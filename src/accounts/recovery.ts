@@ -24,8 +24,10 @@ export async function requestPasswordReset(
   context: RequestContext,
   email: string,
 ): Promise<void> {
-  await throttle(deps.db, deps.clock, `reset:ip:${context.ip}`, LIMITS.resetPerIp)
-  await throttle(deps.db, deps.clock, `reset:email:${addressKey(email)}`, LIMITS.resetPerEmail)
+  await Promise.all([
+    throttle(deps, `reset:ip:${context.ip}`, LIMITS.resetPerIp),
+    throttle(deps, `reset:email:${addressKey(email)}`, LIMITS.resetPerEmail),
+  ])
   const account = await accountByLoginAddress(deps.db, email)
   if (account?.status !== 'active') {
     await recordAudit(deps.db, deps.clock, anonymous(context), {
@@ -112,13 +114,10 @@ export async function activateAccount(
   context: RequestContext,
   input: { email: string; provisionalCode: string; password: string; passwordConfirmation: string },
 ) {
-  await throttle(
-    deps.db,
-    deps.clock,
-    `activation:email:${addressKey(input.email)}`,
-    LIMITS.activationPerEmail,
-  )
-  await throttle(deps.db, deps.clock, `code:ip:${context.ip}`, LIMITS.codeChecksPerIp)
+  await Promise.all([
+    throttle(deps, `activation:email:${addressKey(input.email)}`, LIMITS.activationPerEmail),
+    throttle(deps, `code:ip:${context.ip}`, LIMITS.codeChecksPerIp),
+  ])
   const now = deps.clock.now()
   const account = await accountByLoginAddress(deps.db, input.email)
   const secret = account

@@ -28,8 +28,8 @@ export async function startSignIn(deps: Deps, context: RequestContext, email: st
   // The account is looked up while the attempt is counted; it is used only if the attempt may go on.
   const [account] = await Promise.all([
     accountByLoginAddress(deps.db, email),
-    throttle(deps.db, deps.clock, `signin:ip:${context.ip}`, LIMITS.signInPerIp),
-    throttle(deps.db, deps.clock, `signin:email:${addressKey(email)}`, LIMITS.signInPerAddress),
+    throttle(deps, `signin:ip:${context.ip}`, LIMITS.signInPerIp),
+    throttle(deps, `signin:email:${addressKey(email)}`, LIMITS.signInPerAddress),
   ])
   const matches = await deps.passwords.verify(account?.password_hash ?? null, password)
   const actor = { type: 'anonymous' as const, id: null, requestId: context.requestId }
@@ -98,7 +98,7 @@ export async function startSignIn(deps: Deps, context: RequestContext, email: st
 
 /** Second step: the emailed code or the authenticator's code, 5 tries; then a session and tokens. */
 export async function completeSignIn(deps: Deps, context: RequestContext, challengeId: string, code: string) {
-  await throttle(deps.db, deps.clock, `code:ip:${context.ip}`, LIMITS.codeChecksPerIp)
+  await throttle(deps, `code:ip:${context.ip}`, LIMITS.codeChecksPerIp)
   const now = deps.clock.now()
   const challenge = await deps.db
     .updateTable('login_challenges')

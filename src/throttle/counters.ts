@@ -8,22 +8,6 @@ export interface Hit {
   resetInMs: number
 }
 
-/**
- * Counts one hit on `key` in a fixed window of `windowMs`, atomically in PostgreSQL, so every instance
- * shares the count. A window that has ended starts again at 1.
- */
-export async function countHit(db: Executor, key: string, windowMs: number, now: Date): Promise<Hit> {
-  const reset = new Date(now.getTime() + windowMs)
-  const { rows } = await sql<{ count: number; reset_at: Date }>`
-    insert into rate_limit_counters as c (key, count, reset_at) values (${key}, 1, ${reset})
-    on conflict (key) do update set
-      count = case when c.reset_at <= ${now} then 1 else c.count + 1 end,
-      reset_at = case when c.reset_at <= ${now} then ${reset} else c.reset_at end
-    returning count, reset_at`.execute(db)
-  const row = rows[0]!
-  return { count: row.count, resetInMs: Math.max(0, new Date(row.reset_at).getTime() - now.getTime()) }
-}
-
 interface Waiting {
   key: string
   windowMs: number
@@ -34,10 +18,13 @@ interface Waiting {
 }
 
 /**
- * Counts hits like `countHit`, exactly and shared by every instance, but in one statement for all the
- * hits that arrive while the previous statement runs (as a database groups commits): under load, a
- * request costs a fraction of a round trip; alone, it costs one, with no added wait.
+ * Counts hits on keys in fixed windows (`windowMs`; a window that has ended starts again), atomically
+ * in PostgreSQL so that every instance shares the counts, in one statement for all the hits that arrive
+ * together or while the previous statement runs (as a database groups commits): under load, a hit costs
+ * a fraction of a round trip; alone, it costs one, with no added wait.
  */
+export type HitCounter = ReturnType<typeof createHitCounter>
+
 export function createHitCounter(db: Executor) {
   let queue: Waiting[] = []
   let running = false
@@ -72,6 +59,8 @@ export function createHitCounter(db: Executor) {
 
   async function drain() {
     running = true
+    // The hits counted in the same turn (a request's several throttles) go out together.
+    await Promise.resolve()
     while (queue.length > 0) {
       const batch = queue
       queue = []

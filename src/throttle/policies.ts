@@ -1,7 +1,6 @@
 import type { Clock } from '../clock.ts'
-import type { Executor } from '../db/schema.ts'
 import { tooManyRequests } from '../shared/errors.ts'
-import { countHit } from './counters.ts'
+import type { HitCounter } from './counters.ts'
 
 export interface Limit {
   max: number
@@ -22,8 +21,15 @@ export const LIMITS = {
   activationPerEmail: { max: 10, windowMs: 60 * MINUTE },
 } satisfies Record<string, Limit>
 
-/** Counts an attempt against `key`; past the limit, a 429 problem with Retry-After. */
-export async function throttle(db: Executor, clock: Clock, key: string, limit: Limit): Promise<void> {
-  const hit = await countHit(db, `throttle:${key}`, limit.windowMs, clock.now())
+/**
+ * Counts an attempt against `key`, in PostgreSQL whatever the instance; past the limit, a 429 problem
+ * with Retry-After.
+ */
+export async function throttle(
+  deps: { attempts: HitCounter; clock: Clock },
+  key: string,
+  limit: Limit,
+): Promise<void> {
+  const hit = await deps.attempts.count(`throttle:${key}`, limit.windowMs, deps.clock.now())
   if (hit.count > limit.max) throw tooManyRequests(Math.ceil(hit.resetInMs / 1000))
 }
