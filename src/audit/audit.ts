@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
+import type { Insertable } from 'kysely'
 import type { Clock } from '../clock.ts'
-import type { Executor } from '../db/schema.ts'
+import type { AuditEventsTable, Executor } from '../db/schema.ts'
 
 export interface AuditActor {
   type: 'person' | 'lab' | 'system' | 'anonymous'
@@ -25,18 +26,23 @@ export async function recordAudit(
 ): Promise<void> {
   await db
     .insertInto('audit_events')
-    .values({
-      occurred_at: clock.now(),
-      actor_type: actor.type,
-      actor_id: actor.id,
-      action: event.action,
-      subject_type: event.subjectType,
-      subject_id: event.subjectId,
-      reason: event.reason ?? null,
-      request_id: actor.requestId,
-      details: JSON.stringify(event.details ?? {}),
-    })
+    .values(auditRow(clock, actor, event))
     .execute()
+}
+
+/** The row of an audit event, for a caller that writes it within a larger statement. */
+export function auditRow(clock: Clock, actor: AuditActor, event: AuditEvent): Insertable<AuditEventsTable> {
+  return {
+    occurred_at: clock.now(),
+    actor_type: actor.type,
+    actor_id: actor.id,
+    action: event.action,
+    subject_type: event.subjectType,
+    subject_id: event.subjectId,
+    reason: event.reason ?? null,
+    request_id: actor.requestId,
+    details: JSON.stringify(event.details ?? {}),
+  }
 }
 
 /** Who is acting in this request, for the audit trail. */

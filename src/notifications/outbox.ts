@@ -1,5 +1,6 @@
+import type { Insertable } from 'kysely'
 import type { Clock } from '../clock.ts'
-import type { Executor } from '../db/schema.ts'
+import type { Executor, OutboxTable } from '../db/schema.ts'
 import type { SecretBox } from '../shared/secret-box.ts'
 import type { Locale } from './templates.ts'
 
@@ -18,27 +19,33 @@ export interface OutgoingEmail {
 export interface Outbox {
   /** Queues an email in the caller's transaction: it is sent only if that transaction commits. */
   enqueue(executor: Executor, email: OutgoingEmail): Promise<number>
+  /** The row that queues this email, for a caller that writes it within a larger statement. */
+  row(email: OutgoingEmail): Insertable<OutboxTable>
 }
 
 export function createOutbox(deps: { box: SecretBox; clock: Clock; defaultLocale: Locale }): Outbox {
+  const row = (email: OutgoingEmail): Insertable<OutboxTable> => {
+    const now = deps.clock.now()
+    return {
+      template: email.template,
+      locale: email.locale ?? deps.defaultLocale,
+      recipient: email.to,
+      payload: JSON.stringify(email.data ?? {}),
+      sealed: email.secrets ? deps.box.seal(email.secrets) : null,
+      after_id: email.after ?? null,
+      next_attempt_at: now,
+      created_at: now,
+    }
+  }
   return {
+    row,
     async enqueue(executor, email) {
-      const now = deps.clock.now()
-      const row = await executor
+      const queued = await executor
         .insertInto('outbox')
-        .values({
-          template: email.template,
-          locale: email.locale ?? deps.defaultLocale,
-          recipient: email.to,
-          payload: JSON.stringify(email.data ?? {}),
-          sealed: email.secrets ? deps.box.seal(email.secrets) : null,
-          after_id: email.after ?? null,
-          next_attempt_at: now,
-          created_at: now,
-        })
+        .values(row(email))
         .returning('id')
         .executeTakeFirstOrThrow()
-      return row.id
+      return queued.id
     },
   }
 }
