@@ -9,7 +9,7 @@ import { checkIdentifier } from '../identifiers/rules.ts'
 import { LabId } from '../labs/schemas.ts'
 import { badRequest, conflict, type FieldProblem, forbidden, unprocessable } from '../shared/errors.ts'
 import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
-import { decodeCursor, pageOf } from '../shared/pagination.ts'
+import { decodeTimeCursor, pageOf } from '../shared/pagination.ts'
 import { addBusinessDays } from './business-days.ts'
 import { type Actor, mayRequestAccounts } from './policy.ts'
 
@@ -441,21 +441,6 @@ export async function submitAccountRequest(
 
 export const isProfessionalOccupation = (occupation: string) => occupation !== ADMINISTRATIVE
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-/** A (time, uuid) keyset cursor, checked so that a tampered one is a 400, not a database error. */
-function timeKey(cursor: string | undefined): { at: Date; id: string } | undefined {
-  const key = decodeCursor(cursor, 2)
-  if (!key) return undefined
-  const [at, id] = key
-  if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !UUID.test(id)) {
-    throw badRequest('invalid_cursor', 'The cursor is not one this API gave.', [
-      { in: 'querystring', field: 'cursor', message: 'is not a valid cursor' },
-    ])
-  }
-  return { at: new Date(at), id }
-}
-
 /** The requester's own requests, newest first. */
 export async function listOwnAccountRequests(
   db: Executor,
@@ -463,7 +448,7 @@ export async function listOwnAccountRequests(
   requesterId: string,
   options: { cursor?: string | undefined; limit: number },
 ) {
-  const after = timeKey(options.cursor)
+  const after = decodeTimeCursor(options.cursor)
   let query = db
     .selectFrom('account_requests')
     .selectAll()
@@ -494,7 +479,7 @@ export async function listAccountRequests(
     limit: number
   },
 ) {
-  const after = timeKey(options.cursor)
+  const after = decodeTimeCursor(options.cursor)
   let query = db
     .selectFrom('account_requests')
     .selectAll()

@@ -4,7 +4,7 @@ import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { AccessRequestsTable, DB, Executor, RightName } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { forbidden, notFound } from '../shared/errors.ts'
-import { decodeCursor } from '../shared/pagination.ts'
+import { decodeTimeCursor } from '../shared/pagination.ts'
 import { emitLabEvent } from './lab-feed.ts'
 import { type Actor, mayRevoke } from './policy.ts'
 
@@ -146,15 +146,13 @@ export async function listApprovals(
   limit: number,
   after: string | undefined,
 ) {
-  const cursor = decodeCursor(after, 2) as [string, string] | undefined
+  const cursor = decodeTimeCursor(after)
   // The requests of the status, not the person's own, older than the cursor.
   const onPage = (eb: ExpressionBuilder<DB & { r: AccessRequestsTable }, 'r'>) =>
     eb.and([
       eb('r.status', '=', status),
       eb('r.account_id', '!=', actor.accountId),
-      ...(cursor
-        ? [eb(eb.refTuple('r.created_at', 'r.id'), '<', eb.tuple(new Date(cursor[0]), cursor[1]))]
-        : []),
+      ...(cursor ? [eb(eb.refTuple('r.created_at', 'r.id'), '<', eb.tuple(cursor.at, cursor.id))] : []),
     ])
   const ids = actor.roles.includes('support')
     ? db

@@ -1,26 +1,9 @@
 import { sql } from 'kysely'
 import type { AccountStatus, Executor } from '../db/schema.ts'
-import { badRequest } from '../shared/errors.ts'
-import { decodeCursor, pageOf } from '../shared/pagination.ts'
+import { decodeCursor, decodeTimeCursor, pageOf } from '../shared/pagination.ts'
 import { loadMe } from './me.ts'
 
 type ChangeStatus = 'pending' | 'approved' | 'rejected'
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-const invalidCursor = () =>
-  badRequest('invalid_cursor', 'The cursor is not one this API gave.', [
-    { in: 'querystring', field: 'cursor', message: 'is not a valid cursor' },
-  ])
-
-/** A (time, uuid) keyset cursor, checked so that a tampered one is a 400, not a database error. */
-function timeKey(cursor: string | undefined): { at: Date; id: string } | undefined {
-  const key = decodeCursor(cursor, 2)
-  if (!key) return undefined
-  const [at, id] = key
-  if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !UUID.test(id))
-    throw invalidCursor()
-  return { at: new Date(at), id }
-}
 
 const contains = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`
 
@@ -29,7 +12,7 @@ export async function listAccounts(
   db: Executor,
   options: { status?: AccountStatus | undefined; q?: string | undefined; cursor?: string; limit: number },
 ) {
-  const after = timeKey(options.cursor)
+  const after = decodeTimeCursor(options.cursor)
   let query = db
     .selectFrom('accounts as a')
     .leftJoin('account_emails as e', (join) =>
@@ -150,7 +133,7 @@ export async function listProfileChanges(
   db: Executor,
   options: { status: ChangeStatus; cursor?: string; limit: number },
 ) {
-  const after = timeKey(options.cursor)
+  const after = decodeTimeCursor(options.cursor)
   let query = profileChanges(db)
     .where('r.status', '=', options.status)
     .orderBy('r.created_at')
@@ -172,8 +155,7 @@ export async function listAuditEvents(
   db: Executor,
   options: { accountId?: string | undefined; actorId?: string | undefined; cursor?: string; limit: number },
 ) {
-  const after = decodeCursor(options.cursor, 1)?.[0]
-  if (after !== undefined && !Number.isSafeInteger(after)) throw invalidCursor()
+  const after = decodeCursor(options.cursor, ['integer'])?.[0] as number | undefined
   let query = db
     .selectFrom('audit_events')
     .selectAll()

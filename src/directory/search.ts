@@ -15,7 +15,9 @@ export interface ProfessionalQuery {
 
 /** Persons by name prefix (case and accents ignored) or exact RPPS, each once, with their activities. */
 export async function searchProfessionals(db: Executor, query: ProfessionalQuery) {
-  const after = decodeCursor(query.cursor, 3) as [string, string, string] | undefined
+  const after = decodeCursor(query.cursor, ['string', 'string', 'string']) as
+    | [string, string, string]
+    | undefined
   let persons = db
     .selectFrom('directory_persons')
     .selectAll()
@@ -100,7 +102,7 @@ export interface EstablishmentQuery {
 
 /** Establishments by name prefix, FINESS or postal code. */
 export async function searchEstablishments(db: Executor, query: EstablishmentQuery) {
-  const after = decodeCursor(query.cursor, 2) as [string, string] | undefined
+  const after = decodeCursor(query.cursor, ['string', 'string']) as [string, string] | undefined
   let rows = db
     .selectFrom('directory_establishments')
     .selectAll()

@@ -214,7 +214,7 @@ export async function listCorrespondents(
   labId: string,
   options: { updatedSince?: string; cursor?: string; limit: number },
 ) {
-  const after = decodeCursor(options.cursor, 2) as [string, string] | undefined
+  const after = decodeCursor(options.cursor, ['date', 'string']) as [string, string] | undefined
   let query = db
     .selectFrom('correspondent_codes as c')
     .leftJoin('lab_centers as lc', 'lc.id', 'c.center_id')

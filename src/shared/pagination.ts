@@ -6,15 +6,42 @@ export function encodeCursor(key: unknown[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url')
 }
 
-export function decodeCursor(cursor: string | undefined, length: number): unknown[] | undefined {
+/** What a cursor's parts must be, so that a tampered cursor is a 400, never a database error. */
+export type CursorPart = 'string' | 'date' | 'uuid' | 'integer'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const partIsValid: Record<CursorPart, (value: unknown) => boolean> = {
+  string: (value) => typeof value === 'string',
+  date: (value) => typeof value === 'string' && !Number.isNaN(Date.parse(value)),
+  uuid: (value) => typeof value === 'string' && UUID.test(value),
+  integer: (value) => Number.isSafeInteger(value),
+}
+
+/** The sort key a cursor carries, each part checked against `parts`; a 400 problem otherwise. */
+export function decodeCursor(
+  cursor: string | undefined,
+  parts: readonly CursorPart[],
+): unknown[] | undefined {
   if (cursor === undefined) return undefined
+  let key: unknown
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (Array.isArray(key) && key.length === length) return key
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
   } catch {}
+  if (
+    Array.isArray(key) &&
+    key.length === parts.length &&
+    parts.every((part, i) => partIsValid[part](key[i]))
+  )
+    return key
   throw badRequest('invalid_cursor', 'The cursor is not one this API gave.', [
     { in: 'querystring', field: 'cursor', message: 'is not a valid cursor' },
   ])
+}
+
+/** A (time, uuid) cursor, the key of the lists newest first. */
+export function decodeTimeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
+  const key = decodeCursor(cursor, ['date', 'uuid']) as [string, string] | undefined
+  return key && { at: new Date(key[0]), id: key[1] }
 }
 
 export const Limit = (max = 100, fallback = 20) =>

@@ -43,7 +43,7 @@ export async function findStructure(db: Executor, ids: { finess?: string | null;
 }
 
 export async function listStructures(db: Executor, options: { q?: string; cursor?: string; limit: number }) {
-  const after = decodeCursor(options.cursor, 2) as [string, string] | undefined
+  const after = decodeCursor(options.cursor, ['string', 'uuid']) as [string, string] | undefined
   let query = db
     .selectFrom('structures')
     .selectAll()

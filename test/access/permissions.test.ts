@@ -195,6 +195,14 @@ describe('who may decide, revoke and delegate (and who may NOT)', () => {
       } while (cursor)
       expect(seen, who).toEqual(ids)
     }
+    // A tampered cursor is refused, never handed to the database.
+    const tampered = Buffer.from(JSON.stringify(['not a date', ids[0]])).toString('base64url')
+    const refused = await t.app.inject({
+      url: `/v1/approvals?cursor=${tampered}`,
+      headers: cast.doctor!.headers,
+    })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.json()).toMatchObject({ code: 'invalid_cursor' })
   })
 
   it('refuses the support desk’s endpoints to anyone else, and everything to a signed-out caller', async () => {
