@@ -1,11 +1,11 @@
 import { Type } from 'typebox'
 import { PROFESSIONS } from '../accounts/professions.ts'
+import { problem, requiredRpps } from '../accounts/registration-checks.ts'
 import { addressKey } from '../accounts/repository.ts'
 import { Uuid } from '../accounts/schemas.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
-import { checkIdentifier } from '../identifiers/rules.ts'
 import { LabId } from '../labs/schemas.ts'
 import { badRequest, conflict, type FieldProblem, forbidden, unprocessable } from '../shared/errors.ts'
 import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
@@ -173,8 +173,6 @@ export function accountRequestView(row: Row, now: Date) {
   }
 }
 
-const problem = (field: string, message: string): FieldProblem => ({ in: 'body', field, message })
-
 export interface CheckedAccountRequest {
   firstName: string
   lastName: string
@@ -204,15 +202,8 @@ export function checkAccountRequest(
   if (!administrative && !professional) {
     problems.push(problem('occupation', 'must be administrative or a national profession code'))
   }
-  let rpps: string | null = null
-  if (professional) {
-    if (input.rpps === undefined) problems.push(problem('rpps', 'is required for a health professional'))
-    else {
-      const check = checkIdentifier('rpps', input.rpps, options)
-      if (check.valid) rpps = check.normalized
-      else problems.push(problem('rpps', check.message ?? 'is not a valid RPPS number'))
-    }
-  } else if (administrative) {
+  const rpps = professional ? requiredRpps(input.rpps, options, problems) : null
+  if (administrative) {
     if (input.rpps !== undefined) {
       problems.push(
         problem(

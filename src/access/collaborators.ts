@@ -8,6 +8,17 @@ import { decodeTimeCursor } from '../shared/pagination.ts'
 import { emitLabEvent } from './lab-feed.ts'
 import { type Actor, mayRevoke } from './policy.ts'
 
+const PERSON_AT_STRUCTURE = [
+  'a.id',
+  'a.civility',
+  'a.first_name',
+  'a.last_name',
+  'a.account_title',
+  'a.status',
+  's.id as structure_id',
+  's.name as structure_name',
+] as const
+
 /** For a professional: the accounts holding or asking rights in the structures where they practise. */
 export async function listCollaborators(db: Executor, professionalId: string) {
   const structures = db
@@ -19,17 +30,7 @@ export async function listCollaborators(db: Executor, professionalId: string) {
       .selectFrom('rights as r')
       .innerJoin('accounts as a', 'a.id', 'r.account_id')
       .innerJoin('structures as s', 's.id', 'r.structure_id')
-      .select([
-        'a.id',
-        'a.civility',
-        'a.first_name',
-        'a.last_name',
-        'a.account_title',
-        'a.status',
-        's.id as structure_id',
-        's.name as structure_name',
-        'r.name',
-      ])
+      .select([...PERSON_AT_STRUCTURE, 'r.name'])
       .where('r.structure_id', 'in', structures)
       .where('r.revoked_at', 'is', null)
       .where('r.account_id', '!=', professionalId)
@@ -39,18 +40,7 @@ export async function listCollaborators(db: Executor, professionalId: string) {
       .selectFrom('access_requests as q')
       .innerJoin('accounts as a', 'a.id', 'q.account_id')
       .innerJoin('structures as s', 's.id', 'q.structure_id')
-      .select([
-        'a.id',
-        'a.civility',
-        'a.first_name',
-        'a.last_name',
-        'a.account_title',
-        'a.status',
-        's.id as structure_id',
-        's.name as structure_name',
-        'q.id as request_id',
-        'q.rights',
-      ])
+      .select([...PERSON_AT_STRUCTURE, 'q.id as request_id', 'q.rights'])
       .where('q.structure_id', 'in', structures)
       .where('q.status', '=', 'pending')
       .execute(),

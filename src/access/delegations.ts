@@ -1,3 +1,4 @@
+import { activeProfessionalsAt } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Executor } from '../db/schema.ts'
@@ -98,23 +99,24 @@ export function delegationsOf(db: Executor, professionalId: string) {
 
 /** The responsible professionals and the delegates of a structure (names only), for the registration form. */
 export async function approversOf(db: Executor, structureId: string) {
-  const professionals = await db
-    .selectFrom('accounts as a')
-    .innerJoin('practice_places as p', 'p.account_id', 'a.id')
-    .select(['a.id', 'a.civility', 'a.practice_civility', 'a.first_name', 'a.last_name'])
-    .where('p.structure_id', '=', structureId)
-    .where('a.status', '=', 'active')
-    .where('a.profile', '=', 'health_professional')
-    .orderBy('a.last_name')
-    .execute()
-  const delegates = await db
-    .selectFrom('delegations as d')
-    .innerJoin('accounts as a', 'a.id', 'd.delegate_id')
-    .select(['a.id', 'a.civility', 'a.practice_civility', 'a.first_name', 'a.last_name', 'd.professional_id'])
-    .where('d.structure_id', '=', structureId)
-    .where('d.revoked_at', 'is', null)
-    .where('a.status', '=', 'active')
-    .execute()
+  const [professionals, delegates] = await Promise.all([
+    activeProfessionalsAt(db, structureId).orderBy('a.last_name').execute(),
+    db
+      .selectFrom('delegations as d')
+      .innerJoin('accounts as a', 'a.id', 'd.delegate_id')
+      .select([
+        'a.id',
+        'a.civility',
+        'a.practice_civility',
+        'a.first_name',
+        'a.last_name',
+        'd.professional_id',
+      ])
+      .where('d.structure_id', '=', structureId)
+      .where('d.revoked_at', 'is', null)
+      .where('a.status', '=', 'active')
+      .execute(),
+  ])
   const view = (
     row: (typeof professionals)[number],
     role: 'professional' | 'delegate',

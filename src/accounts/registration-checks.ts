@@ -5,7 +5,24 @@ import { normalizePhone } from './phones.ts'
 import { PROFESSIONS } from './professions.ts'
 import type { RegistrationInput } from './registration-schema.ts'
 
-const problem = (field: string, message: string): FieldProblem => ({ in: 'body', field, message })
+/** A problem with a field of the request body. */
+export const problem = (field: string, message: string): FieldProblem => ({ in: 'body', field, message })
+
+/** A health professional's RPPS: required and valid, then normalised; otherwise a problem, and null. */
+export function requiredRpps(
+  value: string | undefined,
+  options: { acceptAnyRppsCheckDigit: boolean },
+  problems: FieldProblem[],
+): string | null {
+  if (value === undefined) {
+    problems.push(problem('rpps', 'is required for a health professional'))
+    return null
+  }
+  const check = checkIdentifier('rpps', value, options)
+  if (check.valid) return check.normalized
+  problems.push(problem('rpps', check.message ?? 'is not a valid RPPS number'))
+  return null
+}
 
 export interface CheckedRegistration {
   rpps: string | null
@@ -25,14 +42,8 @@ export function checkRegistration(
 ): CheckedRegistration {
   const problems: FieldProblem[] = []
   const professional = input.profile === 'health_professional'
-  let rpps: string | null = null
+  const rpps = professional ? requiredRpps(input.rpps, options, problems) : null
   if (professional) {
-    if (input.rpps === undefined) problems.push(problem('rpps', 'is required for a health professional'))
-    else {
-      const check = checkIdentifier('rpps', input.rpps, options)
-      if (check.valid) rpps = check.normalized
-      else problems.push(problem('rpps', check.message ?? 'is not a valid RPPS number'))
-    }
     if (input.profession === undefined)
       problems.push(problem('profession', 'is required for a health professional'))
   } else if (input.rpps !== undefined) {

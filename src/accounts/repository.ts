@@ -66,13 +66,7 @@ export async function responsibleProfessional(
   who: { id?: string; rpps?: string },
 ) {
   if (!who.id && !who.rpps) return undefined
-  let query = db
-    .selectFrom('accounts as a')
-    .innerJoin('practice_places as p', 'p.account_id', 'a.id')
-    .select(['a.id', 'a.civility', 'a.practice_civility', 'a.first_name', 'a.last_name'])
-    .where('p.structure_id', '=', structureId)
-    .where('a.status', '=', 'active')
-    .where('a.profile', '=', 'health_professional')
+  let query = activeProfessionalsAt(db, structureId)
   if (who.id) query = query.where('a.id', '=', who.id)
   if (who.rpps) query = query.where('a.rpps', '=', who.rpps)
   return query.executeTakeFirst()
@@ -92,3 +86,13 @@ export const insertFirstAddress = (trx: Executor, accountId: string, email: stri
       created_at: now,
     })
     .execute()
+
+/** The active health professionals practising at a structure (id, civilities and names). */
+export const activeProfessionalsAt = (db: Executor, structureId: string) =>
+  db
+    .selectFrom('accounts as a')
+    .innerJoin('practice_places as p', 'p.account_id', 'a.id')
+    .select(['a.id', 'a.civility', 'a.practice_civility', 'a.first_name', 'a.last_name'])
+    .where('p.structure_id', '=', structureId)
+    .where('a.status', '=', 'active')
+    .where('a.profile', '=', 'health_professional')
