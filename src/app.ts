@@ -52,6 +52,7 @@ import { installSecurity } from './plugins/security.ts'
 import { installSwagger } from './plugins/swagger.ts'
 import { installValidation } from './plugins/validation.ts'
 import { SecretBox } from './shared/secret-box.ts'
+import { trustProxyOption } from './shared/trust-proxy.ts'
 import { structureRoutes } from './structures/routes.ts'
 import { Structure } from './structures/schemas.ts'
 import { createHitCounter } from './throttle/counters.ts'
@@ -103,7 +104,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
     // A caller's x-request-id is kept when it is a sane token, else replaced.
     requestIdHeader: false,
     genReqId: (request) => {
@@ -174,7 +175,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
   })
 
-  await app.register(opsRoutes, { db: database.db, migrations: await migrationNames() })
+  await app.register(opsRoutes, {
+    db: database.db,
+    migrations: await migrationNames(),
+    serveMetrics: config.METRICS_PORT === undefined,
+  })
   await app.register(jwksRoutes)
   await app.register(publicAccountRoutes)
   await app.register(authRoutes)

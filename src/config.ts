@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv'
 import { Type } from 'typebox'
+import { type TrustProxy, trustProxyOf } from './shared/trust-proxy.ts'
 
 /**
  * Every setting of the service, read once from the environment. Nothing else reads `process.env`.
@@ -16,11 +17,12 @@ export const ConfigSchema = Type.Object({
   }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   PORT: Type.Integer({ ...Port, default: 3000 }),
+  METRICS_PORT: Type.Optional(Port),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
     default: 'info',
   }),
   PUBLIC_BASE_URL: Type.Optional(Url('https?')),
-  TRUST_PROXY: Type.Boolean({ default: false }),
+  TRUST_PROXY: Type.String({ default: 'false' }),
   DATABASE_URL: Type.Optional(Url('postgres|postgresql')),
   DATABASE_POOL_SIZE: Type.Integer({ ...Positive, default: 10 }),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
@@ -53,13 +55,16 @@ export const ConfigSchema = Type.Object({
   ARGON2_TIME_COST: Type.Integer({ minimum: 1, default: 2 }),
   ARGON2_PARALLELISM: Type.Integer({ minimum: 1, default: 1 }),
   SESSION_TTL_DAYS: Type.Integer({ minimum: 1, default: 30 }),
+  TOKEN_AUDIENCE: Type.String({ pattern: '^[\\x21-\\x7e]{1,200}$', default: 'sesame-api' }),
 })
 
 export type RawConfig = Type.Static<typeof ConfigSchema>
 
-export interface Config extends Omit<RawConfig, 'CORS_ORIGINS' | 'DOCS_ENABLED'> {
+export interface Config extends Omit<RawConfig, 'CORS_ORIGINS' | 'DOCS_ENABLED' | 'TRUST_PROXY'> {
   CORS_ORIGINS: string[]
   DOCS_ENABLED: boolean
+  /** The proxies in front: none, a hop count, or their addresses and CIDR ranges. */
+  TRUST_PROXY: TrustProxy
 }
 
 export class ConfigError extends Error {
@@ -95,12 +100,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError([...problems.values()])
   }
   const raw = input as RawConfig
+  const problems: string[] = []
   if (raw.NODE_ENV === 'production' && !raw.SECRET_KEY) {
     // Instances must share the key that seals secrets waiting in the outbox.
-    throw new ConfigError(['SECRET_KEY is required in production (64 hex digits, shared by every instance)'])
+    problems.push('SECRET_KEY is required in production (64 hex digits, shared by every instance)')
   }
+  const trustProxy = trustProxyOf(raw.TRUST_PROXY)
+  if (!trustProxy.ok) problems.push(`TRUST_PROXY ${trustProxy.problem}`)
+  if (raw.METRICS_PORT !== undefined && raw.METRICS_PORT !== 0 && raw.METRICS_PORT === raw.PORT) {
+    problems.push('METRICS_PORT must differ from PORT: the metrics are kept off the API port')
+  }
+  if (problems.length > 0 || !trustProxy.ok) throw new ConfigError(problems)
   return {
     ...raw,
+    TRUST_PROXY: trustProxy.value,
     CORS_ORIGINS: raw.CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),

@@ -43,7 +43,7 @@ export interface HttpOptions {
   warmup: number
 }
 
-// Requests come from 4,096 client addresses in turn (the service runs with TRUST_PROXY=true), as on a
+// Requests come from 4,096 client addresses in turn (the service trusts one proxy, TRUST_PROXY=1), as on a
 // public endpoint: the per-address rate limits and throttles see many clients, each well under its limit.
 const runOctet = 1 + Math.floor(Math.random() * 254)
 const clientAddress = (n: number) => `10.${runOctet}.${(n >> 8) & 15}.${n & 255}`

@@ -50,8 +50,8 @@ const env = {
   SECRET_KEY: '0'.repeat(64),
   RATE_LIMIT_MAX: '100000000',
   OUTBOX_WORKER: 'false',
-  // Load comes from many client addresses, named by x-forwarded-for (see http.ts).
-  TRUST_PROXY: 'true',
+  // Load comes from many client addresses, named by x-forwarded-for as one proxy would (see http.ts).
+  TRUST_PROXY: '1',
 }
 
 await ensureDatabase(databaseUrl)

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import { Type } from 'typebox'
 import type { DB } from '../db/schema.ts'
+import { metricsRoutes } from './metrics-routes.ts'
 import { readinessCheck } from './readiness.ts'
 
 const Health = Type.Object({
@@ -13,12 +14,15 @@ const Health = Type.Object({
 /**
  * Probes and metrics for the platform; never rate-limited. Under load shedding, readiness answers 503
  * (the balancer sends traffic elsewhere) but liveness and metrics still answer: a busy process is not a
- * dead one, and the metrics are how ops see why it is busy.
+ * dead one, and the metrics are how ops see why it is busy. With `METRICS_PORT`, the metrics leave the
+ * API port for a listener of their own.
  */
-export const opsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB>; migrations: string[] }> = async (
-  app,
-  { db, migrations },
-) => {
+export const opsRoutes: FastifyPluginAsyncTypebox<{
+  db: Kysely<DB>
+  migrations: string[]
+  /** False when the metrics have a listener of their own (`METRICS_PORT`). */
+  serveMetrics: boolean
+}> = async (app, { db, migrations, serveMetrics }) => {
   const config = { rateLimit: false } as const
   // A route's own pressure handler that returns nothing lets the request through (@fastify/under-pressure).
   const unshed = { ...config, pressureHandler: () => undefined }
@@ -64,36 +68,5 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<DB>; migrations: 
     },
   )
 
-  app.get(
-    '/metrics',
-    {
-      config: unshed,
-      schema: {
-        tags: ['ops'],
-        operationId: 'getMetrics',
-        summary: 'Prometheus metrics (text exposition format)',
-        produces: ['text/plain'],
-        response: {
-          200: {
-            description: 'Prometheus text format 0.0.4',
-            content: {
-              'text/plain; version=0.0.4': {
-                schema: Type.String({
-                  examples: [
-                    '# HELP outbox_pending_messages Emails waiting to be sent\n' +
-                      '# TYPE outbox_pending_messages gauge\n' +
-                      'outbox_pending_messages 3\n',
-                  ],
-                }),
-              },
-            },
-          },
-        },
-      },
-    },
-    async (_request, reply) => {
-      const body = await app.metrics.metrics()
-      return reply.type(app.metrics.contentType).send(body)
-    },
-  )
+  if (serveMetrics) await app.register(metricsRoutes, { registry: app.metrics })
 }

@@ -1,5 +1,7 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.ts'
+import { buildMetricsServer } from '../../src/ops/metrics-routes.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 
 let t: TestApp
@@ -49,5 +51,33 @@ describe('/metrics', () => {
 
   it('is checked by a parser that refuses malformed exposition', () => {
     expect(() => parsePrometheusTextFormat('# TYPE x counter\nx{a="1" 2\n')).toThrow()
+  })
+})
+
+describe('/metrics with METRICS_PORT', () => {
+  it('leaves the API port for a listener of its own', async () => {
+    const apart = await createTestApp({ env: { METRICS_PORT: '9464' } })
+    const server = await buildMetricsServer(apart.app)
+    try {
+      await apart.app.inject({ url: '/health/live' })
+      const onApi = await apart.app.inject({ url: '/metrics' })
+      expect(onApi.statusCode).toBe(404)
+      expect(onApi.headers['content-type']).toMatch(/^application\/problem\+json/)
+      const scraped = await server.inject({ url: '/metrics' })
+      expect(scraped.statusCode).toBe(200)
+      expect(scraped.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/health\/live"/)
+      // The metrics listener serves nothing else.
+      expect((await server.inject({ url: '/health/live' })).statusCode).toBe(404)
+      expect((await server.inject({ url: '/v1/me' })).statusCode).toBe(404)
+    } finally {
+      await server.close()
+      await apart.close()
+    }
+  })
+
+  it('must differ from the API port', () => {
+    expect(() => loadConfig({ PORT: '3000', METRICS_PORT: '3000' })).toThrow(
+      /METRICS_PORT must differ from PORT/,
+    )
   })
 })

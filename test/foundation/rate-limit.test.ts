@@ -70,12 +70,19 @@ describe('rate limiting', () => {
     ])
   })
 
-  it('never limits the platform probes', async () => {
+  it('never limits the platform probes, nor counts them against the prober', async () => {
+    const prober = '203.0.113.9'
     for (let i = 0; i < 6; i++) {
-      expect(
-        (await first.app.inject({ url: '/health/ready', remoteAddress: '203.0.113.9' })).statusCode,
-      ).toBe(200)
+      for (const url of ['/health/live', '/health/ready', '/metrics']) {
+        const probe = await first.app.inject({ url, remoteAddress: prober })
+        expect(probe.statusCode).toBe(200)
+        expect(probe.headers['x-ratelimit-limit']).toBeUndefined()
+      }
     }
+    // The same address still has its whole allowance for the API.
+    const api = await first.app.inject({ url: '/test/limited', remoteAddress: prober })
+    expect(api.statusCode).toBe(200)
+    expect(api.headers['x-ratelimit-remaining']).toBe('2')
   })
 })
 

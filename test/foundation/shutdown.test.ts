@@ -42,14 +42,16 @@ describe('graceful shutdown', () => {
     await expect(fetch(`${address}/health/live`)).rejects.toThrow()
   })
 
-  it('stops the server process on SIGTERM with exit code 0', async () => {
+  it('serves the metrics on METRICS_PORT only, and stops the server process on SIGTERM with exit code 0', async () => {
     const database: TestDatabase = await createTestDatabase()
     cleanups.push(() => database.drop())
     const port = await freePort()
+    const metricsPort = await freePort()
     const child = spawn(process.execPath, ['src/server.ts'], {
       env: {
         PATH: process.env.PATH,
         PORT: String(port),
+        METRICS_PORT: String(metricsPort),
         LOG_LEVEL: 'info',
         OUTBOX_WORKER: 'true',
         ...(database.url
@@ -60,15 +62,23 @@ describe('graceful shutdown', () => {
     })
     const lines = createInterface({ input: child.stdout })
     const messages: string[] = []
+    // Two listeners: the API, then the metrics.
     const listening = new Promise<void>((resolve) => {
       lines.on('line', (line) => {
         const message = JSON.parse(line).msg as string
         messages.push(message)
-        if (message.startsWith('Server listening')) resolve()
+        if (messages.filter((seen) => seen.startsWith('Server listening')).length === 2) resolve()
       })
     })
     await listening
     expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200)
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404)
+    const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`)
+    expect(metrics.status).toBe(200)
+    expect(await metrics.text()).toContain(
+      'http_request_duration_seconds_count{method="GET",route="/health/ready"',
+    )
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/health/ready`)).status).toBe(404)
 
     child.kill('SIGTERM')
     const [code] = await once(child, 'exit')
