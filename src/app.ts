@@ -25,7 +25,7 @@ import { supportRoutes } from './accounts/support-routes.ts'
 import { installAuthentication } from './auth/authenticate.ts'
 import { jwksRoutes } from './auth/routes.ts'
 import { createSecretHasher } from './auth/secrets.ts'
-import { isSessionActive } from './auth/sessions.ts'
+import { activeSessionRoles } from './auth/sessions.ts'
 import { createTokenService } from './auth/tokens.ts'
 import { type Clock, systemClock } from './clock.ts'
 import type { Config } from './config.ts'
@@ -154,7 +154,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   // Schemas that several areas answer with, under components.schemas in the OpenAPI document.
   for (const schema of [Structure, DirectoryProfessional, DirectoryEstablishment, Me]) app.addSchema(schema)
-  const tokens = createTokenService({ db: database.db, box, clock })
+  const tokens = createTokenService({ db: database.db, box, clock, audience: config.TOKEN_AUDIENCE })
   const deps: Deps = {
     db: database.db,
     clock,
@@ -171,7 +171,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     db: database.db,
     tokens,
     sessions: {
-      isActive: (sessionId, accountId) => isSessionActive(database.db, clock, sessionId, accountId),
+      currentRoles: (sessionId, accountId) => activeSessionRoles(database.db, clock, sessionId, accountId),
     },
   })
 

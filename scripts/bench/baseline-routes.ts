@@ -18,10 +18,10 @@ export interface BaselineRoute {
 type Query = Record<string, string | undefined>
 let passwordHash: Promise<string> | undefined
 
-/** The check of `isSessionActive`, which the service's person guard makes on every request. */
+/** The check of `activeSessionRoles`, which the service's person guard makes on every request. */
 async function activeSession(pool: pg.Pool, account: string | undefined, session: string | undefined) {
   const active = await pool.query(
-    `select 1 as ok from sessions s join accounts a on a.id = s.account_id
+    `select a.roles from sessions s join accounts a on a.id = s.account_id
      where s.id = $1 and s.account_id = $2 and s.revoked_at is null and s.expires_at > $3 and a.status = 'active'`,
     [session, account, new Date()],
   )
@@ -72,7 +72,7 @@ export const baselineRoutes: BaselineRoute[] = [
     },
   },
   {
-    // GET /v1/me: the session check of `isSessionActive`, then the queries of `loadMe`.
+    // GET /v1/me: the session check of `activeSessionRoles`, then the queries of `loadMe`.
     method: 'GET',
     url: '/me',
     async handler(pool, request) {
@@ -117,7 +117,7 @@ export const baselineRoutes: BaselineRoute[] = [
     },
   },
   {
-    // GET /v1/approvals: the session check of `isSessionActive`, then the query of `listApprovals` (a delegate).
+    // GET /v1/approvals: the session check of `activeSessionRoles`, then the query of `listApprovals` (a delegate).
     method: 'GET',
     url: '/approvals',
     async handler(pool, request) {

@@ -39,7 +39,12 @@ export async function openBench(env: NodeJS.ProcessEnv): Promise<Bench> {
   return {
     db,
     pool: database.pool,
-    tokens: createTokenService({ db, box: new SecretBox(key), clock: systemClock }),
+    tokens: createTokenService({
+      db,
+      box: new SecretBox(key),
+      clock: systemClock,
+      audience: config.TOKEN_AUDIENCE,
+    }),
     passwords: createPasswordHasher(config),
     sessionDeps: {
       db,
@@ -154,7 +159,6 @@ async function signIn(bench: Bench, accountId: string) {
     typ: 'person',
     sub: accountId,
     sid: session.id,
-    roles: [],
     amr,
     auth_time: Math.floor(now.getTime() / 1000),
   })

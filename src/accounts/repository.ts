@@ -42,20 +42,6 @@ export async function notificationTarget(db: Executor, accountId: string) {
     .executeTakeFirstOrThrow()
 }
 
-/** Current sensitive rights, per structure: what tokens carry and /v1/me shows. */
-export async function currentRights(db: Executor, accountId: string): Promise<Record<string, string[]>> {
-  const rows = await db
-    .selectFrom('rights')
-    .select(['structure_id', 'name'])
-    .where('account_id', '=', accountId)
-    .where('revoked_at', 'is', null)
-    .orderBy('name')
-    .execute()
-  const rights: Record<string, string[]> = {}
-  for (const row of rows) rights[row.structure_id] = [...(rights[row.structure_id] ?? []), row.name]
-  return rights
-}
-
 /**
  * A responsible professional of a structure: an active health professional with a practice place
  * there, named by account id or by RPPS.

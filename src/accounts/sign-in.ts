@@ -6,7 +6,7 @@ import { openSession, revokeSession, rotateRefreshToken } from '../auth/sessions
 import type { Deps, RequestContext } from '../deps.ts'
 import { unauthorized } from '../shared/errors.ts'
 import { LIMITS, throttle } from '../throttle/policies.ts'
-import { accountById, accountByLoginAddress, addressKey, currentRights } from './repository.ts'
+import { accountById, accountByLoginAddress, addressKey } from './repository.ts'
 import { verifyTotp } from './totp.ts'
 
 const CHALLENGE_MINUTES = 10
@@ -170,21 +170,18 @@ export async function completeSignIn(deps: Deps, context: RequestContext, challe
   return tokenPair(deps, { accountId: account.id, sessionId: session.id, amr, authTime: now }, refreshToken)
 }
 
-/** Access token (claims as of now: roles, rights) and refresh token, as the API answers them. */
+/** Access token (who, which session, how and when; no roles or rights) and refresh token, as the API answers them. */
 async function tokenPair(
   deps: Deps,
   session: { accountId: string; sessionId: string; amr: string[]; authTime: Date },
   refreshToken: string,
 ) {
-  const account = await accountById(deps.db, session.accountId)
   const { token, expiresIn } = await deps.tokens.issue({
     typ: 'person',
     sub: session.accountId,
     sid: session.sessionId,
-    roles: account?.roles ?? [],
     amr: session.amr,
     auth_time: Math.floor(session.authTime.getTime() / 1000),
-    rights: await currentRights(deps.db, session.accountId),
   })
   return { accessToken: token, refreshToken, tokenType: 'Bearer' as const, expiresIn }
 }

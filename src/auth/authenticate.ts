@@ -3,7 +3,8 @@ import type { Executor } from '../db/schema.ts'
 import { forbidden, unauthorized } from '../shared/errors.ts'
 import type { Claims, LabClaims, PersonClaims, TokenService } from './tokens.ts'
 
-export type PersonPrincipal = Omit<PersonClaims, 'typ'> & { kind: 'person' }
+/** A signed-in person: what the token says, and the roles the account holds now (not in the token). */
+export type PersonPrincipal = Omit<PersonClaims, 'typ'> & { kind: 'person'; roles: string[] }
 export type LabPrincipal = { kind: 'lab'; clientId: string; labId: string }
 export type Principal = PersonPrincipal | LabPrincipal
 
@@ -24,14 +25,17 @@ declare module 'fastify' {
 }
 
 export interface SessionCheck {
-  /** Is this session still open? (Signed-out sessions stop working at once, not at token expiry.) */
-  isActive(sessionId: string, accountId: string): Promise<boolean>
+  /**
+   * The account's current roles while this session is open (signed-out sessions stop working at once,
+   * not at token expiry); null once it is not.
+   */
+  currentRoles(sessionId: string, accountId: string): Promise<string[] | null>
 }
 
 /** Reads the bearer token once per request; the guards then decide. */
 export function installAuthentication(
   app: FastifyInstance,
-  deps: { db: Executor; tokens: TokenService; sessions?: SessionCheck },
+  deps: { db: Executor; tokens: TokenService; sessions: SessionCheck },
 ): void {
   app.decorate('tokens', deps.tokens)
   app.decorateRequest('principal', null)
@@ -47,11 +51,10 @@ export function installAuthentication(
       throw unauthorized('The access token is invalid or expired.', 'invalid_token')
     }
     if (claims.typ === 'lab') return labPrincipal(claims)
-    if (deps.sessions && !(await deps.sessions.isActive(claims.sid, claims.sub))) {
-      throw unauthorized('This session has ended.', 'invalid_token')
-    }
-    const { typ: _typ, iat: _iat, exp: _exp, iss: _iss, ...person } = claims
-    return { kind: 'person', ...person }
+    const roles = await deps.sessions.currentRoles(claims.sid, claims.sub)
+    if (!roles) throw unauthorized('This session has ended.', 'invalid_token')
+    const { typ: _typ, iat: _iat, exp: _exp, iss: _iss, aud: _aud, ...person } = claims
+    return { kind: 'person', ...person, roles }
   }
 
   const labPrincipal = async (claims: LabClaims): Promise<LabPrincipal> => {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Clock } from '../clock.ts'
-import type { Executor } from '../db/schema.ts'
+import type { Executor, RightName } from '../db/schema.ts'
 import type { SecretHasher } from './secrets.ts'
 import { randomToken } from './secrets.ts'
 
@@ -126,16 +126,42 @@ export async function revokeAllSessions(
   return Number(result.numUpdatedRows)
 }
 
-/** A session is usable while it is open, unexpired, and its account active. One indexed look-up. */
-export async function isSessionActive(
+/** SQL: the session `s` of the account `a`, while it is open, unexpired and the account active. */
+const openSessionOf = (clock: Clock, sessionId: string, accountId: string) => sql`
+  sessions s join accounts a on a.id = s.account_id
+  where s.id = ${sessionId} and s.account_id = ${accountId} and s.revoked_at is null
+    and s.expires_at > ${clock.now()} and a.status = 'active'`
+
+/**
+ * The account's current roles while the session is open, unexpired and the account active; null
+ * otherwise. One indexed look-up: the roles come with the check, so a role withdrawn stops at once.
+ */
+export async function activeSessionRoles(
   db: Executor,
   clock: Clock,
   sessionId: string,
   accountId: string,
-): Promise<boolean> {
-  const { rows } = await sql<{ ok: number }>`
-    select 1 as ok from sessions s join accounts a on a.id = s.account_id
-    where s.id = ${sessionId} and s.account_id = ${accountId} and s.revoked_at is null
-      and s.expires_at > ${clock.now()} and a.status = 'active'`.execute(db)
-  return rows.length > 0
+): Promise<string[] | null> {
+  const { rows } = await sql<{ roles: string[] }>`
+    select a.roles from ${openSessionOf(clock, sessionId, accountId)}`.execute(db)
+  return rows[0]?.roles ?? null
+}
+
+/**
+ * The same check, answering also the sensitive rights the account holds now, per structure id (for
+ * token introspection); null once the session is not open.
+ */
+export async function activeSessionState(
+  db: Executor,
+  clock: Clock,
+  sessionId: string,
+  accountId: string,
+): Promise<{ roles: string[]; rights: Record<string, RightName[]> } | null> {
+  const { rows } = await sql<{ roles: string[]; rights: Record<string, RightName[]> }>`
+    select a.roles,
+      coalesce((select jsonb_object_agg(r.structure_id, r.names) from (
+        select structure_id, array_agg(name order by name) as names from rights
+        where account_id = a.id and revoked_at is null group by structure_id) r), '{}'::jsonb) as rights
+    from ${openSessionOf(clock, sessionId, accountId)}`.execute(db)
+  return rows[0] ?? null
 }

@@ -8,16 +8,17 @@ export const ISSUER = 'sesame'
 export const PERSON_TOKEN_SECONDS = 10 * 60
 export const LAB_TOKEN_SECONDS = 15 * 60
 
-/** What a person's access token says, as of its issue. */
+/**
+ * What a person's access token says: who, in which session, how and when they signed in. No roles and
+ * no rights: those are read from the database on every request (and by introspection), so that a
+ * withdrawn role or right stops at once rather than when the token expires.
+ */
 export interface PersonClaims {
   typ: 'person'
   sub: string
   sid: string
-  roles: string[]
   amr: string[]
   auth_time: number
-  /** Sensitive rights per structure id, e.g. `{ "<structure>": ["results"] }`. */
-  rights?: Record<string, string[]>
   /** When acting for an organisational mailbox: whose account acts. */
   act?: { sub: string }
 }
@@ -29,19 +30,25 @@ export interface LabClaims {
   lab: string
 }
 
-export type Claims = (PersonClaims | LabClaims) & { iat: number; exp: number; iss: string }
+export type Claims = (PersonClaims | LabClaims) & { iat: number; exp: number; iss: string; aud: string }
 
 export interface TokenService {
   issue(claims: PersonClaims | LabClaims): Promise<{ token: string; expiresIn: number }>
-  /** Verifies signature (ES256 only), issuer and expiry; throws on any failure. */
+  /** Verifies signature (ES256 only), issuer, audience and expiry; throws on any failure. */
   verify(token: string): Promise<Claims>
 }
 
 /**
- * Access tokens: ES256 with a `kid`, the algorithm pinned on verification. Tokens live in real time
- * (not the injected clock): their expiry is checked by other applications too.
+ * Access tokens: ES256 with a `kid`, the algorithm pinned on verification, for one audience
+ * (`TOKEN_AUDIENCE`). Tokens live in real time (not the injected clock): their expiry is checked by
+ * other applications too.
  */
-export function createTokenService(deps: { db: Executor; box: SecretBox; clock: Clock }): TokenService {
+export function createTokenService(deps: {
+  db: Executor
+  box: SecretBox
+  clock: Clock
+  audience: string
+}): TokenService {
   const { db } = deps
   // The signing key is loaded (or created) on first use, so that an app on a database not yet
   // migrated still starts and answers its readiness probe.
@@ -54,6 +61,7 @@ export function createTokenService(deps: { db: Executor; box: SecretBox; clock: 
         algorithm: 'ES256',
         kid: key.kid,
         iss: ISSUER,
+        aud: deps.audience,
         expiresIn: seconds * 1000,
       })
     return { person: signer(PERSON_TOKEN_SECONDS), lab: signer(LAB_TOKEN_SECONDS) }
@@ -71,7 +79,9 @@ export function createTokenService(deps: { db: Executor; box: SecretBox; clock: 
     key: async (decoded: { header: { kid?: string } }) => keyFor(decoded.header.kid),
     algorithms: ['ES256'],
     allowedIss: ISSUER,
-    requiredClaims: ['sub', 'exp', 'typ'],
+    allowedAud: deps.audience,
+    // A claim that is absent is not checked against its allowed values: iss and aud must be there.
+    requiredClaims: ['sub', 'exp', 'typ', 'iss', 'aud'],
     cache: 1000,
   })
   return {

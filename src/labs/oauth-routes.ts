@@ -1,33 +1,53 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { EXAMPLE_ACCESS_TOKEN, EXAMPLE_ID, EXAMPLE_LAB_CLIENT_SECRET, Str } from '../shared/examples.ts'
+import { introspectToken } from '../auth/introspection.ts'
+import {
+  EXAMPLE_ACCESS_TOKEN,
+  EXAMPLE_DATE_TIME,
+  EXAMPLE_ID,
+  EXAMPLE_LAB_CLIENT_SECRET,
+  Str,
+} from '../shared/examples.ts'
 import { authenticateLabClient } from './clients.ts'
+import {
+  acceptFormsOnly,
+  clientCredentials,
+  FormValue,
+  formProblem,
+  OAuthError,
+  oauthError,
+} from './oauth-form.ts'
 
-const OAuthError = Type.Object({
-  error: Type.Enum(['invalid_request', 'invalid_client', 'unsupported_grant_type', 'invalid_scope'] as const),
-  error_description: Str('Unknown client or wrong secret.'),
-})
+const ClientAuthentication = {
+  client_id: Type.Optional(FormValue(EXAMPLE_ID.labClient)),
+  client_secret: Type.Optional(FormValue(EXAMPLE_LAB_CLIENT_SECRET)),
+}
+const Seconds = (example: string) => Type.Integer({ examples: [Math.floor(Date.parse(example) / 1000)] })
+const Rights = Type.Array(Type.Enum(['results', 'invoices'] as const))
+const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' }
 
 /**
- * OAuth 2.0 token endpoint for lab systems: the client credentials grant (RFC 6749 §4.4), client
- * authentication by HTTP Basic or in the form (§2.3.1). Errors are the RFC's own JSON, not problems.
+ * OAuth 2.0 for lab systems: the token endpoint's client credentials grant (RFC 6749 §4.4) and token
+ * introspection (RFC 7662), both for a client authenticated by HTTP Basic or in the form (§2.3.1), both
+ * reading forms only. Errors are the RFC's own JSON, not problems.
  */
 export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string' },
-    (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)))
-    },
-  )
+  acceptFormsOnly(app)
 
-  const fail = (reply: FastifyReply, status: number, error: string, description: string) => {
-    if (status === 401) reply.header('www-authenticate', 'Basic realm="sesame"')
-    return reply
-      .status(status)
-      .headers({ 'cache-control': 'no-store', pragma: 'no-cache' })
-      .send({ error, error_description: description })
+  /** The client's lab once the form is readable and the client authenticated; else the error is sent. */
+  const authenticated = async (
+    request: FastifyRequest<{ Body: { client_id?: string; client_secret?: string } }>,
+    reply: FastifyReply,
+  ): Promise<{ clientId: string; labId: string } | undefined> => {
+    const problem = formProblem(request)
+    if (problem) return void oauthError(reply, 400, 'invalid_request', problem)
+    const credentials = clientCredentials(request, request.body)
+    if (!credentials.ok)
+      return void oauthError(reply, credentials.status, credentials.error, credentials.description)
+    const labId = await authenticateLabClient(app.db, credentials.clientId, credentials.secret)
+    if (!labId) return void oauthError(reply, 401, 'invalid_client', 'Unknown client or wrong secret.')
+    return { clientId: credentials.clientId, labId }
   }
 
   app.post(
@@ -40,10 +60,9 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'OAuth 2.0 client credentials: a 15-minute token for one lab',
         consumes: ['application/x-www-form-urlencoded'],
         body: Type.Object({
-          grant_type: Str('client_credentials'),
-          client_id: Type.Optional(Str(EXAMPLE_ID.labClient)),
-          client_secret: Type.Optional(Str(EXAMPLE_LAB_CLIENT_SECRET)),
-          scope: Type.Optional(Type.String()),
+          grant_type: FormValue('client_credentials'),
+          ...ClientAuthentication,
+          scope: Type.Optional(Type.String({ pattern: '^[\\x20-\\x7e]*$', maxLength: 200 })),
         }),
         response: {
           200: Type.Object({
@@ -59,30 +78,95 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       attachValidation: true,
     },
     async (request, reply) => {
-      if (request.validationError) return fail(reply, 400, 'invalid_request', 'grant_type is required.')
-      const { body } = request
-      if (body.grant_type !== 'client_credentials') {
-        return fail(reply, 400, 'unsupported_grant_type', 'Only client_credentials is supported.')
+      if (!formProblem(request) && request.body.grant_type !== 'client_credentials') {
+        return oauthError(reply, 400, 'unsupported_grant_type', 'Only client_credentials is supported.')
       }
-      const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(request.headers.authorization ?? '')
-      let clientId = body.client_id
-      let secret = body.client_secret
-      if (basic?.[1]) {
-        if (clientId || secret)
-          return fail(reply, 400, 'invalid_request', 'Use one client authentication method.')
-        const decoded = Buffer.from(basic[1], 'base64').toString('utf8')
-        const colon = decoded.indexOf(':')
-        clientId = decodeURIComponent(decoded.slice(0, colon))
-        secret = decodeURIComponent(decoded.slice(colon + 1))
-      }
-      if (!clientId || !secret)
-        return fail(reply, 401, 'invalid_client', 'Client authentication is required.')
-      const labId = await authenticateLabClient(app.db, clientId, secret)
-      if (!labId) return fail(reply, 401, 'invalid_client', 'Unknown client or wrong secret.')
-      const { token, expiresIn } = await app.tokens.issue({ typ: 'lab', sub: clientId, lab: labId })
+      const client = await authenticated(request, reply)
+      if (!client) return reply
+      const { token, expiresIn } = await app.tokens.issue({
+        typ: 'lab',
+        sub: client.clientId,
+        lab: client.labId,
+      })
       return reply
-        .headers({ 'cache-control': 'no-store', pragma: 'no-cache' })
+        .headers(noStore)
         .send({ access_token: token, token_type: 'Bearer' as const, expires_in: expiresIn })
+    },
+  )
+
+  app.post(
+    '/v1/oauth/introspect',
+    {
+      schema: {
+        tags: ['lab-api'],
+        operationId: 'introspectToken',
+        summary: 'OAuth 2.0 token introspection (RFC 7662): what an access token stands for now',
+        description:
+          'For a lab system that authenticates as one of its clients. A person’s token is active while its ' +
+          'session is open and the account active; the answer then carries the roles and the sensitive ' +
+          'rights per structure the person holds at the time of the call, so that a right withdrawn a ' +
+          'moment ago is gone. A lab token is active for its own lab only. Anything else: `{ "active": false }`.',
+        consumes: ['application/x-www-form-urlencoded'],
+        body: Type.Object({
+          token: FormValue(EXAMPLE_ACCESS_TOKEN, 8192),
+          token_type_hint: Type.Optional(FormValue('access_token')),
+          ...ClientAuthentication,
+        }),
+        response: {
+          200: Type.Object(
+            {
+              active: Type.Boolean(),
+              token_type: Type.Optional(Type.Literal('Bearer')),
+              sub: Type.Optional(
+                Str(EXAMPLE_ID.collaborator, { description: 'The account, or the lab client' }),
+              ),
+              iss: Type.Optional(Str('sesame')),
+              aud: Type.Optional(Str('sesame-api')),
+              iat: Type.Optional(Seconds('2026-11-24T09:30:00.000Z')),
+              exp: Type.Optional(Seconds('2026-11-24T09:40:00.000Z')),
+              client_id: Type.Optional(Str(EXAMPLE_ID.labClient, { description: 'A lab token’s client' })),
+              auth_time: Type.Optional(Seconds(EXAMPLE_DATE_TIME)),
+              amr: Type.Optional(Type.Array(Str('otp'))),
+              account_status: Type.Optional(Type.Literal('active')),
+              roles: Type.Optional(Type.Array(Str('support'))),
+              rights: Type.Optional(
+                Type.Record(Type.String({ format: 'uuid' }), Rights, {
+                  description: 'The sensitive rights held now, by structure id',
+                  examples: [{ [EXAMPLE_ID.structure]: ['results'] }],
+                }),
+              ),
+            },
+            {
+              examples: [
+                {
+                  active: true,
+                  token_type: 'Bearer',
+                  sub: EXAMPLE_ID.collaborator,
+                  iss: 'sesame',
+                  aud: 'sesame-api',
+                  iat: 1795512600,
+                  exp: 1795513200,
+                  auth_time: 1795512600,
+                  amr: ['pwd', 'otp', 'mfa'],
+                  account_status: 'active',
+                  roles: [],
+                  rights: { [EXAMPLE_ID.structure]: ['results'] },
+                },
+                { active: false },
+              ],
+            },
+          ),
+          400: OAuthError,
+          401: OAuthError,
+        },
+      },
+      attachValidation: true,
+    },
+    async (request, reply) => {
+      const client = await authenticated(request, reply)
+      if (!client) return reply
+      const answer = await introspectToken(app.deps, request.body.token, client)
+      return reply.headers(noStore).send(answer)
     },
   )
 }

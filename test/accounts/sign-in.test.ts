@@ -280,7 +280,15 @@ describe('sign-in', () => {
       .slice(0, 2)
       .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()))
     expect(header).toMatchObject({ alg: 'ES256', typ: 'JWT' })
-    expect(payload).toMatchObject({ iss: 'sesame', typ: 'person', roles: [], amr: ['pwd', 'otp', 'mfa'] })
+    expect(payload).toMatchObject({
+      iss: 'sesame',
+      aud: 'sesame-api',
+      typ: 'person',
+      amr: ['pwd', 'otp', 'mfa'],
+    })
+    // Roles and rights are read from the database, never carried.
+    expect(payload).not.toHaveProperty('roles')
+    expect(payload).not.toHaveProperty('rights')
     expect(payload.exp - payload.iat).toBe(600)
     for (const claim of ['sub', 'sid', 'auth_time']) expect(payload).toHaveProperty(claim)
     const jwks = (await t.app.inject({ url: '/.well-known/jwks.json' })).json()

@@ -62,7 +62,6 @@ export async function anAccount(
     typ: 'person',
     sub: account.id,
     sid: session.id,
-    roles: options.roles ?? [],
     amr: ['pwd', 'otp', 'mfa'],
     auth_time: Math.floor(Date.now() / 1000),
   })

@@ -1,0 +1,75 @@
+import type { Clock } from '../clock.ts'
+import type { Executor, RightName } from '../db/schema.ts'
+import { activeSessionState } from './sessions.ts'
+import type { Claims, TokenService } from './tokens.ts'
+
+/** RFC 7662 §2.2: an inactive token says nothing more about itself. */
+export type Introspection =
+  | { active: false }
+  | {
+      active: true
+      token_type: 'Bearer'
+      sub: string
+      iss: string
+      aud: string
+      iat: number
+      exp: number
+      client_id?: string
+      auth_time?: number
+      amr?: string[]
+      account_status?: 'active'
+      roles?: string[]
+      rights?: Record<string, RightName[]>
+    }
+
+const INACTIVE = { active: false } as const
+
+/**
+ * What a token stands for now (RFC 7662), for a lab system that authenticated as one of its clients:
+ * a person's token is active while its session is open and the account active, and answers the
+ * person's current roles and sensitive rights per structure, read in the same statement as the session
+ * check, so that a right withdrawn a second ago is gone. A lab token is active for its own lab only,
+ * while its client is not revoked. Anything else is `{ active: false }`.
+ */
+export async function introspectToken(
+  deps: { db: Executor; clock: Clock; tokens: TokenService },
+  token: string,
+  caller: { labId: string },
+): Promise<Introspection> {
+  let claims: Claims
+  try {
+    claims = await deps.tokens.verify(token)
+  } catch {
+    return INACTIVE
+  }
+  const common = {
+    active: true,
+    token_type: 'Bearer',
+    sub: claims.sub,
+    iss: claims.iss,
+    aud: claims.aud,
+    iat: claims.iat,
+    exp: claims.exp,
+  } as const
+  if (claims.typ === 'lab') {
+    if (claims.lab !== caller.labId) return INACTIVE
+    const client = await deps.db
+      .selectFrom('lab_clients')
+      .select('id')
+      .where('id', '=', claims.sub)
+      .where('lab_id', '=', claims.lab)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst()
+    return client ? { ...common, client_id: claims.sub } : INACTIVE
+  }
+  const current = await activeSessionState(deps.db, deps.clock, claims.sid, claims.sub)
+  if (!current) return INACTIVE
+  return {
+    ...common,
+    auth_time: claims.auth_time,
+    amr: claims.amr,
+    account_status: 'active',
+    roles: current.roles,
+    rights: current.rights,
+  }
+}
