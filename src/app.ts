@@ -39,6 +39,7 @@ import { DirectoryEstablishment, DirectoryProfessional } from './directory/schem
 import { emailTemplates } from './email-catalog.ts'
 import { identifierRoutes } from './identifiers/routes.ts'
 import { labApiRoutes } from './labs/lab-api-routes.ts'
+import { linkRoutes } from './labs/link-routes.ts'
 import { oauthRoutes } from './labs/oauth-routes.ts'
 import { labRoutes } from './labs/routes.ts'
 import { createLogger } from './logger.ts'
@@ -197,6 +198,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   })
   await app.register(structureRoutes)
   await app.register(labRoutes)
+  await app.register(linkRoutes)
   await app.register(oauthRoutes)
   await app.register(labApiRoutes)
   return app

@@ -28,19 +28,20 @@ export interface LabEventInput {
 export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventInput): Promise<void> {
   const structureId = event.structureId ?? null
   // An event about one structure goes to the labs tied to that structure (a centre the person works
-  // with there, a correspondent code for it); an account-wide event, to every lab that knows the person.
+  // with there, a correspondent code for it that works: active and linked); an account-wide event, to
+  // every lab that knows the person.
   const { rows: labs } = structureId
     ? await sql<{ lab_id: string }>`
         select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id
           where p.account_id = ${event.accountId} and p.structure_id = ${structureId}
-        union select lab_id from correspondent_codes where structure_id = ${structureId} and active`.execute(
+        union select lab_id from correspondent_codes where structure_id = ${structureId} and usable`.execute(
         db,
       )
     : await sql<{ lab_id: string }>`
         select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id where p.account_id = ${event.accountId}
         union select lab_id from lab_registrations where account_id = ${event.accountId}
         union select k.lab_id from correspondent_codes k join practice_places p on p.structure_id = k.structure_id
-          where p.account_id = ${event.accountId} and k.active`.execute(db)
+          where p.account_id = ${event.accountId} and k.usable`.execute(db)
   const labIds = [...new Set([...labs.map((row) => row.lab_id), ...(event.alsoLabs ?? [])])]
   if (labIds.length === 0) return
 
@@ -72,7 +73,7 @@ export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventIn
           .selectFrom('correspondent_codes')
           .select(['lab_id', 'code'])
           .where('structure_id', 'in', structureIds)
-          .where('active', '=', true)
+          .where('usable', '=', true)
           .orderBy('code')
           .execute(),
     db

@@ -61,7 +61,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .select('id')
         .where('structure_id', '=', request.params.id)
         .where('code', '=', request.query.correspondentCode)
-        .where('active', '=', true)
+        .where('usable', '=', true)
         .executeTakeFirst()
       if (!code) throw notFound('No structure matches this correspondent code.')
       return { items: await approversOf(db, request.params.id) }

@@ -205,7 +205,7 @@ async function checkCorrespondentCode(trx: Executor, primary: Place, code: strin
     .where('lab_id', '=', primary.labId)
     .where('code', '=', code)
     .where('structure_id', '=', primary.structureId)
-    .where('active', '=', true)
+    .where('usable', '=', true)
     .executeTakeFirst()
   if (!known)
     throw unprocessable(

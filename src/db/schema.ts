@@ -77,6 +77,16 @@ export interface CorrespondentCodesTable extends Timestamps {
   structure_id: string
   active: boolean
   deactivated_at: Date | null
+  link_status: ColumnType<
+    'linked' | 'pending_link' | 'rejected',
+    'linked' | 'pending_link' | 'rejected' | undefined
+  >
+  link_requested_at: Date | null
+  link_decided_by: string | null
+  link_decided_at: Date | null
+  link_reason: string | null
+  /** Generated: active and linked, the one test of a code that works. */
+  usable: ColumnType<boolean, never, never>
 }
 
 export interface LabClientsTable {

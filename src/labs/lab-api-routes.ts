@@ -4,9 +4,19 @@ import { labOf } from '../auth/authenticate.ts'
 import { notFound } from '../shared/errors.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
 import { assertBatchShape } from './batch-validation.ts'
+import { deactivateCorrespondent, listCorrespondents } from './correspondents.ts'
 import { idempotent } from './idempotency.ts'
-import { Batch, CenterItem, Code, Correspondent, CorrespondentItem, LabId, SyncResult } from './schemas.ts'
-import { deactivateCorrespondent, listCorrespondents, syncCenters, syncCorrespondents } from './sync.ts'
+import {
+  Batch,
+  CenterItem,
+  Code,
+  Correspondent,
+  CorrespondentItem,
+  CorrespondentSyncResult,
+  LabId,
+  SyncResult,
+} from './schemas.ts'
+import { syncCenters, syncCorrespondents } from './sync.ts'
 
 const security = [{ labClient: [] }]
 const IdempotencyHeaders = Type.Object({
@@ -61,11 +71,13 @@ export const labApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'syncCorrespondents',
         summary:
           'Bulk upsert of correspondent codes; a bad item refuses the whole batch (422 lists them all)',
+        description:
+          'A code for a structure the lab neither creates in the batch nor already serves is held `pending_link` for the support desk and does not work until approved.',
         security,
         params: LabParams,
         headers: IdempotencyHeaders,
         body: Batch(CorrespondentItem, 20_000),
-        response: { 200: SyncResult },
+        response: { 200: CorrespondentSyncResult },
       },
     },
     async (request, reply) => {

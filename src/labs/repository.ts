@@ -32,8 +32,8 @@ export const labById = (db: Executor, id: string) =>
   db.selectFrom('labs').selectAll().where('id', '=', id).executeTakeFirst()
 
 /**
- * The lab, centre and structure behind an active correspondent code, in one query whether or not it
- * exists, so that known and unknown codes answer alike.
+ * The lab, centre and structure behind a correspondent code that works (active, its link standing), in
+ * one query whether or not it exists, so that known, unknown and held codes answer alike.
  */
 export async function lookupCorrespondentCode(db: Executor, code: string, labId: string | undefined) {
   const { rows } = await sql<{
@@ -55,7 +55,7 @@ export async function lookupCorrespondentCode(db: Executor, code: string, labId:
     join labs l on l.id = c.lab_id
     join structures s on s.id = c.structure_id
     left join lab_centers lc on lc.id = c.center_id
-    where c.code = ${code} and c.active and (${labId ?? null}::text is null or c.lab_id = ${labId ?? null})
+    where c.code = ${code} and c.usable and (${labId ?? null}::text is null or c.lab_id = ${labId ?? null})
     order by c.lab_id
     limit 2`.execute(db)
   return rows

@@ -88,11 +88,27 @@ export const SyncResult = Type.Object({
   unchanged: Type.Integer({ minimum: 0, examples: [118] }),
 })
 
+export const LinkStatus = Type.Enum(['linked', 'pending_link', 'rejected'] as const, {
+  description:
+    '`linked`: the code works. `pending_link`: its structure is not yet one the lab serves (created by the lab’s own sync, named by one of its linked codes, or where a practice place works with one of its centres): the support desk decides, and until then the code does not work. `rejected`: the support desk refused the link.',
+  examples: ['linked'],
+})
+
+export const CorrespondentSyncResult = Type.Object({
+  ...SyncResult.properties,
+  pendingLink: Type.Integer({
+    minimum: 0,
+    examples: [1],
+    description: 'Codes of the batch waiting for the support desk to link their structure',
+  }),
+})
+
 export const Correspondent = Type.Object({
   code: Str('C012345'),
   name: Str('Dr Claire Martin'),
   centerCode: Nullable(Str('ALB01')),
   active: Type.Boolean(),
+  linkStatus: LinkStatus,
   structureId: UuidOf(EXAMPLE_ID.structure),
   updatedAt: DateTime,
   deactivatedAt: Nullable(DateTime),

@@ -2,9 +2,9 @@ import { sql } from 'kysely'
 import type { Clock } from '../clock.ts'
 import type { Executor } from '../db/schema.ts'
 import { sirenOf } from '../identifiers/rules.ts'
-import { decodeCursor, pageOf } from '../shared/pagination.ts'
 import { departmentOf } from '../structures/service.ts'
 import { correspondentProblems, duplicateCodes, invalidItems } from './batch-validation.ts'
+import { type LinkStatus, servedStructures } from './links.ts'
 import type { CenterItemInput, CorrespondentItemInput } from './schemas.ts'
 
 export interface SyncDeps {
@@ -16,6 +16,8 @@ export interface SyncResult {
   created: number
   updated: number
   unchanged: number
+  /** Codes of the batch waiting for the support desk to link their structure (correspondents only). */
+  pendingLink?: number
 }
 
 const same = (a: unknown[], b: unknown[]) => a.every((value, index) => value === b[index])
@@ -69,7 +71,9 @@ export async function syncCenters(
 /**
  * Bulk upsert of a lab's correspondent codes. The batch is checked whole first (nothing is written if
  * any item is bad); structures are matched by FINESS then SIRET, and created when unknown; then the
- * codes are inserted and updated set-wise, each kind in one statement.
+ * codes are inserted and updated set-wise, each kind in one statement. A code for a structure the lab
+ * neither creates here nor already serves waits for the support desk (`pending_link`, see links.ts);
+ * so does a code moved to such a structure.
  */
 export async function syncCorrespondents(
   deps: SyncDeps,
@@ -87,12 +91,20 @@ export async function syncCorrespondents(
 
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now()
-    const structureIds = await resolveStructures(trx, now, items)
+    const { structureOf, created } = await resolveStructures(trx, now, items)
+    const named = [...new Set(items.map(structureOf))]
+    const served = await servedStructures(
+      trx,
+      labId,
+      named.filter((id) => !created.has(id)),
+    )
+    const linkFor = (structureId: string): LinkStatus =>
+      created.has(structureId) || served.has(structureId) ? 'linked' : 'pending_link'
     const existing = new Map(
       (
         await trx
           .selectFrom('correspondent_codes')
-          .select(['code', 'name', 'center_id', 'structure_id', 'active'])
+          .select(['code', 'name', 'center_id', 'structure_id', 'active', 'link_status'])
           .where('lab_id', '=', labId)
           .where('code', '=', sql<string>`any(${items.map((item) => item.code)}::text[])`)
           .execute()
@@ -101,56 +113,90 @@ export async function syncCorrespondents(
     const inserts: Row[] = []
     const updates: Row[] = []
     let unchanged = 0
+    let pendingLink = 0
     for (const item of items) {
+      const structureId = structureOf(item)
+      const current = existing.get(item.code)
+      // The link is decided again only when the code names another structure.
+      const link =
+        current && current.structure_id === structureId ? current.link_status : linkFor(structureId)
+      if (link === 'pending_link') pendingLink += 1
       const row: Row = [
         item.code,
         item.name,
         item.centerCode ? (centerIds.get(item.centerCode) ?? null) : null,
-        structureIds(item),
+        structureId,
         item.active,
+        link,
       ]
-      const current = existing.get(item.code)
       if (!current) inserts.push(row)
       else if (
-        same(row, [current.code, current.name, current.center_id, current.structure_id, current.active])
+        same(row, [
+          current.code,
+          current.name,
+          current.center_id,
+          current.structure_id,
+          current.active,
+          current.link_status,
+        ])
       )
         unchanged += 1
       else updates.push(row)
     }
-    const [codes, names, centerIdsColumn, structures, actives] = columns(inserts)
     if (inserts.length > 0) {
+      const [codes, names, centerIdsColumn, structures, actives, statuses] = columns(inserts)
       await sql`
-        insert into correspondent_codes (lab_id, code, name, center_id, structure_id, active, created_at, updated_at, deactivated_at)
-        select ${labId}, u.code, u.name, u.center_id, u.structure_id, u.active, ${now}, ${now}, case when u.active then null else ${now}::timestamptz end
-        from unnest(${codes}::text[], ${names}::text[], ${centerIdsColumn}::uuid[], ${structures}::uuid[], ${actives}::boolean[])
-          as u(code, name, center_id, structure_id, active)`.execute(trx)
+        insert into correspondent_codes (lab_id, code, name, center_id, structure_id, active, link_status,
+          link_requested_at, created_at, updated_at, deactivated_at)
+        select ${labId}, u.code, u.name, u.center_id, u.structure_id, u.active, u.link_status,
+          case when u.link_status = 'pending_link' then ${now}::timestamptz end, ${now}, ${now},
+          case when u.active then null else ${now}::timestamptz end
+        from unnest(${codes}::text[], ${names}::text[], ${centerIdsColumn}::uuid[], ${structures}::uuid[],
+          ${actives}::boolean[], ${statuses}::text[])
+          as u(code, name, center_id, structure_id, active, link_status)`.execute(trx)
     }
     if (updates.length > 0) {
-      const [uCodes, uNames, uCenters, uStructures, uActives] = columns(updates)
+      const [uCodes, uNames, uCenters, uStructures, uActives, uStatuses] = columns(updates)
+      // A code moved to another structure starts its link afresh; otherwise the link is kept.
       await sql`
         update correspondent_codes c set name = u.name, center_id = u.center_id, structure_id = u.structure_id,
           active = u.active, updated_at = ${now},
-          deactivated_at = case when u.active then null when c.active then ${now}::timestamptz else c.deactivated_at end
-        from unnest(${uCodes}::text[], ${uNames}::text[], ${uCenters}::uuid[], ${uStructures}::uuid[], ${uActives}::boolean[])
-          as u(code, name, center_id, structure_id, active)
+          deactivated_at = case when u.active then null when c.active then ${now}::timestamptz else c.deactivated_at end,
+          link_status = u.link_status,
+          link_requested_at = case when c.structure_id = u.structure_id then c.link_requested_at
+            when u.link_status = 'pending_link' then ${now}::timestamptz end,
+          link_decided_by = case when c.structure_id = u.structure_id then c.link_decided_by end,
+          link_decided_at = case when c.structure_id = u.structure_id then c.link_decided_at end,
+          link_reason = case when c.structure_id = u.structure_id then c.link_reason end
+        from unnest(${uCodes}::text[], ${uNames}::text[], ${uCenters}::uuid[], ${uStructures}::uuid[],
+          ${uActives}::boolean[], ${uStatuses}::text[])
+          as u(code, name, center_id, structure_id, active, link_status)
         where c.lab_id = ${labId} and c.code = u.code`.execute(trx)
     }
-    return { created: inserts.length, updated: updates.length, unchanged }
+    return { created: inserts.length, updated: updates.length, unchanged, pendingLink }
   })
 }
 
-type Row = [code: string, name: string, centerId: string | null, structureId: string, active: boolean]
+type Row = [
+  code: string,
+  name: string,
+  centerId: string | null,
+  structureId: string,
+  active: boolean,
+  link: LinkStatus,
+]
 
 const columns = (rows: Row[]) =>
-  [0, 1, 2, 3, 4].map((index) => rows.map((row) => row[index])) as [
+  [0, 1, 2, 3, 4, 5].map((index) => rows.map((row) => row[index])) as [
     string[],
     string[],
     (string | null)[],
     string[],
     boolean[],
+    LinkStatus[],
   ]
 
-/** Finds or creates the structure of every item; returns the structure id of an item. */
+/** Finds or creates the structure of every item: the structure id of an item, and those created here. */
 async function resolveStructures(trx: Executor, now: Date, items: CorrespondentItemInput[]) {
   const finessList = [
     ...new Set(items.flatMap((item) => (item.structure.finess ? [item.structure.finess.toUpperCase()] : []))),
@@ -176,13 +222,14 @@ async function resolveStructures(trx: Executor, now: Date, items: CorrespondentI
     undefined
 
   const missing = new Map<string, CorrespondentItemInput['structure']>()
+  const created = new Set<string>()
   for (const item of items) {
     if (lookup(item)) continue
     const key = item.structure.finess?.toUpperCase() ?? `siret:${item.structure.siret}`
     if (!missing.has(key)) missing.set(key, item.structure)
   }
   if (missing.size > 0) {
-    const created = await trx
+    const rows = await trx
       .insertInto('structures')
       .values(
         [...missing.values()].map((structure) => ({
@@ -201,71 +248,11 @@ async function resolveStructures(trx: Executor, now: Date, items: CorrespondentI
       )
       .returning(['id', 'finess', 'siret'])
       .execute()
-    for (const row of created) {
+    for (const row of rows) {
+      created.add(row.id)
       if (row.finess) byFiness.set(row.finess, row.id)
       if (row.siret) bySiret.set(row.siret, row.id)
     }
   }
-  return (item: CorrespondentItemInput) => lookup(item) as string
-}
-
-export async function listCorrespondents(
-  db: Executor,
-  labId: string,
-  options: { updatedSince?: string; cursor?: string; limit: number },
-) {
-  const after = decodeCursor(options.cursor, ['date', 'string']) as [string, string] | undefined
-  let query = db
-    .selectFrom('correspondent_codes as c')
-    .leftJoin('lab_centers as lc', 'lc.id', 'c.center_id')
-    .select([
-      'c.code',
-      'c.name',
-      'lc.code as center_code',
-      'c.active',
-      'c.structure_id',
-      'c.updated_at',
-      'c.deactivated_at',
-    ])
-    .where('c.lab_id', '=', labId)
-    .orderBy('c.updated_at')
-    .orderBy('c.code')
-    .limit(options.limit + 1)
-  if (options.updatedSince) query = query.where('c.updated_at', '>=', new Date(options.updatedSince))
-  if (after) {
-    const at = new Date(after[0])
-    query = query.where((eb) =>
-      eb.or([
-        eb('c.updated_at', '>', at),
-        eb.and([eb('c.updated_at', '=', at), eb('c.code', '>', after[1])]),
-      ]),
-    )
-  }
-  const page = pageOf(await query.execute(), options.limit, (row) => [row.updated_at.toISOString(), row.code])
-  return {
-    nextCursor: page.nextCursor,
-    items: page.items.map((row) => ({
-      code: row.code,
-      name: row.name,
-      centerCode: row.center_code,
-      active: row.active,
-      structureId: row.structure_id,
-      updatedAt: row.updated_at.toISOString(),
-      deactivatedAt: row.deactivated_at?.toISOString() ?? null,
-    })),
-  }
-}
-
-/** Deactivates a code; the row (its history) stays. */
-export async function deactivateCorrespondent(deps: SyncDeps, labId: string, code: string): Promise<boolean> {
-  const now = deps.clock.now()
-  const row = await deps.db
-    .updateTable('correspondent_codes')
-    .set({ active: false, deactivated_at: now, updated_at: now })
-    .where('lab_id', '=', labId)
-    .where('code', '=', code)
-    .where('active', '=', true)
-    .returning('id')
-    .executeTakeFirst()
-  return row !== undefined
+  return { structureOf: (item: CorrespondentItemInput) => lookup(item) as string, created }
 }

@@ -128,7 +128,7 @@ describe('correspondent sync', () => {
     ]
     const created = await put('/v1/labs/biomnis/correspondents', biomnis, { items: first }, 'sync-1')
     expect(created.statusCode).toBe(200)
-    expect(created.json()).toEqual({ created: 3, updated: 0, unchanged: 0 })
+    expect(created.json()).toEqual({ created: 3, updated: 0, unchanged: 0, pendingLink: 0 })
 
     const second = [
       first[0],
@@ -136,7 +136,7 @@ describe('correspondent sync', () => {
       aCorrespondent('A400', { structure: { siret, name: 'Other name' } }),
     ]
     const updated = await put('/v1/labs/biomnis/correspondents', biomnis, { items: second }, 'sync-2')
-    expect(updated.json()).toEqual({ created: 1, updated: 1, unchanged: 1 })
+    expect(updated.json()).toEqual({ created: 1, updated: 1, unchanged: 1, pendingLink: 0 })
 
     const lookup = await t.app.inject({ url: '/v1/correspondent-codes/A400?labId=biomnis' })
     const sameStructure = await t.app.inject({ url: '/v1/correspondent-codes/A300?labId=biomnis' })
@@ -201,7 +201,7 @@ describe('correspondent sync', () => {
     const payload = { items: [aCorrespondent('R1'), aCorrespondent('R2')] }
     const first = await put('/v1/labs/biomnis/correspondents', biomnis, payload, 'replay-key')
     const again = await put('/v1/labs/biomnis/correspondents', biomnis, payload, 'replay-key')
-    expect(first.json()).toEqual({ created: 2, updated: 0, unchanged: 0 })
+    expect(first.json()).toEqual({ created: 2, updated: 0, unchanged: 0, pendingLink: 0 })
     expect(again.statusCode).toBe(200)
     expect(again.json()).toEqual(first.json())
     expect(again.headers['idempotent-replayed']).toBe('true')
@@ -220,7 +220,7 @@ describe('correspondent sync', () => {
       { items: [aCorrespondent('R1')] },
       'replay-key',
     )
-    expect(cerbaWrite.json()).toEqual({ created: 1, updated: 0, unchanged: 0 })
+    expect(cerbaWrite.json()).toEqual({ created: 1, updated: 0, unchanged: 0, pendingLink: 0 })
   })
 
   it('answers 409 to the same key while the first request is still in flight', async () => {

@@ -1,0 +1,72 @@
+import type { Clock } from '../clock.ts'
+import type { Executor } from '../db/schema.ts'
+import { decodeCursor, pageOf } from '../shared/pagination.ts'
+
+/** The lab's own view of its correspondent codes, and their deactivation. */
+
+export async function listCorrespondents(
+  db: Executor,
+  labId: string,
+  options: { updatedSince?: string; cursor?: string; limit: number },
+) {
+  const after = decodeCursor(options.cursor, ['date', 'string']) as [string, string] | undefined
+  let query = db
+    .selectFrom('correspondent_codes as c')
+    .leftJoin('lab_centers as lc', 'lc.id', 'c.center_id')
+    .select([
+      'c.code',
+      'c.name',
+      'lc.code as center_code',
+      'c.active',
+      'c.link_status',
+      'c.structure_id',
+      'c.updated_at',
+      'c.deactivated_at',
+    ])
+    .where('c.lab_id', '=', labId)
+    .orderBy('c.updated_at')
+    .orderBy('c.code')
+    .limit(options.limit + 1)
+  if (options.updatedSince) query = query.where('c.updated_at', '>=', new Date(options.updatedSince))
+  if (after) {
+    const at = new Date(after[0])
+    query = query.where((eb) =>
+      eb.or([
+        eb('c.updated_at', '>', at),
+        eb.and([eb('c.updated_at', '=', at), eb('c.code', '>', after[1])]),
+      ]),
+    )
+  }
+  const page = pageOf(await query.execute(), options.limit, (row) => [row.updated_at.toISOString(), row.code])
+  return {
+    nextCursor: page.nextCursor,
+    items: page.items.map((row) => ({
+      code: row.code,
+      name: row.name,
+      centerCode: row.center_code,
+      active: row.active,
+      linkStatus: row.link_status,
+      structureId: row.structure_id,
+      updatedAt: row.updated_at.toISOString(),
+      deactivatedAt: row.deactivated_at?.toISOString() ?? null,
+    })),
+  }
+}
+
+/** Deactivates a code; the row (its history) stays. */
+export async function deactivateCorrespondent(
+  deps: { db: Executor; clock: Clock },
+  labId: string,
+  code: string,
+): Promise<boolean> {
+  const now = deps.clock.now()
+  const row = await deps.db
+    .updateTable('correspondent_codes')
+    .set({ active: false, deactivated_at: now, updated_at: now })
+    .where('lab_id', '=', labId)
+    .where('code', '=', code)
+    .where('active', '=', true)
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
+}

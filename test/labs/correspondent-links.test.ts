@@ -1,0 +1,275 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { anAccount, labToken, labWithClient } from '../helpers/auth.ts'
+import { aCorrespondent } from '../helpers/builders.ts'
+import { aPractice, type Practice, proveEmail } from '../helpers/people.ts'
+
+type Person = Awaited<ReturnType<typeof anAccount>>
+type Headers = { authorization: string }
+let t: TestApp
+/** A practice that the lab `alpha` created through its own sync. */
+let practice: Practice
+let finess: string
+let cerba: Headers
+let support: Person
+let doctor: Person
+
+const sync = (lab: string, headers: Headers, items: object[]) =>
+  t.app.inject({
+    method: 'PUT',
+    url: `/v1/labs/${lab}/correspondents`,
+    headers: { ...headers, 'idempotency-key': `k-${Math.random()}` },
+    payload: { items },
+  })
+/** A code of this lab for the practice, named by its FINESS as a LIS would. */
+const codeForPractice = (code: string, overrides: object = {}) =>
+  aCorrespondent(code, { structure: { finess, name: 'Cabinet médical des Lilas' }, ...overrides })
+const queue = async () => {
+  const response = await t.app.inject({ url: '/v1/admin/correspondent-links', headers: support.headers })
+  expect(response.statusCode).toBe(200)
+  return response.json().items as { id: string; code: string; lab: { id: string } }[]
+}
+const queued = async (code: string) => (await queue()).find((item) => item.code === code)
+const decide = (id: string, headers: Headers, payload: object) =>
+  t.app.inject({ method: 'POST', url: `/v1/admin/correspondent-links/${id}/decision`, headers, payload })
+const lookup = (code: string, lab: string) =>
+  t.app.inject({ url: `/v1/correspondent-codes/${code}?labId=${lab}` })
+const approvers = (code: string) =>
+  t.app.inject({ url: `/v1/structures/${practice.structureId}/approvers?correspondentCode=${code}` })
+const feed = async (lab: string, headers: Headers) =>
+  (await t.app.inject({ url: `/v1/labs/${lab}/events`, headers })).json().items as { type: string }[]
+const suspendAndLift = async (person: Person) => {
+  const suspended = await t.app.inject({
+    method: 'POST',
+    url: `/v1/admin/accounts/${person.id}/suspension`,
+    headers: support.headers,
+    payload: { reason: 'Vérification d’identité' },
+  })
+  expect(suspended.statusCode, suspended.body).toBe(200)
+  await t.app.inject({
+    method: 'DELETE',
+    url: `/v1/admin/accounts/${person.id}/suspension`,
+    headers: support.headers,
+  })
+}
+
+beforeAll(async () => {
+  t = await createTestApp()
+  practice = await aPractice(t, 'alpha')
+  const listed = await t.app.inject({ url: '/v1/labs/alpha/correspondents', headers: practice.lab })
+  finess = (
+    await t.app.db
+      .selectFrom('structures')
+      .select('finess')
+      .where('id', '=', practice.structureId)
+      .executeTakeFirstOrThrow()
+  ).finess as string
+  expect(listed.json().items[0].linkStatus).toBe('linked')
+  cerba = await labToken(t.app, await labWithClient(t.app, 'cerba'))
+  support = await anAccount(t.app, { roles: ['support'] })
+  doctor = await anAccount(t.app, { profile: 'health_professional' })
+  await t.app.db
+    .insertInto('practice_places')
+    .values({
+      account_id: doctor.id,
+      structure_id: practice.structureId,
+      lab_center_id: practice.centerId,
+      is_primary: true,
+      created_at: t.clock.now(),
+    })
+    .execute()
+})
+afterAll(() => t.close())
+
+describe('a lab naming a structure it does not serve', () => {
+  it('has the code held pending_link: no look-up, no approvers, no registration, no events', async () => {
+    const synced = await sync('cerba', cerba, [codeForPractice('CB-1')])
+    expect(synced.statusCode).toBe(200)
+    expect(synced.json()).toEqual({ created: 1, updated: 0, unchanged: 0, pendingLink: 1 })
+    const own = (await t.app.inject({ url: '/v1/labs/cerba/correspondents', headers: cerba })).json().items
+    expect(own).toEqual([expect.objectContaining({ code: 'CB-1', linkStatus: 'pending_link' })])
+
+    // Answered as an unknown code would be.
+    const held = await lookup('CB-1', 'cerba')
+    const unknown = await lookup('CB-NOPE', 'cerba')
+    expect(held.statusCode).toBe(404)
+    expect(held.json().code).toBe(unknown.json().code)
+    expect(held.json().detail).toBe(unknown.json().detail)
+    expect((await lookup('CB-1', 'alpha')).statusCode).toBe(404)
+    expect((await approvers('CB-1')).statusCode).toBe(404)
+    expect((await approvers(practice.correspondentCode)).statusCode).toBe(200)
+
+    const registration = await t.app.inject({
+      method: 'POST',
+      url: '/v1/registrations',
+      payload: {
+        proof: await proveEmail(t, 'through.cerba@example.org'),
+        profile: 'collaborator',
+        civility: 'MME',
+        firstName: 'Inès',
+        lastName: 'Roux',
+        practicePlaces: [
+          { structureId: practice.structureId, labCenterId: practice.centerId, primary: true },
+        ],
+        correspondentCode: 'CB-1',
+        rights: { results: false, invoices: false },
+        termsVersion: t.app.config.TERMS_VERSION,
+      },
+    })
+    expect(registration.statusCode).toBe(422)
+    expect(registration.json().code).toBe('unknown_correspondent_code')
+
+    // What happens to the practice's people reaches the lab that serves it, not the one waiting.
+    await suspendAndLift(doctor)
+    expect((await feed('alpha', practice.lab)).map((event) => event.type)).toContain('account.suspended')
+    expect(await feed('cerba', cerba)).toEqual([])
+  })
+
+  it('stays held when synced again unchanged, and counts as pending in each batch', async () => {
+    const again = await sync('cerba', cerba, [codeForPractice('CB-1')])
+    expect(again.json()).toEqual({ created: 0, updated: 0, unchanged: 1, pendingLink: 1 })
+  })
+
+  it('works once the support desk approves the link, and the lab then hears of the practice', async () => {
+    const item = await queued('CB-1')
+    expect(item).toMatchObject({
+      lab: { id: 'cerba' },
+      status: 'pending_link',
+      structure: { id: practice.structureId, finess },
+      requestedAt: expect.any(String),
+    })
+    const approved = await decide(item!.id, support.headers, {
+      decision: 'approve',
+      reason: 'Le cabinet confirme travailler avec Cerba',
+    })
+    expect(approved.statusCode, approved.body).toBe(200)
+    expect(approved.json()).toMatchObject({ status: 'linked', decidedAt: expect.any(String) })
+    expect(await queued('CB-1')).toBeUndefined()
+
+    expect((await lookup('CB-1', 'cerba')).json().structure.id).toBe(practice.structureId)
+    expect((await approvers('CB-1')).statusCode).toBe(200)
+    await suspendAndLift(doctor)
+    expect((await feed('cerba', cerba)).map((event) => event.type)).toContain('account.suspended')
+
+    const audit = await t.app.inject({
+      url: `/v1/admin/audit-events?actorId=${support.id}`,
+      headers: support.headers,
+    })
+    expect(audit.json().items).toContainEqual(
+      expect.objectContaining({ action: 'correspondent_code.link_approved', reason: expect.any(String) }),
+    )
+
+    // Decided once: a second decision is a conflict.
+    expect((await decide(item!.id, support.headers, { decision: 'reject', reason: 'Non' })).statusCode).toBe(
+      409,
+    )
+  })
+
+  it('links at once the codes of a structure the lab already serves', async () => {
+    // Cerba's link to the practice now stands: another code for it works at once.
+    const second = await sync('cerba', cerba, [codeForPractice('CB-2')])
+    expect(second.json().pendingLink).toBe(0)
+    expect((await lookup('CB-2', 'cerba')).statusCode).toBe(200)
+
+    // A lab one of whose centres a practice place there works with serves the structure too.
+    const delta = await labWithClient(t.app, 'delta')
+    const deltaToken = await labToken(t.app, delta)
+    await t.app.inject({
+      method: 'PUT',
+      url: '/v1/labs/delta/centers',
+      headers: { ...deltaToken, 'idempotency-key': 'delta-centres' },
+      payload: { items: [{ code: 'D1', name: 'Delta Albi' }] },
+    })
+    const centre = await t.app.db
+      .selectFrom('lab_centers')
+      .select('id')
+      .where('lab_id', '=', 'delta')
+      .executeTakeFirstOrThrow()
+    const nurse = await anAccount(t.app, { profile: 'health_professional' })
+    await t.app.db
+      .insertInto('practice_places')
+      .values({
+        account_id: nurse.id,
+        structure_id: practice.structureId,
+        lab_center_id: centre.id,
+        is_primary: true,
+        created_at: t.clock.now(),
+      })
+      .execute()
+    const served = await sync('delta', deltaToken, [codeForPractice('DL-1')])
+    expect(served.json().pendingLink).toBe(0)
+    expect((await lookup('DL-1', 'delta')).statusCode).toBe(200)
+  })
+
+  it('holds a code the lab moves to a structure it does not serve, and keeps a rejected one refused', async () => {
+    const epsilon = await labToken(t.app, await labWithClient(t.app, 'epsilon'))
+    const own = await sync('epsilon', epsilon, [aCorrespondent('EP-1')])
+    expect(own.json().pendingLink).toBe(0)
+    expect((await lookup('EP-1', 'epsilon')).statusCode).toBe(200)
+
+    const moved = await sync('epsilon', epsilon, [codeForPractice('EP-1')])
+    expect(moved.json()).toEqual({ created: 0, updated: 1, unchanged: 0, pendingLink: 1 })
+    expect((await lookup('EP-1', 'epsilon')).statusCode).toBe(404)
+
+    const item = await queued('EP-1')
+    const rejected = await decide(item!.id, support.headers, {
+      decision: 'reject',
+      reason: 'Le cabinet ne connaît pas ce laboratoire',
+    })
+    expect(rejected.json()).toMatchObject({
+      status: 'rejected',
+      reason: 'Le cabinet ne connaît pas ce laboratoire',
+    })
+    const resent = await sync('epsilon', epsilon, [codeForPractice('EP-1')])
+    expect(resent.json()).toMatchObject({ unchanged: 1, pendingLink: 0 })
+    expect((await lookup('EP-1', 'epsilon')).statusCode).toBe(404)
+    const listed = (await t.app.inject({ url: '/v1/labs/epsilon/correspondents', headers: epsilon })).json()
+    expect(listed.items[0].linkStatus).toBe('rejected')
+  })
+})
+
+describe('who may NOT see or decide the queue', () => {
+  it('refuses a lab client, a professional, an anonymous caller; a decision needs a clean reason to reject', async () => {
+    const held = await sync('cerba', cerba, [
+      aCorrespondent('CB-X', { structure: { finess: await aFreshPracticeFiness(), name: 'Cabinet Zêta' } }),
+    ])
+    expect(held.json().pendingLink).toBe(1)
+    const item = await queued('CB-X')
+    expect(item).toBeDefined()
+    const professional = await anAccount(t.app, { profile: 'health_professional' })
+    const id = item!.id
+    expect((await t.app.inject({ url: '/v1/admin/correspondent-links', headers: cerba })).statusCode).toBe(
+      403,
+    )
+    expect(
+      (await t.app.inject({ url: '/v1/admin/correspondent-links', headers: professional.headers }))
+        .statusCode,
+    ).toBe(403)
+    expect((await t.app.inject({ url: '/v1/admin/correspondent-links' })).statusCode).toBe(401)
+    expect((await decide(id, cerba, { decision: 'approve' })).statusCode).toBe(403)
+    expect((await decide(id, professional.headers, { decision: 'approve' })).statusCode).toBe(403)
+
+    const noReason = await decide(id, support.headers, { decision: 'reject' })
+    expect(noReason.statusCode).toBe(400)
+    expect(noReason.json().code).toBe('reason_required')
+    const control = await decide(id, support.headers, { decision: 'reject', reason: 'Non\u0000\u001b[2J' })
+    expect(control.statusCode).toBe(400)
+    expect(control.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(
+      (await decide('00000000-0000-4000-8000-000000000000', support.headers, { decision: 'approve' }))
+        .statusCode,
+    ).toBe(404)
+    expect((await queued('CB-X'))?.id).toBe(id)
+  })
+})
+
+/** The FINESS of a structure another lab created: one cerba does not serve. */
+async function aFreshPracticeFiness() {
+  const other = await aPractice(t, `zeta-${Math.random().toString(36).slice(2, 6)}`)
+  const row = await t.app.db
+    .selectFrom('structures')
+    .select('finess')
+    .where('id', '=', other.structureId)
+    .executeTakeFirstOrThrow()
+  return row.finess as string
+}
