@@ -5,14 +5,9 @@ import { personOf } from '../auth/authenticate.ts'
 import { EXAMPLE_ID, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
 import { decideAccountRequest } from './account-request-fulfilment.ts'
-import {
-  AccountRequestStatus,
-  AccountRequestView,
-  listAccountRequests,
-  listOwnAccountRequests,
-  NewAccountRequest,
-  submitAccountRequest,
-} from './account-requests.ts'
+import { AccountRequestStatus, AccountRequestView, NewAccountRequest } from './account-request-schemas.ts'
+import { AccountRequestReview, reviewAccountRequest } from './account-request-target.ts'
+import { listAccountRequests, listOwnAccountRequests, submitAccountRequest } from './account-requests.ts'
 
 const security = [{ bearerAuth: [] }]
 const tags = ['access']
@@ -33,6 +28,8 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'requestAccount',
         summary:
           'An account manager of every workplace named asks for a user’s account (or an update of their previous one); due in 3 business days',
+        description:
+          'The answer does not tell whether the address (or the RPPS) belongs to an account: the support desk sees the account it names, and any conflict, before fulfilling. An RPPS must be valid and, once the RPPS directory is imported, in it.',
         security,
         body: NewAccountRequest,
         response: {
@@ -108,6 +105,23 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => listAccountRequests(deps.db, deps.clock.now(), request.query),
   )
 
+  app.get(
+    '/v1/admin/account-requests/:id',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags,
+        operationId: 'reviewAccountRequest',
+        summary:
+          'Support: a request beside the account its address names as it is now (profile, roles, practice places) and what would stop its fulfilment',
+        security,
+        params: Type.Object({ id: UuidOf(EXAMPLE_ID.request) }),
+        response: { 200: AccountRequestReview },
+      },
+    },
+    async (request) => reviewAccountRequest(deps.db, deps.clock.now(), request.params.id),
+  )
+
   app.post(
     '/v1/admin/account-requests/:id/fulfilment',
     {
@@ -117,6 +131,8 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'decideAccountRequest',
         summary:
           'Support: fulfils a pending request (creates the account active, or updates the previous one, and mails the user, then the requester) or rejects it with a reason',
+        description:
+          'Fulfilment answers 409 with the conflict’s code while one stands (see the review): the address taken, no previous account, one outside the requester’s structures or holding a role, a professional’s account asked as administrative, another RPPS.',
         security,
         params: Type.Object({ id: UuidOf(EXAMPLE_ID.request) }),
         body: Type.Object(

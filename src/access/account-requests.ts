@@ -1,177 +1,25 @@
-import { Type } from 'typebox'
 import { PROFESSIONS } from '../accounts/professions.ts'
 import { problem, requiredRpps } from '../accounts/registration-checks.ts'
 import { addressKey } from '../accounts/repository.ts'
-import { Uuid } from '../accounts/schemas.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
-import { LabId } from '../labs/schemas.ts'
+import { rppsInDirectory } from '../directory/search.ts'
 import { badRequest, conflict, type FieldProblem, forbidden, unprocessable } from '../shared/errors.ts'
-import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
 import { decodeTimeCursor, pageOf } from '../shared/pagination.ts'
+import {
+  type AccountRequestRow,
+  ADMINISTRATIVE,
+  accountRequestView,
+  isProfessionalOccupation,
+  type NewAccountRequestInput,
+} from './account-request-schemas.ts'
 import { addBusinessDays } from './business-days.ts'
 import { type Actor, mayRequestAccounts } from './policy.ts'
 
 /** Account requests (Omnimed): an institution's account manager asks support to create a user's account. */
 
 export const DUE_BUSINESS_DAYS = 3
-export const ADMINISTRATIVE = 'administrative'
-
-const strict = { additionalProperties: false } as const
-const Text = (maxLength: number, example: string) =>
-  Type.String({ minLength: 1, maxLength, examples: [example] })
-const StructureId = UuidOf(EXAMPLE_ID.structure)
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
-  Type.Union([type, Type.Null()])
-const Workplace = Type.Object(
-  {
-    structureId: StructureId,
-    primary: Type.Boolean({ description: 'Exactly one workplace is the primary one' }),
-  },
-  strict,
-)
-const LabRegistration = Type.Object(
-  { labId: LabId, number: Text(40, 'ALB-004512') },
-  {
-    ...strict,
-    description: 'The user’s registration number at a lab, for the electronic delivery of results',
-  },
-)
-const Billing = Type.Object(
-  { clientName: Text(200, 'Clinique des Lilas'), clientNumber: Text(40, '123') },
-  { ...strict, description: 'As on the institution’s monthly invoice, e.g. "Clinique des Lilas" and "123"' },
-)
-
-export const NewAccountRequest = Type.Object(
-  {
-    firstName: Text(100, 'Julie'),
-    lastName: Text(100, 'Bernard'),
-    email: Type.String({
-      format: 'email',
-      maxLength: 254,
-      examples: ['julie.bernard@example.org'],
-      description:
-        'An address only the new user reads (never a shared one, never the requester’s own). With previousAccount, an address of their existing account.',
-    }),
-    previousAccount: Type.Boolean({
-      description: 'The user already had an account: it is updated, not duplicated',
-    }),
-    workplaces: Type.Array(Workplace, {
-      minItems: 1,
-      maxItems: 20,
-      description: 'Every institution the user may access; the requester must manage accounts at each',
-    }),
-    occupation: Type.String({
-      minLength: 1,
-      maxLength: 20,
-      description:
-        '`administrative` (administrative staff only), or a national profession code, e.g. 10 médecin',
-      examples: ['10', 'administrative'],
-    }),
-    rpps: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 20,
-        description: 'Required with a profession code, refused otherwise',
-        examples: [EXAMPLE_RPPS],
-      }),
-    ),
-    practiceNumber: Type.Optional(Text(40, '811234567')),
-    prescriberNumber: Type.Optional(Text(40, '811234567')),
-    labRegistrations: Type.Optional(Type.Array(LabRegistration, { maxItems: 20 })),
-    referenceAccountId: Type.Optional(
-      Type.String({
-        format: 'uuid',
-        description:
-          'An active account whose mandates at the workplaces are copied to the user; nothing else is copied',
-        examples: [EXAMPLE_ID.account],
-      }),
-    ),
-    billing: Type.Optional(Billing),
-    comment: Type.Optional(
-      Type.String({
-        maxLength: 2000,
-        examples: ['Remplace Mme Durand au secrétariat à partir du 1er décembre'],
-      }),
-    ),
-  },
-  strict,
-)
-export type NewAccountRequestInput = Type.Static<typeof NewAccountRequest>
-
-export const AccountRequestStatus = Type.Enum(['pending', 'fulfilled', 'rejected'] as const)
-
-export const AccountRequestView = Type.Object({
-  id: UuidOf(EXAMPLE_ID.request),
-  status: AccountRequestStatus,
-  overdue: Type.Boolean({ description: 'Still pending after its due date' }),
-  dueAt: Type.String({
-    format: 'date-time',
-    description: '3 business days (Paris calendar) after creation',
-    examples: ['2026-11-27T09:30:00.000Z'],
-  }),
-  createdAt: DateTime,
-  requesterId: Uuid,
-  firstName: Str('Julie'),
-  lastName: Str('Bernard'),
-  email: Type.String({ format: 'email', maxLength: 254, examples: ['julie.bernard@example.org'] }),
-  previousAccount: Type.Boolean(),
-  workplaces: Type.Array(Type.Object({ structureId: StructureId, primary: Type.Boolean() })),
-  occupation: Str('administrative'),
-  rpps: Nullable(Str(EXAMPLE_RPPS)),
-  practiceNumber: Nullable(Str('811234567')),
-  prescriberNumber: Nullable(Str('811234567')),
-  labRegistrations: Type.Array(Type.Object({ labId: Str('biomnis'), number: Str('ALB-004512') })),
-  referenceAccountId: Nullable(Uuid),
-  billing: Nullable(Type.Object({ clientName: Str('Clinique des Lilas'), clientNumber: Str('123') })),
-  comment: Nullable(Str('Remplace Mme Durand au secrétariat à partir du 1er décembre')),
-  reason: Nullable(Str('L’adresse indiquée est partagée', { description: 'Why support rejected it' })),
-  accountId: Nullable(
-    Type.String({
-      format: 'uuid',
-      description: 'The account created or updated',
-      examples: [EXAMPLE_ID.collaborator],
-    }),
-  ),
-  decidedAt: Nullable(DateTime),
-})
-
-export type AccountRequestRow = Awaited<ReturnType<typeof requestById>>
-type Row = NonNullable<AccountRequestRow>
-
-export const requestById = (db: Executor, id: string) =>
-  db.selectFrom('account_requests').selectAll().where('id', '=', id).executeTakeFirst()
-
-export const isOverdue = (row: Pick<Row, 'status' | 'due_at'>, now: Date) =>
-  row.status === 'pending' && row.due_at.getTime() < now.getTime()
-
-export function accountRequestView(row: Row, now: Date) {
-  return {
-    id: row.id,
-    status: row.status,
-    overdue: isOverdue(row, now),
-    dueAt: row.due_at.toISOString(),
-    createdAt: row.created_at.toISOString(),
-    requesterId: row.requester_id,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    email: row.email,
-    previousAccount: row.previous_account,
-    workplaces: row.workplaces,
-    occupation: row.occupation,
-    rpps: row.rpps,
-    practiceNumber: row.practice_number,
-    prescriberNumber: row.prescriber_number,
-    labRegistrations: row.lab_registrations,
-    referenceAccountId: row.reference_account_id,
-    billing: row.billing,
-    comment: row.comment,
-    reason: row.reason,
-    accountId: row.account_id,
-    decidedAt: row.decided_at?.toISOString() ?? null,
-  }
-}
 
 export interface CheckedAccountRequest {
   firstName: string
@@ -241,21 +89,18 @@ export function checkAccountRequest(
   return { firstName, lastName, email: input.email.trim(), professional, rpps, labRegistrations }
 }
 
-/** The account that holds this address (any of its addresses), if any. */
-export const accountHoldingAddress = (db: Executor, address: string) =>
-  db
-    .selectFrom('account_emails as e')
-    .innerJoin('accounts as a', 'a.id', 'e.account_id')
-    .select(['a.id', 'a.profile', 'a.rpps', 'a.status', 'a.password_hash', 'a.locale'])
-    .where('e.address_key', '=', addressKey(address))
-    .executeTakeFirst()
+export const requestById = (db: Executor, id: string) =>
+  db.selectFrom('account_requests').selectAll().where('id', '=', id).executeTakeFirst()
 
 const unknown = (code: string, detail: string, problems: FieldProblem[]) =>
   unprocessable(code, detail, problems)
 
 /**
  * A manager's request for an account. The requester must be an account manager of every workplace
- * named (`mayRequestAccounts`); the request is due in 3 business days and support is told.
+ * named (`mayRequestAccounts`); an RPPS must be in the national directory once it is imported. The
+ * answer is the same whether or not the address belongs to an account: a previous account, an address
+ * taken, a professional's account asked as administrative all show to the support desk, who decides
+ * (see account-request-target.ts). The request is due in 3 business days and support is told.
  */
 export async function submitAccountRequest(
   deps: Deps,
@@ -305,6 +150,11 @@ export async function submitAccountRequest(
       if (unknownLabs.length > 0)
         throw unknown('unknown_lab', 'A lab registration names an unknown lab.', unknownLabs)
     }
+    if (checked.rpps !== null && (await rppsInDirectory(trx, checked.rpps)) === 'unknown') {
+      throw unknown('unknown_rpps', 'This RPPS number is not in the national directory.', [
+        problem('rpps', 'is not in the RPPS directory'),
+      ])
+    }
     if (input.referenceAccountId !== undefined) {
       const reference = await trx
         .selectFrom('accounts')
@@ -333,34 +183,8 @@ export async function submitAccountRequest(
         [problem('email', 'is one of your own addresses')],
       )
     }
-    const holder = await accountHoldingAddress(trx, checked.email)
-    if (input.previousAccount) {
-      if (!holder) {
-        throw unprocessable('previous_account_not_found', 'No account has this address: is it a new user?', [
-          problem('email', 'is not an address of an existing account'),
-        ])
-      }
-      if (!checked.professional && holder.profile === 'health_professional') {
-        throw unprocessable(
-          'professional_account',
-          'This user is a health professional: a professional may not hold an administrative account.',
-          [problem('occupation', 'must be the user’s profession: their account is a health professional’s')],
-        )
-      }
-      if (checked.professional && holder.profile === 'health_professional' && holder.rpps !== checked.rpps) {
-        throw unprocessable('rpps_mismatch', 'The existing account carries another RPPS number.', [
-          problem('rpps', 'is not the RPPS number of the existing account'),
-        ])
-      }
-    } else if (holder) {
-      throw conflict('address_taken', 'This address belongs to an account: is it a previous account?')
-    }
-    if (checked.rpps !== null) {
-      let query = trx.selectFrom('accounts').select('id').where('rpps', '=', checked.rpps)
-      if (holder) query = query.where('id', '<>', holder.id)
-      if (await query.executeTakeFirst())
-        throw conflict('rpps_taken', 'Another account carries this RPPS number.')
-    }
+    // Whether the address, or the RPPS, belongs to an account is not told here, whatever the answer:
+    // the support desk sees the account it names beside the request, and its conflicts, at fulfilment.
     const waiting = await trx
       .selectFrom('account_requests')
       .select('id')
@@ -430,8 +254,6 @@ export async function submitAccountRequest(
   })
 }
 
-export const isProfessionalOccupation = (occupation: string) => occupation !== ADMINISTRATIVE
-
 /** The requester's own requests, newest first. */
 export async function listOwnAccountRequests(
   db: Executor,
@@ -464,7 +286,7 @@ export async function listAccountRequests(
   db: Executor,
   now: Date,
   options: {
-    status?: Row['status'] | undefined
+    status?: AccountRequestRow['status'] | undefined
     overdue?: boolean | undefined
     cursor?: string | undefined
     limit: number

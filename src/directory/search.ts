@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import { type Selectable, sql } from 'kysely'
 import type { DirectoryActivitiesTable, DirectoryEstablishmentsTable, Executor } from '../db/schema.ts'
 import { decodeCursor, pageOf } from '../shared/pagination.ts'
 import { searchKey } from './search-key.ts'
@@ -11,6 +11,22 @@ export interface ProfessionalQuery {
   rpps?: string
   limit: number
   cursor?: string
+}
+
+/**
+ * Whether the RPPS directory knows this number: `not_imported` while the directory is empty (nothing to
+ * check against yet), else `known` or `unknown`. One statement, two index probes.
+ */
+export async function rppsInDirectory(
+  db: Executor,
+  rpps: string,
+): Promise<'known' | 'unknown' | 'not_imported'> {
+  const { rows } = await sql<{ imported: boolean; known: boolean }>`
+    select exists (select 1 from directory_persons) as imported,
+           exists (select 1 from directory_persons where rpps = ${rpps}) as known`.execute(db)
+  const row = rows[0]
+  if (!row?.imported) return 'not_imported'
+  return row.known ? 'known' : 'unknown'
 }
 
 /** Persons by name prefix (case and accents ignored) or exact RPPS, each once, with their activities. */

@@ -2,14 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
-import { DateTime, EXAMPLE_ID, Str, UuidOf } from '../shared/examples.ts'
+import { DateTime, EXAMPLE_ID, Nullable, Str, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
 import { decideLink, pendingLinks } from './links.ts'
 import { LinkStatus } from './schemas.ts'
 
 const security = [{ bearerAuth: [] }]
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
-  Type.Union([type, Type.Null()])
 const CodeId = UuidOf('5b8e2c4a-1d3f-4e6a-9b7c-2d4e6f8a0b1c', { description: 'The code’s id in the queue' })
 
 const Link = Type.Object({

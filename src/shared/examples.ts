@@ -31,6 +31,10 @@ export const UuidOf = (example: string, options: { description?: string } = {}) 
 
 export const DateTime = Type.String({ format: 'date-time', examples: [EXAMPLE_DATE_TIME] })
 
+/** The type, or null. */
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
+  Type.Union([type, Type.Null()])
+
 /** A string that the document shows with an example. */
 export const Str = (example: string, options: { description?: string } = {}) =>
   Type.String({ ...options, examples: [example] })

@@ -556,16 +556,6 @@ describe('refusals', () => {
     ).toBe(422)
   })
 
-  it('an address of another account is refused, unless the request is for that previous account', async () => {
-    const other = await anAccount(t.app, { email: anAddress('other') })
-    const response = await submit(manager, aRequestBody({ email: other.email }))
-    expect(response.statusCode).toBe(409)
-    expect(response.json().code).toBe('address_taken')
-    const unknown = await submit(manager, aRequestBody({ email: anAddress('nobody'), previousAccount: true }))
-    expect(unknown.statusCode).toBe(422)
-    expect(unknown.json().code).toBe('previous_account_not_found')
-  })
-
   it('a professional occupation without RPPS, and administrative with an RPPS, are refused (400)', async () => {
     const withoutRpps = await submit(manager, aRequestBody({ occupation: '10', rpps: undefined }))
     expect(withoutRpps.statusCode).toBe(400)
@@ -576,21 +566,6 @@ describe('refusals', () => {
     const administrative = await submit(manager, aRequestBody({ occupation: 'administrative' }))
     expect(administrative.statusCode).toBe(400)
     expect(problemFields(administrative.json())).toEqual(['rpps'])
-  })
-
-  it('a health professional’s previous account cannot become administrative', async () => {
-    const doctor = await anAccount(t.app, { profile: 'health_professional', email: anAddress('doctor') })
-    const response = await submit(
-      manager,
-      aRequestBody({
-        email: doctor.email,
-        previousAccount: true,
-        occupation: 'administrative',
-        rpps: undefined,
-      }),
-    )
-    expect(response.statusCode).toBe(422)
-    expect(response.json().code).toBe('professional_account')
   })
 
   it('field problems are named, all at once (400)', async () => {
@@ -679,6 +654,9 @@ describe('refusals', () => {
       (await t.app.inject({ url: '/v1/admin/account-requests', headers: manager.headers })).statusCode,
     ).toBe(403)
     expect((await decide(id, { decision: 'fulfil' }, manager)).statusCode).toBe(403)
+    expect(
+      (await t.app.inject({ url: `/v1/admin/account-requests/${id}`, headers: manager.headers })).statusCode,
+    ).toBe(403)
     const stillPending = await t.app.db
       .selectFrom('account_requests')
       .select('status')
@@ -693,12 +671,13 @@ describe('refusals', () => {
       t.app.inject({ method: 'POST', url: '/v1/account-requests', payload: aRequestBody() }),
       t.app.inject({ url: '/v1/account-requests' }),
       t.app.inject({ url: '/v1/admin/account-requests' }),
+      t.app.inject({ url: `/v1/admin/account-requests/${id}` }),
       t.app.inject({
         method: 'POST',
         url: `/v1/admin/account-requests/${id}/fulfilment`,
         payload: { decision: 'fulfil' },
       }),
     ])
-    expect(answers.map((answer) => answer.statusCode)).toEqual([401, 401, 401, 401])
+    expect(answers.map((answer) => answer.statusCode)).toEqual([401, 401, 401, 401, 401])
   })
 })

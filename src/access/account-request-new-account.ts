@@ -1,0 +1,184 @@
+import { issueProvisionalCode } from '../accounts/recovery.ts'
+import { insertFirstAddress } from '../accounts/repository.ts'
+import { type AuditActor, recordAudit } from '../audit/audit.ts'
+import type { Executor } from '../db/schema.ts'
+import type { Deps } from '../deps.ts'
+import { type AccountRequestRow, isProfessionalOccupation } from './account-request-schemas.ts'
+import { announceActivation, emitLabEvent } from './lab-feed.ts'
+
+type Request = AccountRequestRow
+export type Agent = AuditActor & { id: string }
+
+export interface Outcome {
+  accountId: string
+  updated: boolean
+  /** The outbox id of the user's email: the requester's confirmation waits for it. */
+  userMessageId: number
+}
+
+/** A new active account: its address, workplaces, lab numbers, the reference mandates and a provisional code. */ export async function createRequestedAccount(
+  deps: Deps,
+  trx: Executor,
+  agent: Agent,
+  request: Request,
+): Promise<Outcome> {
+  const now = deps.clock.now()
+  const professional = isProfessionalOccupation(request.occupation)
+  const account = await trx
+    .insertInto('accounts')
+    .values({
+      status: 'active',
+      profile: professional ? 'health_professional' : 'administrative',
+      civility: 'M',
+      first_name: request.first_name,
+      last_name: request.last_name,
+      profession_code: professional ? request.occupation : null,
+      rpps: professional ? request.rpps : null,
+      terms_version: deps.config.TERMS_VERSION,
+      terms_accepted_at: now,
+      validated_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning(['id', 'locale'])
+    .executeTakeFirstOrThrow()
+  await insertFirstAddress(trx, account.id, request.email, now)
+  await trx
+    .insertInto('practice_places')
+    .values(
+      request.workplaces.map((place) => ({
+        account_id: account.id,
+        structure_id: place.structureId,
+        lab_center_id: null,
+        is_primary: place.primary,
+        created_at: now,
+      })),
+    )
+    .execute()
+  if (request.lab_registrations.length > 0) {
+    await trx
+      .insertInto('lab_registrations')
+      .values(
+        request.lab_registrations.map((registration) => ({
+          account_id: account.id,
+          lab_id: registration.labId,
+          number: registration.number,
+          updated_at: now,
+        })),
+      )
+      .execute()
+  }
+  const mandates = await copyReferenceMandates(deps, trx, agent, request, account.id)
+  const provisionalCode = await issueProvisionalCode(deps, trx, account.id)
+
+  // Every lab that knows the person (by a registration, or a correspondent code of a workplace) learns it.
+  await announceActivation(trx, deps.clock, account.id)
+  if (request.lab_registrations.length > 0) {
+    await emitLabEvent(trx, deps.clock, { type: 'lab_registration.changed', accountId: account.id })
+  }
+  const userMessageId = await deps.outbox.enqueue(trx, {
+    to: request.email,
+    template: 'account_request.welcome',
+    locale: account.locale,
+    data: {
+      firstName: request.first_name,
+      email: request.email,
+      requester: await requesterName(trx, request.requester_id),
+      workplaces: await workplaceNames(trx, request),
+      activationUrl: activationUrl(deps),
+    },
+    secrets: { provisionalCode },
+  })
+  await recordAudit(trx, deps.clock, agent, {
+    action: 'account.created_on_request',
+    subjectType: 'account',
+    subjectId: account.id,
+    details: {
+      requestId: request.id,
+      profile: professional ? 'health_professional' : 'administrative',
+      structureIds: request.workplaces.map((place) => place.structureId),
+      labIds: request.lab_registrations.map((registration) => registration.labId),
+      mandates,
+      provisionalCode: true,
+    },
+  })
+  return { accountId: account.id, updated: false, userMessageId }
+}
+
+/**
+ * The user's existing account, updated rather than duplicated: names, the missing workplaces (the
+ * primary one as asked), lab numbers, the reference mandates; a professional occupation makes it a
+ * health professional's. `requestTarget` has checked it may be: an account of the requester's
+ * structures, holding no role, never a professional's made administrative.
+ */ export async function copyReferenceMandates(
+  deps: Deps,
+  trx: Executor,
+  agent: Agent,
+  request: Request,
+  accountId: string,
+) {
+  if (!request.reference_account_id) return []
+  const structureIds = request.workplaces.map((place) => place.structureId)
+  const mandates = await trx
+    .selectFrom('mandates')
+    .select(['structure_id', 'mandate'])
+    .where('account_id', '=', request.reference_account_id)
+    .where('structure_id', 'in', structureIds)
+    .execute()
+  if (mandates.length === 0) return []
+  const copied = await trx
+    .insertInto('mandates')
+    .values(
+      mandates.map((mandate) => ({
+        account_id: accountId,
+        structure_id: mandate.structure_id,
+        mandate: mandate.mandate,
+        granted_at: deps.clock.now(),
+        granted_by: agent.id,
+      })),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .returning(['structure_id', 'mandate'])
+    .execute()
+  return copied.map((mandate) => ({ structureId: mandate.structure_id, mandate: mandate.mandate }))
+}
+
+/** The address the account signs in with, which the activation asks for. */
+export async function loginAddress(trx: Executor, accountId: string) {
+  const email = await trx
+    .selectFrom('account_emails')
+    .select('address')
+    .where('account_id', '=', accountId)
+    .where('is_login', '=', true)
+    .executeTakeFirstOrThrow()
+  return email.address
+}
+
+export async function requesterName(trx: Executor, requesterId: string) {
+  const requester = await trx
+    .selectFrom('accounts')
+    .select(['first_name', 'last_name'])
+    .where('id', '=', requesterId)
+    .executeTakeFirstOrThrow()
+  return `${requester.first_name} ${requester.last_name}`
+}
+
+/** The workplaces' names, the primary one first. */
+export async function workplaceNames(trx: Executor, request: Request) {
+  const structures = await trx
+    .selectFrom('structures')
+    .select(['id', 'name', 'city'])
+    .where(
+      'id',
+      'in',
+      request.workplaces.map((place) => place.structureId),
+    )
+    .execute()
+  const ordered = [...request.workplaces].sort((a, b) => Number(b.primary) - Number(a.primary))
+  return ordered.flatMap((place) => {
+    const structure = structures.find((candidate) => candidate.id === place.structureId)
+    return structure ? [structure.city ? `${structure.name} (${structure.city})` : structure.name] : []
+  })
+}
+
+export const activationUrl = (deps: Deps) => `${deps.config.PORTAL_URL.replace(/\/$/, '')}/activation`

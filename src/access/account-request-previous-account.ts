@@ -1,0 +1,148 @@
+import { issueProvisionalCode } from '../accounts/recovery.ts'
+import { notificationTarget } from '../accounts/repository.ts'
+import { recordAudit } from '../audit/audit.ts'
+import type { Executor } from '../db/schema.ts'
+import type { Deps } from '../deps.ts'
+import {
+  type Agent,
+  activationUrl,
+  copyReferenceMandates,
+  loginAddress,
+  type Outcome,
+  requesterName,
+  workplaceNames,
+} from './account-request-new-account.ts'
+import { type AccountRequestRow, isProfessionalOccupation } from './account-request-schemas.ts'
+import type { Holder } from './account-request-target.ts'
+import { emitLabEvent } from './lab-feed.ts'
+
+export async function updatePreviousAccount(
+  deps: Deps,
+  trx: Executor,
+  agent: Agent,
+  request: AccountRequestRow,
+  holder: Holder,
+): Promise<Outcome> {
+  const now = deps.clock.now()
+  const professional = isProfessionalOccupation(request.occupation)
+  const accountId = holder.id
+  await trx
+    .updateTable('accounts')
+    .set({
+      first_name: request.first_name,
+      last_name: request.last_name,
+      ...(professional && {
+        profile: 'health_professional',
+        rpps: request.rpps,
+        profession_code: request.occupation,
+      }),
+      updated_at: now,
+    })
+    .where('id', '=', accountId)
+    .execute()
+
+  const places = await trx
+    .selectFrom('practice_places')
+    .select(['id', 'structure_id', 'is_primary'])
+    .where('account_id', '=', accountId)
+    .execute()
+  const added: string[] = []
+  for (const place of request.workplaces) {
+    if (places.some((known) => known.structure_id === place.structureId)) continue
+    await trx
+      .insertInto('practice_places')
+      .values({
+        account_id: accountId,
+        structure_id: place.structureId,
+        lab_center_id: null,
+        is_primary: false,
+        created_at: now,
+      })
+      .execute()
+    added.push(place.structureId)
+  }
+  const primary = request.workplaces.find((place) => place.primary)
+  if (primary && !places.some((known) => known.is_primary && known.structure_id === primary.structureId)) {
+    await trx
+      .updateTable('practice_places')
+      .set({ is_primary: false })
+      .where('account_id', '=', accountId)
+      .where('is_primary', '=', true)
+      .execute()
+    await trx
+      .updateTable('practice_places')
+      .set({ is_primary: true })
+      .where('account_id', '=', accountId)
+      .where('structure_id', '=', primary.structureId)
+      .execute()
+  }
+
+  let registrationsChanged = false
+  for (const registration of request.lab_registrations) {
+    const changed = await trx
+      .insertInto('lab_registrations')
+      .values({
+        account_id: accountId,
+        lab_id: registration.labId,
+        number: registration.number,
+        updated_at: now,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['account_id', 'lab_id'])
+          .doUpdateSet({ number: registration.number, updated_at: now })
+          .where('lab_registrations.number', '<>', registration.number),
+      )
+      .returning('lab_id')
+      .executeTakeFirst()
+    if (changed) registrationsChanged = true
+  }
+  const mandates = await copyReferenceMandates(deps, trx, agent, request, accountId)
+
+  for (const structureId of added) {
+    await emitLabEvent(trx, deps.clock, { type: 'practice_place.added', accountId, structureId })
+  }
+  if (registrationsChanged)
+    await emitLabEvent(trx, deps.clock, { type: 'lab_registration.changed', accountId })
+
+  // An account that never set its password gets a fresh provisional code instead of a mere notice.
+  const withCode = holder.status === 'active' && holder.password_hash === null
+  const target = await notificationTarget(trx, accountId)
+  const data = {
+    firstName: request.first_name,
+    requester: await requesterName(trx, request.requester_id),
+    workplaces: await workplaceNames(trx, request),
+  }
+  const userMessageId = withCode
+    ? await deps.outbox.enqueue(trx, {
+        to: target.address,
+        template: 'account_request.welcome',
+        locale: target.locale,
+        data: { ...data, email: await loginAddress(trx, accountId), activationUrl: activationUrl(deps) },
+        secrets: { provisionalCode: await issueProvisionalCode(deps, trx, accountId) },
+      })
+    : await deps.outbox.enqueue(trx, {
+        to: target.address,
+        template: 'account_request.account_updated',
+        locale: target.locale,
+        data,
+      })
+  await recordAudit(trx, deps.clock, agent, {
+    action: 'account.updated_on_request',
+    subjectType: 'account',
+    subjectId: accountId,
+    details: {
+      requestId: request.id,
+      addedStructureIds: added,
+      labRegistrationsChanged: registrationsChanged,
+      mandates,
+      provisionalCode: withCode,
+    },
+  })
+  return { accountId, updated: true, userMessageId }
+}
+
+/**
+ * The reference account's mandates, and only them, copied to the user: those at the request's
+ * workplaces, since the user may only have access to the institutions named.
+ */
