@@ -51,6 +51,10 @@ export interface Outcome {
         structure_id: place.structureId,
         lab_center_id: null,
         is_primary: place.primary,
+        // The support desk fulfilling the request decides the workplaces too.
+        status: 'confirmed' as const,
+        confirmed_by: agent.id,
+        confirmed_at: now,
         created_at: now,
       })),
     )

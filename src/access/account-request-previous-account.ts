@@ -56,6 +56,9 @@ export async function updatePreviousAccount(
         structure_id: place.structureId,
         lab_center_id: null,
         is_primary: false,
+        status: 'confirmed',
+        confirmed_by: agent.id,
+        confirmed_at: now,
         created_at: now,
       })
       .execute()

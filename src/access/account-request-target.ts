@@ -22,7 +22,7 @@ const CONFLICTS = {
   previous_account_not_found: 'No account has this address: is it a new user?',
   previous_account_has_role: 'This account holds a role (support): an account request may not change it.',
   previous_account_elsewhere:
-    'This account has no practice place at a structure the requester manages: it is not theirs to update.',
+    'This account has no confirmed practice place at a structure the requester manages: it is not theirs to update.',
   professional_account: 'This account is a health professional’s: it cannot be made administrative.',
   rpps_mismatch: 'The existing account carries another RPPS number.',
   rpps_taken: 'Another account carries this RPPS number.',
@@ -40,10 +40,15 @@ export const RequestTarget = Type.Object({
   professionCode: Nullable(Str('60')),
   roles: Type.Array(Str('support')),
   practicePlaces: Type.Array(
-    Type.Object({ structureId: UuidOf(EXAMPLE_ID.structure), name: Str('Clinique des Lilas') }),
+    Type.Object({
+      structureId: UuidOf(EXAMPLE_ID.structure),
+      name: Str('Clinique des Lilas'),
+      status: Type.Enum(['pending', 'confirmed'] as const),
+    }),
   ),
   managedByRequester: Type.Boolean({
-    description: 'The account has a practice place at a structure the requester manages accounts for',
+    description:
+      'The account has a confirmed practice place at a structure the requester manages accounts for',
   }),
 })
 
@@ -78,7 +83,7 @@ async function accountHolding(db: Executor, request: AccountRequestRow) {
       a.roles, a.password_hash,
       exists (select 1 from practice_places p join mandates m on m.structure_id = p.structure_id
               join accounts r on r.id = m.account_id
-              where p.account_id = a.id and m.account_id = ${request.requester_id}
+              where p.account_id = a.id and p.status = 'confirmed' and m.account_id = ${request.requester_id}
                 and m.mandate = 'account_manager' and r.status = 'active') as managed
     from account_emails e join accounts a on a.id = e.account_id
     where e.address_key = ${addressKey(request.email)}`.execute(db)
@@ -125,7 +130,7 @@ export async function reviewAccountRequest(db: Executor, now: Date, requestId: s
     ? await db
         .selectFrom('practice_places as p')
         .innerJoin('structures as s', 's.id', 'p.structure_id')
-        .select(['p.structure_id', 's.name'])
+        .select(['p.structure_id', 's.name', 'p.status'])
         .where('p.account_id', '=', holder.id)
         .orderBy('s.name')
         .execute()
@@ -143,7 +148,11 @@ export async function reviewAccountRequest(db: Executor, now: Date, requestId: s
           rpps: holder.rpps,
           professionCode: holder.profession_code,
           roles: holder.roles,
-          practicePlaces: places.map((place) => ({ structureId: place.structure_id, name: place.name })),
+          practicePlaces: places.map((place) => ({
+            structureId: place.structure_id,
+            name: place.name,
+            status: place.status,
+          })),
           managedByRequester: holder.managed,
         }
       : null,

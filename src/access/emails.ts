@@ -1,4 +1,4 @@
-import type { TemplateCatalog } from '../notifications/templates.ts'
+import { greetingTemplate, type TemplateCatalog } from '../notifications/templates.ts'
 
 const rightsLabel = {
   fr: { results: 'Résultats', invoices: 'Factures' },
@@ -49,6 +49,38 @@ export const accessTemplates = {
       text: `Hello${d.firstName ? ` ${d.firstName}` : ''},\n\nYour "${list('en', [d.right])}" access for ${d.structureName} was withdrawn.\n\nThe Sésame team`,
     }),
   },
+  'access.place_requested': greetingTemplate<{
+    firstName?: string
+    requester: string
+    structureName: string
+    placeId: string
+  }>(
+    { fr: 'un lieu d’exercice attend votre confirmation', en: 'a practice place awaits your confirmation' },
+    {
+      fr: (d) =>
+        `« ${d.requester} » demande à être rattaché(e) à « ${d.structureName} ».\nConfirmez ou refusez ce rattachement depuis votre espace : tant qu’il n’est pas confirmé, il ne donne aucun droit.\n\nLieu : ${d.placeId}`,
+      en: (d) =>
+        `"${d.requester}" asks to join "${d.structureName}".\nConfirm or reject it from your space: until it is confirmed, it gives no right.\n\nPlace: ${d.placeId}`,
+    },
+  ),
+  'access.place_decided': greetingTemplate<{
+    firstName?: string
+    confirmed: boolean
+    structureName: string
+    reason?: string
+  }>(
+    { fr: 'votre lieu d’exercice', en: 'your practice place' },
+    {
+      fr: (d) =>
+        d.confirmed
+          ? `Votre rattachement à « ${d.structureName} » est confirmé.`
+          : `Votre rattachement à « ${d.structureName} » est refusé.${d.reason ? `\nMotif : « ${d.reason} »` : ''}`,
+      en: (d) =>
+        d.confirmed
+          ? `Your place at "${d.structureName}" is confirmed.`
+          : `Your place at "${d.structureName}" is rejected.${d.reason ? `\nReason: "${d.reason}"` : ''}`,
+    },
+  ),
 } satisfies TemplateCatalog
 
 type Decided = { firstName?: string; requestId: string; approved: boolean; rights: string[]; reason?: string }

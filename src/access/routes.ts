@@ -218,7 +218,10 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['access'],
         operationId: 'listMyCollaborators',
-        summary: 'For a professional: who holds or asks rights in my structures',
+        summary:
+          'For a professional or their delegate: who holds or asks rights in the structures where I approve',
+        description:
+          'Refused (403) to anyone who approves nowhere: collaborators and staff see no one else’s rights.',
         security,
         response: {
           200: Type.Object({
@@ -245,7 +248,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => ({ items: (await listCollaborators(db, personOf(request).sub)) as never }),
+    async (request) => ({ items: (await listCollaborators(db, actor(request))) as never }),
   )
 
   app.delete(

@@ -15,8 +15,8 @@ export type LinkStatus = 'linked' | 'pending_link' | 'rejected'
 
 /**
  * The structures, among these, that the lab already serves: the structure has a code of this lab whose
- * link stands (created or approved earlier, active or since deactivated), or a practice place there
- * works with one of this lab's centres.
+ * link stands (created or approved earlier, active or since deactivated), or a confirmed practice
+ * place there works with one of this lab's centres.
  */
 export async function servedStructures(trx: Executor, labId: string, structureIds: string[]) {
   if (structureIds.length === 0) return new Set<string>()
@@ -25,7 +25,9 @@ export async function servedStructures(trx: Executor, labId: string, structureId
     where exists (select 1 from correspondent_codes c
                   where c.structure_id = s.id and c.lab_id = ${labId} and c.link_status = 'linked')
        or exists (select 1 from practice_places p join lab_centers lc on lc.id = p.lab_center_id
-                  where p.structure_id = s.id and lc.lab_id = ${labId})`.execute(trx)
+                  where p.structure_id = s.id and lc.lab_id = ${labId} and p.status = 'confirmed')`.execute(
+    trx,
+  )
   return new Set(rows.map((row) => row.id))
 }
 

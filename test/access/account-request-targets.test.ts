@@ -15,10 +15,16 @@ let manager: Person
 
 const anAddress = (name: string) => `${name}.${randomUUID().slice(0, 8)}@example.org`
 
-async function placeAt(person: Person, structureId: string) {
+async function placeAt(person: Person, structureId: string, status: 'pending' | 'confirmed' = 'confirmed') {
   await t.app.db
     .insertInto('practice_places')
-    .values({ account_id: person.id, structure_id: structureId, is_primary: true, created_at: t.clock.now() })
+    .values({
+      status,
+      account_id: person.id,
+      structure_id: structureId,
+      is_primary: true,
+      created_at: t.clock.now(),
+    })
     .execute()
 }
 
@@ -132,6 +138,19 @@ describe('a previous account reaches only the manager’s own people', () => {
     expect(fulfilment.statusCode).toBe(409)
     expect(fulfilment.json().code).toBe('previous_account_elsewhere')
     expect((await accountRow(stranger.id)).first_name).toBe('Test')
+  })
+
+  it('does not count a place still waiting for confirmation at the manager’s structure', async () => {
+    const newcomer = await anAccount(t.app, { email: anAddress('newcomer') })
+    await placeAt(newcomer, clinic.structureId, 'pending')
+    const { review: seen, fulfilment } = await submittedThenFulfilled(
+      aRequestBody({ email: newcomer.email, previousAccount: true }),
+    )
+    expect(seen.target).toMatchObject({
+      managedByRequester: false,
+      practicePlaces: [{ structureId: clinic.structureId, status: 'pending' }],
+    })
+    expect(fulfilment.json().code).toBe('previous_account_elsewhere')
   })
 
   it('refuses a support agent’s account, even one with a place at the manager’s structure', async () => {

@@ -52,6 +52,8 @@ describe('graceful shutdown', () => {
         PATH: process.env.PATH,
         PORT: String(port),
         METRICS_PORT: String(metricsPort),
+        // Parallel test files load the machine: no load shedding here either (see testConfig).
+        MAX_EVENT_LOOP_DELAY_MS: '0',
         LOG_LEVEL: 'info',
         OUTBOX_WORKER: 'true',
         ...(database.url

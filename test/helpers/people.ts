@@ -132,5 +132,16 @@ export async function signIn(t: TestApp, email: string, password = STRONG_PASSWO
   return { ...pair, headers: { authorization: `Bearer ${pair.accessToken}` } }
 }
 
+/** The support desk validates an account (and so confirms the places given at registration). */
+export async function validateAccount(t: TestApp, accountId: string, support?: { authorization: string }) {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/v1/admin/accounts/${accountId}/validation`,
+    headers: support ?? (await supportAgent(t)),
+    payload: { decision: 'validate' },
+  })
+  expect(response.statusCode, response.body).toBe(200)
+}
+
 /** A support agent's bearer header. */
 export const supportAgent = (t: TestApp) => bearerFor(t.app, ['support'])

@@ -71,6 +71,7 @@ beforeAll(async () => {
   await t.app.db
     .insertInto('practice_places')
     .values({
+      status: 'confirmed',
       account_id: doctor.id,
       structure_id: practice.structureId,
       lab_center_id: practice.centerId,
@@ -189,6 +190,7 @@ describe('a lab naming a structure it does not serve', () => {
     await t.app.db
       .insertInto('practice_places')
       .values({
+        status: 'confirmed',
         account_id: nurse.id,
         structure_id: practice.structureId,
         lab_center_id: centre.id,
@@ -196,6 +198,32 @@ describe('a lab naming a structure it does not serve', () => {
         created_at: t.clock.now(),
       })
       .execute()
+    // A place still waiting for confirmation does not count.
+    const waiting = await labToken(t.app, await labWithClient(t.app, 'theta'))
+    await t.app.inject({
+      method: 'PUT',
+      url: '/v1/labs/theta/centers',
+      headers: { ...waiting, 'idempotency-key': 'theta-centres' },
+      payload: { items: [{ code: 'T1', name: 'Theta Albi' }] },
+    })
+    const thetaCentre = await t.app.db
+      .selectFrom('lab_centers')
+      .select('id')
+      .where('lab_id', '=', 'theta')
+      .executeTakeFirstOrThrow()
+    await t.app.db
+      .insertInto('practice_places')
+      .values({
+        status: 'pending',
+        account_id: (await anAccount(t.app, { profile: 'health_professional' })).id,
+        structure_id: practice.structureId,
+        lab_center_id: thetaCentre.id,
+        is_primary: true,
+        created_at: t.clock.now(),
+      })
+      .execute()
+    expect((await sync('theta', waiting, [codeForPractice('TH-1')])).json().pendingLink).toBe(1)
+
     const served = await sync('delta', deltaToken, [codeForPractice('DL-1')])
     expect(served.json().pendingLink).toBe(0)
     expect((await lookup('DL-1', 'delta')).statusCode).toBe(200)

@@ -161,6 +161,7 @@ describe('token introspection (RFC 7662): what a token stands for now', () => {
       await t.app.db
         .insertInto('practice_places')
         .values({
+          status: 'confirmed',
           account_id: person.id,
           structure_id: practice.structureId,
           is_primary: true,
