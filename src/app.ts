@@ -170,6 +170,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   installAuthentication(app, {
     db: database.db,
     tokens,
+    clock,
     sessions: {
       isActive: (sessionId, accountId) => isSessionActive(database.db, clock, sessionId, accountId),
     },
