@@ -4,6 +4,7 @@ import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
 import { requireRecentAuthentication } from '../auth/step-up.ts'
 import { EXAMPLE_ID, EXAMPLE_PROOF, UuidOf } from '../shared/examples.ts'
+import { stepUpRequiredResponse } from '../shared/problem.ts'
 import { addAddress, listAddresses, removeAddress, updateAddress } from './addresses.ts'
 import { Me } from './schemas.ts'
 
@@ -89,7 +90,7 @@ export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { ...strict, minProperties: 1 },
         ),
-        response: { 200: EmailAddress },
+        response: { 200: EmailAddress, 401: stepUpRequiredResponse },
       },
     },
     async (request) => {
