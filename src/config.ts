@@ -106,7 +106,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...raw,
     // Outside production, the portal in development may call the API from the browser at once.
     CORS_ORIGINS:
-      corsOrigins.length > 0 || raw.NODE_ENV === 'production' ? corsOrigins : [new URL(raw.PORTAL_URL).origin],
+      corsOrigins.length > 0 || raw.NODE_ENV === 'production'
+        ? corsOrigins
+        : [new URL(raw.PORTAL_URL).origin],
     DOCS_ENABLED: raw.DOCS_ENABLED ?? raw.NODE_ENV !== 'production',
   }
 }
