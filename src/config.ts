@@ -99,11 +99,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Instances must share the key that seals secrets waiting in the outbox.
     throw new ConfigError(['SECRET_KEY is required in production (64 hex digits, shared by every instance)'])
   }
+  const corsOrigins = raw.CORS_ORIGINS.split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean)
   return {
     ...raw,
-    CORS_ORIGINS: raw.CORS_ORIGINS.split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    // Outside production, the portal in development may call the API from the browser at once.
+    CORS_ORIGINS:
+      corsOrigins.length > 0 || raw.NODE_ENV === 'production'
+        ? corsOrigins
+        : [new URL(raw.PORTAL_URL).origin],
     DOCS_ENABLED: raw.DOCS_ENABLED ?? raw.NODE_ENV !== 'production',
   }
 }
