@@ -123,9 +123,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   })
 
   const box = new SecretBox(options.secretKey)
-  const transport =
-    options.mailTransport ??
-    createMailTransport({ smtpUrl: config.SMTP_URL, dataDir: config.DATA_DIR, logger })
+  const transport = options.mailTransport ?? createMailTransport(config, logger)
   const worker = createOutboxWorker(config, {
     db: database.db,
     transport,
@@ -172,6 +170,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   installAuthentication(app, {
     db: database.db,
     tokens,
+    clock,
     sessions: {
       currentRoles: (sessionId, accountId) => activeSessionRoles(database.db, clock, sessionId, accountId),
     },

@@ -111,12 +111,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('METRICS_PORT must differ from PORT: the metrics are kept off the API port')
   }
   if (problems.length > 0 || !trustProxy.ok) throw new ConfigError(problems)
+  const corsOrigins = raw.CORS_ORIGINS.split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean)
   return {
     ...raw,
     TRUST_PROXY: trustProxy.value,
-    CORS_ORIGINS: raw.CORS_ORIGINS.split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    // Outside production, the portal in development may call the API from the browser at once.
+    CORS_ORIGINS:
+      corsOrigins.length > 0 || raw.NODE_ENV === 'production'
+        ? corsOrigins
+        : [new URL(raw.PORTAL_URL).origin],
     DOCS_ENABLED: raw.DOCS_ENABLED ?? raw.NODE_ENV !== 'production',
   }
 }

@@ -1,5 +1,6 @@
 import { type Config, ConfigError, loadConfig } from './config.ts'
 import { type Database, openDatabase } from './db/database.ts'
+import { DatabaseInUseError } from './db/embedded-lock.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { createLogger } from './logger.ts'
 import { loadSecretKey } from './shared/secret-key.ts'
@@ -16,7 +17,7 @@ export async function startRuntime(options: { migrate?: boolean } = {}) {
     poolSize: config.DATABASE_POOL_SIZE,
     dataDir: `${config.DATA_DIR}/pg`,
     logger,
-  })
+  }).catch(exitWhenInUse)
   logger.info({ database: database.description }, 'database opened')
   if (options.migrate ?? config.MIGRATE_ON_START) {
     const applied = await migrateToLatest(database.db)
@@ -24,6 +25,12 @@ export async function startRuntime(options: { migrate?: boolean } = {}) {
   }
   const secretKey = await loadSecretKey(config, true)
   return { config, logger, database, secretKey }
+}
+
+function exitWhenInUse(error: unknown): never {
+  if (!(error instanceof DatabaseInUseError)) throw error
+  process.stderr.write(`${error.message}\n`)
+  process.exit(75) // EX_TEMPFAIL
 }
 
 export function loadConfigOrExit(): Config {

@@ -304,11 +304,13 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/me/delegations',
     {
-      onRequest: guard.person,
+      onRequest: guard.steppedUp,
       schema: {
         tags: ['access'],
         operationId: 'delegateApproval',
         summary: 'Lets a named active user decide my collaborators’ requests for one of my structures',
+        description:
+          'Needs a recent re-authentication (`POST /v1/auth/step-up`), else 401 `step_up_required`.',
         security,
         body: Type.Object({ structureId: StructureId, delegateId: CollaboratorId }, strict),
         response: { 201: Type.Object({ id: UuidOf(EXAMPLE_ID.delegation) }) },
@@ -326,11 +328,13 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/v1/me/delegations/:id',
     {
-      onRequest: guard.person,
+      onRequest: guard.steppedUp,
       schema: {
         tags: ['access'],
         operationId: 'withdrawDelegation',
         summary: 'Withdraws a delegation, at once',
+        description:
+          'Needs a recent re-authentication (`POST /v1/auth/step-up`), else 401 `step_up_required`.',
         security,
         params: Type.Object({ id: UuidOf(EXAMPLE_ID.delegation) }),
         response: { 204: Type.Null() },

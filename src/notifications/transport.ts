@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import nodemailer from 'nodemailer'
 import type { Logger } from 'pino'
+import type { Config } from '../config.ts'
 
 export interface MailMessage {
   from: string
@@ -17,15 +18,17 @@ export interface MailTransport {
   close(): void
 }
 
-/** SMTP when `SMTP_URL` is set; otherwise each message becomes an `.eml` file in `<DATA_DIR>/mail`. */
-export function createMailTransport(options: {
-  smtpUrl?: string | undefined
-  dataDir: string
-  logger: Logger
-}) {
-  return options.smtpUrl
-    ? smtpTransport(options.smtpUrl)
-    : fileTransport(join(options.dataDir, 'mail'), options.logger)
+/**
+ * SMTP when `SMTP_URL` is set; otherwise each message becomes an `.eml` file in `<DATA_DIR>/mail`, with,
+ * outside production, its text as written beside it in a `.txt` file.
+ */
+export function createMailTransport(
+  config: Pick<Config, 'SMTP_URL' | 'DATA_DIR' | 'NODE_ENV'>,
+  logger: Logger,
+): MailTransport {
+  return config.SMTP_URL
+    ? smtpTransport(config.SMTP_URL)
+    : fileTransport(join(config.DATA_DIR, 'mail'), logger, config.NODE_ENV !== 'production')
 }
 
 export function smtpTransport(url: string): MailTransport {
@@ -48,17 +51,17 @@ export function smtpTransport(url: string): MailTransport {
   }
 }
 
-export function fileTransport(dir: string, logger: Logger): MailTransport {
+export function fileTransport(dir: string, logger: Logger, readableCopies = false): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
   return {
     kind: 'file',
     async send(message) {
       const info = await transporter.sendMail(message)
       await mkdir(dir, { recursive: true })
-      const file = join(
-        dir,
-        `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`,
-      )
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`
+      const file = join(dir, `${name}.eml`)
+      // The .eml is encoded (quoted-printable); the .txt is what a developer reads.
+      if (readableCopies) await writeFile(join(dir, `${name}.txt`), readableText(message))
       await writeFile(file, info.message as Buffer)
       // The file holds the message (and any code in it) for the developer; the log line only points to it.
       logger.info({ file, subject: message.subject }, 'email written to file')
@@ -66,3 +69,6 @@ export function fileTransport(dir: string, logger: Logger): MailTransport {
     close: () => transporter.close(),
   }
 }
+
+const readableText = (message: MailMessage) =>
+  `From: ${message.from}\nTo: ${message.to}\nSubject: ${message.subject}\n\n${message.text}\n`

@@ -63,7 +63,7 @@ export async function anAccount(
     sub: account.id,
     sid: session.id,
     amr: ['pwd', 'otp', 'mfa'],
-    auth_time: Math.floor(Date.now() / 1000),
+    auth_time: Math.floor(now.getTime() / 1000),
   })
   return { id: account.id, email, headers: { authorization: `Bearer ${token}` } }
 }
