@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { EXAMPLE_ACCESS_TOKEN, EXAMPLE_ID, EXAMPLE_LAB_CLIENT_SECRET, Str } from '../shared/examples.ts'
+import { Line } from '../shared/text.ts'
 import { authenticateLabClient } from './clients.ts'
 
 const OAuthError = Type.Object({
@@ -40,10 +41,10 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'OAuth 2.0 client credentials: a 15-minute token for one lab',
         consumes: ['application/x-www-form-urlencoded'],
         body: Type.Object({
-          grant_type: Str('client_credentials'),
-          client_id: Type.Optional(Str(EXAMPLE_ID.labClient)),
-          client_secret: Type.Optional(Str(EXAMPLE_LAB_CLIENT_SECRET)),
-          scope: Type.Optional(Type.String()),
+          grant_type: Line(100, 'client_credentials'),
+          client_id: Type.Optional(Line(100, EXAMPLE_ID.labClient)),
+          client_secret: Type.Optional(Line(200, EXAMPLE_LAB_CLIENT_SECRET)),
+          scope: Type.Optional(Line(200, 'lab', { minLength: 0 })),
         }),
         response: {
           200: Type.Object({
