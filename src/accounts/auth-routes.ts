@@ -105,12 +105,12 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'requestPasswordReset',
         summary: 'Mails a single-use reset link (30 minutes) to an active account; always 202',
         body: Type.Object({ email: Email }, strict),
-        response: { 202: Type.Null() },
+        response: { 202: Type.Null({ description: 'Accepted, with no body' }) },
       },
     },
     async (request, reply) => {
       await requestPasswordReset(deps, contextOf(request), request.body.email)
-      return reply.status(202).send(null)
+      return reply.status(202).send()
     },
   )
 
