@@ -46,7 +46,7 @@ import { createOutbox, type Outbox } from './notifications/outbox.ts'
 import { createMailTransport, type MailTransport } from './notifications/transport.ts'
 import { createOutboxWorker, type OutboxWorker } from './notifications/worker.ts'
 import { opsRoutes } from './ops/routes.ts'
-import { installErrorHandling } from './plugins/errors.ts'
+import { clientErrorHandler, frameworkErrors, installErrorHandling } from './plugins/errors.ts'
 import { installMetrics } from './plugins/metrics.ts'
 import { installSecurity } from './plugins/security.ts'
 import { installSwagger } from './plugins/swagger.ts'
@@ -112,6 +112,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     ajv: { customOptions: { coerceTypes: false } },
+    // Errors before routing and before parsing are problems too (see plugins/errors.ts).
+    frameworkErrors,
+    clientErrorHandler,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>()
 

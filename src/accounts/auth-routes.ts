@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { actorOf, recordAudit } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
@@ -110,7 +111,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       await requestPasswordReset(deps, contextOf(request), request.body.email)
-      return reply.status(202).send()
+      // No body at all (a null would be serialised as `null`).
+      return (reply as FastifyReply).status(202).send()
     },
   )
 
