@@ -46,6 +46,7 @@ import { createOutbox, type Outbox } from './notifications/outbox.ts'
 import { createMailTransport, type MailTransport } from './notifications/transport.ts'
 import { createOutboxWorker, type OutboxWorker } from './notifications/worker.ts'
 import { opsRoutes } from './ops/routes.ts'
+import { installDraining } from './plugins/draining.ts'
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './plugins/errors.ts'
 import { installMetrics } from './plugins/metrics.ts'
 import { installSecurity } from './plugins/security.ts'
@@ -115,6 +116,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // Errors before routing and before parsing are problems too (see plugins/errors.ts).
     frameworkErrors,
     clientErrorHandler,
+    // A request that arrives while the server closes is served, not refused (see plugins/draining.ts).
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -123,9 +126,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   })
 
   const box = new SecretBox(options.secretKey)
-  const transport =
-    options.mailTransport ??
-    createMailTransport({ smtpUrl: config.SMTP_URL, dataDir: config.DATA_DIR, logger })
+  const transport = options.mailTransport ?? createMailTransport(config, logger)
   const worker = createOutboxWorker(config, {
     db: database.db,
     transport,
@@ -150,6 +151,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   installValidation(app)
   installErrorHandling(app)
+  installDraining(app)
   installMetrics(app, { db: database.db })
   await installSecurity(app, { config, db: database.db, clock })
   await installSwagger(app, config)

@@ -23,10 +23,14 @@ export const ConfigSchema = Type.Object({
   TRUST_PROXY: Type.Boolean({ default: false }),
   DATABASE_URL: Type.Optional(Url('postgres|postgresql')),
   DATABASE_POOL_SIZE: Type.Integer({ ...Positive, default: 10 }),
+  DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30_000 }),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   MIGRATE_ON_START: Type.Boolean({ default: true }),
   SECRET_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
   SMTP_URL: Type.Optional(Url('smtps?')),
+  SMTP_POOL_CONNECTIONS: Type.Integer({ ...Positive, maximum: 50, default: 2 }),
+  SMTP_POOL_MESSAGES: Type.Integer({ ...Positive, default: 100 }),
+  SMTP_RATE_PER_SECOND: Type.Integer({ minimum: 0, default: 0 }),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Sésame <no-reply@sesame.localhost>' }),
   MAIL_LOCALE: Type.Union([Type.Literal('fr'), Type.Literal('en')], { default: 'fr' }),
   OUTBOX_WORKER: Type.Boolean({ default: true }),
@@ -44,6 +48,7 @@ export const ConfigSchema = Type.Object({
   MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
   DOCS_ENABLED: Type.Optional(Bool),
   SHUTDOWN_GRACE_MS: Type.Integer({ ...Positive, default: 10_000 }),
+  SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, default: 3_000 }),
   IDENTIFIERS_ACCEPT_ANY_RPPS_CHECK_DIGIT: Type.Boolean({ default: false }),
   PORTAL_URL: Type.String({ pattern: '^https?://', default: 'http://localhost:5173' }),
   SUPPORT_EMAIL: Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', default: 'support@sesame.localhost' }),
@@ -98,6 +103,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (raw.NODE_ENV === 'production' && !raw.SECRET_KEY) {
     // Instances must share the key that seals secrets waiting in the outbox.
     throw new ConfigError(['SECRET_KEY is required in production (64 hex digits, shared by every instance)'])
+  }
+  if (raw.SHUTDOWN_DRAIN_MS >= raw.SHUTDOWN_GRACE_MS) {
+    throw new ConfigError([
+      'SHUTDOWN_DRAIN_MS must be shorter than SHUTDOWN_GRACE_MS (the drain is part of it)',
+    ])
   }
   return {
     ...raw,

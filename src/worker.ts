@@ -9,7 +9,7 @@ import { SecretBox } from './shared/secret-box.ts'
 // The outbox worker alone (`npm run worker`), for deployments that run it apart from the API
 // (then set OUTBOX_WORKER=false on the API instances). Several may run at once.
 const { config, logger, database, secretKey } = await startRuntime()
-const transport = createMailTransport({ smtpUrl: config.SMTP_URL, dataDir: config.DATA_DIR, logger })
+const transport = createMailTransport(config, logger)
 const worker = createOutboxWorker(config, {
   db: database.db,
   transport,

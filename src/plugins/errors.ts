@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import FindMyWay, { type HTTPMethod } from 'find-my-way'
+import { isConcurrencyConflict, isDatabaseUnavailable } from '../db/errors.ts'
 import { AppError } from '../shared/errors.ts'
 import { PROBLEM_CONTENT_TYPE, ProblemSchema, problem } from '../shared/problem.ts'
 import { fieldProblems } from './validation.ts'
@@ -37,6 +38,9 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; detail: s
     detail: 'A part of the address is too long.',
   },
 }
+
+/** What a client is told to wait when the database is out: about what a restart or a failover takes. */
+const DATABASE_RETRY_AFTER_SECONDS = 5
 
 const BAD_REQUEST = { status: 400, code: 'bad_request', detail: 'The request could not be understood.' }
 
@@ -106,6 +110,26 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined
     if (known) return sendProblem(request, reply, known.status, known.code, known.detail)
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable')
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+      return sendProblem(
+        request,
+        reply,
+        503,
+        'database_unavailable',
+        'The service cannot reach its database; try again shortly.',
+      )
+    }
+    if (isConcurrencyConflict(error)) {
+      return sendProblem(
+        request,
+        reply,
+        409,
+        'concurrent_change',
+        'Another request changed the same data at once; try again.',
+      )
+    }
     const status = error.statusCode ?? 500
     if (status === 429)
       return sendProblem(request, reply, 429, 'rate_limited', 'Too many requests; try again later.')

@@ -14,18 +14,23 @@ export interface MailSink {
   stop(): Promise<void>
 }
 
-export async function startMailSink(port = 0): Promise<MailSink> {
+/** `delayMs`: a slow relay, which takes this long over each message before accepting it. */
+export async function startMailSink(port = 0, options: { delayMs?: number } = {}): Promise<MailSink> {
   const messages: ParsedMail[] = []
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    // Stopping drops the connections senders keep open (pooled), as a relay going down does.
+    closeTimeout: 200,
     onData(stream, _session, callback) {
       // Acknowledge only once parsed, so that a sent message is already in `messages`.
       simpleParser(stream).then(
         (message) => {
-          messages.push(message)
-          callback()
+          setTimeout(() => {
+            messages.push(message)
+            callback()
+          }, options.delayMs ?? 0)
         },
         (error: Error) => callback(error),
       )
