@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { badRequest, notFound, unprocessable } from '../shared/errors.ts'
+import { AppError, badRequest, notFound, unprocessable } from '../shared/errors.ts'
 import { EXAMPLE_ID, UuidOf } from '../shared/examples.ts'
 import { DirectoryFileError } from './file-error.ts'
 import { importDirectory, importReport } from './importer.ts'
@@ -47,6 +47,14 @@ export const directoryImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const body = request.body as NodeJS.ReadableStream | undefined
+      // Another media type (JSON, a form) was parsed by its own parser: not a file.
+      if (body !== undefined && typeof body.pipe !== 'function') {
+        throw new AppError(
+          415,
+          'unsupported_media_type',
+          `Send the file as one of: ${FILE_TYPES.join(', ')}.`,
+        )
+      }
       const raw = body && (await unlessEmpty(body))
       if (raw === undefined) throw badRequest('file_required', 'Send the directory file as the request body.')
       const zipped = request.headers['content-type']?.startsWith('application/zip')

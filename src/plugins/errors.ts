@@ -180,8 +180,10 @@ function sendProblem(
   detail: string,
   errors?: Parameters<typeof problem>[4],
 ) {
+  // Serialised here, not by the route's serializer: a route that documents another shape for this
+  // status (the OAuth errors) would fail to serialise a problem, and answer a 500.
   return reply
     .status(status)
     .type(PROBLEM_CONTENT_TYPE)
-    .send(problem(status, code, detail, { url: request.url, requestId: request.id }, errors))
+    .send(JSON.stringify(problem(status, code, detail, { url: request.url, requestId: request.id }, errors)))
 }

@@ -171,6 +171,9 @@ describe('the RPPS directory', () => {
     const empty = await upload('rpps', '')
     expect(empty.statusCode).toBe(400)
     expect(empty.json()).toMatchObject({ code: 'file_required' })
+    const json = await upload('rpps', '{}', 'application/json')
+    expect(json.statusCode).toBe(415)
+    expect(json.json()).toMatchObject({ code: 'unsupported_media_type' })
   })
 
   it('is imported by support only', async () => {

@@ -33,6 +33,12 @@ beforeAll(async () => {
           'duplicate key value violates unique constraint "accounts_email_key" at SELECT * FROM accounts',
         )
       })
+      app.get('/test/database-down', async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' })
+      })
+      app.get('/test/deadlock', async () => {
+        throw Object.assign(new Error('deadlock detected'), { code: '40P01' })
+      })
       app.get('/test/unauthorized', async () => {
         throw unauthorized()
       })
@@ -168,6 +174,20 @@ describe('errors are RFC 9457 problems', () => {
       code: 'already_decided',
       detail: 'This request was already decided.',
     })
+  })
+
+  it('answers a database out of reach with 503 and Retry-After, saying nothing of where it is', async () => {
+    const response = await t.app.inject({ url: '/test/database-down' })
+    expect(response.statusCode).toBe(503)
+    expect(response.headers['retry-after']).toBe('5')
+    expect(response.json()).toMatchObject({ code: 'database_unavailable' })
+    expect(response.body).not.toContain('10.0.0.5')
+  })
+
+  it('answers transactions caught in a deadlock with 409, to try again', async () => {
+    const response = await t.app.inject({ url: '/test/deadlock' })
+    expect(response.statusCode).toBe(409)
+    expect(response.json()).toMatchObject({ code: 'concurrent_change' })
   })
 
   it('never leaks a stack or SQL in a 500', async () => {

@@ -32,6 +32,8 @@ export interface Operation {
   bodyRequired: boolean
   /** Whether the operation declares a bearer token. */
   secured: boolean
+  /** Documented answers by status (`200`, `4XX`, `default`): their schema by media type. */
+  responses: Record<string, { content?: Record<string, { schema: Schema }> }>
 }
 
 type RawParameter = Parameter & { example?: unknown; examples?: Record<string, { value: unknown }> }
@@ -64,6 +66,7 @@ export function operationsOf(document: Document): Operation[] {
         ),
         bodyRequired: body?.required ?? false,
         secured: Array.isArray(operation.security) && operation.security.length > 0,
+        responses: (operation.responses ?? {}) as Operation['responses'],
       })
     }
   }
