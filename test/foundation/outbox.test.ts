@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createLogger } from '../../src/logger.ts'
 import { foundationTemplates } from '../../src/notifications/templates.ts'
-import type { MailMessage, MailTransport } from '../../src/notifications/transport.ts'
+import { type MailMessage, type MailTransport, smtpTransport } from '../../src/notifications/transport.ts'
 import { createOutboxWorker, LEASE_MS } from '../../src/notifications/worker.ts'
 import { SecretBox } from '../../src/shared/secret-box.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
@@ -145,6 +145,23 @@ describe('the mail outbox', () => {
     slow.deliver()
     expect(await batch).toEqual({ sent: 1, retried: 0, dead: 0 })
     expect(await status(id)).toMatchObject({ status: 'sent', attempts: 1 })
+  })
+
+  it('sends over one pooled SMTP connection rather than one connection a message', async () => {
+    const relay = await startMailSink()
+    const transport = smtpTransport(relay.url)
+    for (let index = 0; index < 5; index++) {
+      await transport.send({
+        from: 'a@example.org',
+        to: `pooled.${index}@example.org`,
+        subject: 's',
+        text: 't',
+      })
+    }
+    transport.close()
+    await relay.stop()
+    expect(relay.messages).toHaveLength(5)
+    expect(relay.connections).toBe(1)
   })
 
   it('gives up after the last attempt, and counts the dead message in the metrics', async () => {

@@ -7,6 +7,8 @@ export interface MailSink {
   readonly url: string
   readonly port: number
   readonly messages: ParsedMail[]
+  /** How many SMTP connections were opened to it. */
+  readonly connections: number
   /** Messages sent to this address, oldest first. */
   to(address: string): ParsedMail[]
   /** The last 6-digit code mailed to this address. */
@@ -17,12 +19,17 @@ export interface MailSink {
 /** `delayMs`: a slow relay, which takes this long over each message before accepting it. */
 export async function startMailSink(port = 0, options: { delayMs?: number } = {}): Promise<MailSink> {
   const messages: ParsedMail[] = []
+  let connections = 0
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     // Stopping drops the connections senders keep open (pooled), as a relay going down does.
     closeTimeout: 200,
+    onConnect(_session, callback) {
+      connections += 1
+      callback()
+    },
     onData(stream, _session, callback) {
       // Acknowledge only once parsed, so that a sent message is already in `messages`.
       simpleParser(stream).then(
@@ -49,6 +56,9 @@ export async function startMailSink(port = 0, options: { delayMs?: number } = {}
     url: `smtp://127.0.0.1:${actualPort}`,
     port: actualPort,
     messages,
+    get connections() {
+      return connections
+    },
     to,
     lastCode(address) {
       const text = to(address).at(-1)?.text ?? ''
