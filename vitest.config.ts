@@ -1,4 +1,8 @@
+import { createRequire } from 'node:module'
 import { defineConfig } from 'vitest/config'
+
+// On a Node.js too old, say so in one line before the workers start (and crash).
+createRequire(import.meta.url)('./scripts/require-node.cjs')
 
 export default defineConfig({
   test: {

@@ -14,6 +14,7 @@ import type { Logger } from 'pino'
 import { accountRequestRoutes } from './access/account-request-routes.ts'
 import { accessAdminRoutes } from './access/admin-routes.ts'
 import { labFeedRoutes } from './access/lab-feed-routes.ts'
+import { membershipRoutes } from './access/membership-routes.ts'
 import { accessRoutes } from './access/routes.ts'
 import { authRoutes } from './accounts/auth-routes.ts'
 import { meRoutes } from './accounts/me-routes.ts'
@@ -174,6 +175,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   installAuthentication(app, {
     db: database.db,
     tokens,
+    clock,
     sessions: {
       isActive: (sessionId, accountId) => isSessionActive(database.db, clock, sessionId, accountId),
     },
@@ -188,6 +190,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(supportRoutes)
   await app.register(accessRoutes)
   await app.register(accessAdminRoutes)
+  await app.register(membershipRoutes)
   await app.register(accountRequestRoutes)
   await app.register(labFeedRoutes)
   await app.register(directoryRoutes)

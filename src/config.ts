@@ -109,11 +109,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'SHUTDOWN_DRAIN_MS must be shorter than SHUTDOWN_GRACE_MS (the drain is part of it)',
     ])
   }
+  const corsOrigins = raw.CORS_ORIGINS.split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean)
   return {
     ...raw,
-    CORS_ORIGINS: raw.CORS_ORIGINS.split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    // Outside production, the portal in development may call the API from the browser at once.
+    CORS_ORIGINS:
+      corsOrigins.length > 0 || raw.NODE_ENV === 'production'
+        ? corsOrigins
+        : [new URL(raw.PORTAL_URL).origin],
     DOCS_ENABLED: raw.DOCS_ENABLED ?? raw.NODE_ENV !== 'production',
   }
 }

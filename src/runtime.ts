@@ -1,5 +1,6 @@
 import { type Config, ConfigError, loadConfig } from './config.ts'
 import { type Database, openDatabase, waitForDatabase } from './db/database.ts'
+import { DatabaseInUseError } from './db/embedded-lock.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { createLogger } from './logger.ts'
 import { loadSecretKey } from './shared/secret-key.ts'
@@ -16,7 +17,7 @@ export async function startRuntime(options: { migrate?: boolean } = {}) {
     poolSize: config.DATABASE_POOL_SIZE,
     dataDir: `${config.DATA_DIR}/pg`,
     logger,
-  })
+  }).catch(exitWhenInUse)
   // Where the database is, without credentials, for the lines that say what to check.
   const where = config.DATABASE_URL
     ? { host: new URL(config.DATABASE_URL).hostname, port: Number(new URL(config.DATABASE_URL).port || 5432) }
@@ -56,6 +57,12 @@ const summary = (error: unknown) => {
   // Several addresses tried (IPv6, IPv4): each says why.
   const messages = error instanceof AggregateError ? error.errors.map(String) : [message || String(error)]
   return { code, message: messages.join('; ') }
+}
+
+function exitWhenInUse(error: unknown): never {
+  if (!(error instanceof DatabaseInUseError)) throw error
+  process.stderr.write(`${error.message}\n`)
+  process.exit(75) // EX_TEMPFAIL
 }
 
 export function loadConfigOrExit(): Config {

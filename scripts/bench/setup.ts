@@ -123,6 +123,7 @@ export async function signedInPerson(bench: Bench) {
         structure_id: structure.id,
         lab_center_id: index === 1 ? center.id : null,
         is_primary: index === 0,
+        status: 'confirmed' as const,
         created_at: now,
       })),
     )
@@ -224,6 +225,18 @@ export async function approvalQueue(bench: Bench) {
         is_login: true,
         is_notification: true,
         verified_at: new Date(),
+        created_at: new Date(),
+      })),
+    )
+    .execute()
+  await db
+    .insertInto('practice_places')
+    .values(
+      professionals.map((professional, index) => ({
+        account_id: professional,
+        structure_id: practices[index]!,
+        is_primary: true,
+        status: 'confirmed' as const,
         created_at: new Date(),
       })),
     )

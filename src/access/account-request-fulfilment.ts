@@ -182,6 +182,10 @@ async function createRequestedAccount(
         structure_id: place.structureId,
         lab_center_id: null,
         is_primary: place.primary,
+        // The support desk fulfilling the request decides the workplaces too.
+        status: 'confirmed' as const,
+        confirmed_by: agent.id,
+        confirmed_at: now,
         created_at: now,
       })),
     )
@@ -291,6 +295,9 @@ async function updatePreviousAccount(
         structure_id: place.structureId,
         lab_center_id: null,
         is_primary: false,
+        status: 'confirmed',
+        confirmed_by: agent.id,
+        confirmed_at: now,
         created_at: now,
       })
       .execute()

@@ -34,7 +34,7 @@ export const accessAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/admin/delegations',
     {
-      onRequest: guard.role('support'),
+      onRequest: [guard.role('support'), guard.steppedUp],
       schema: {
         tags: ['support'],
         operationId: 'createDelegationForProfessional',
@@ -60,7 +60,7 @@ export const accessAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/v1/admin/delegations/:id',
     {
-      onRequest: guard.role('support'),
+      onRequest: [guard.role('support'), guard.steppedUp],
       schema: {
         tags: ['support'],
         operationId: 'deleteDelegation',

@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts'
 import { forbidden, notFound } from '../shared/errors.ts'
 import { decodeTimeCursor } from '../shared/pagination.ts'
 import { emitLabEvent } from './lab-feed.ts'
-import { type Actor, mayRevoke } from './policy.ts'
+import { type Actor, approverStructures, mayListCollaborators, mayRevoke, responsibleAt } from './policy.ts'
 
 const PERSON_AT_STRUCTURE = [
   'a.id',
@@ -19,19 +19,22 @@ const PERSON_AT_STRUCTURE = [
   's.name as structure_name',
 ] as const
 
-/** For a professional: the accounts holding or asking rights in the structures where they practise. */
-export async function listCollaborators(db: Executor, professionalId: string) {
-  const structures = db
-    .selectFrom('practice_places')
-    .select('structure_id')
-    .where('account_id', '=', professionalId)
+/**
+ * For those who approve (responsible professionals and their delegates): the accounts holding or asking
+ * rights in the structures where they approve. Anyone else is refused.
+ */
+export async function listCollaborators(db: Executor, actor: Actor) {
+  if (!(await mayListCollaborators(db, actor)))
+    throw forbidden('Only the professionals of a structure and their delegates see its collaborators.')
+  const professionalId = actor.accountId
+  const structures = approverStructures(professionalId)
   const [rights, requests] = await Promise.all([
     db
       .selectFrom('rights as r')
       .innerJoin('accounts as a', 'a.id', 'r.account_id')
       .innerJoin('structures as s', 's.id', 'r.structure_id')
       .select([...PERSON_AT_STRUCTURE, 'r.name'])
-      .where('r.structure_id', 'in', structures)
+      .where(sql<boolean>`r.structure_id in ${structures}`)
       .where('r.revoked_at', 'is', null)
       .where('r.account_id', '!=', professionalId)
       .where('a.profile', '!=', 'health_professional')
@@ -41,7 +44,7 @@ export async function listCollaborators(db: Executor, professionalId: string) {
       .innerJoin('accounts as a', 'a.id', 'q.account_id')
       .innerJoin('structures as s', 's.id', 'q.structure_id')
       .select([...PERSON_AT_STRUCTURE, 'q.id as request_id', 'q.rights'])
-      .where('q.structure_id', 'in', structures)
+      .where(sql<boolean>`q.structure_id in ${structures}`)
       .where('q.status', '=', 'pending')
       .execute(),
   ])
@@ -88,8 +91,15 @@ export async function revokeRight(
   structureId: string,
   right: RightName,
 ) {
-  if (!(await mayRevoke(deps.db, actor, holderId, structureId)))
-    throw forbidden('Only a professional of this structure, or support, may withdraw this right.')
+  const holder = await deps.db
+    .selectFrom('accounts')
+    .select(['id', 'profile'])
+    .where('id', '=', holderId)
+    .executeTakeFirst()
+  if (!holder || !(await mayRevoke(deps.db, actor, holder, structureId)))
+    throw forbidden(
+      'Only a professional of this structure, their delegate or support may withdraw a collaborator’s right; never a professional’s own.',
+    )
   await deps.db.transaction().execute(async (trx) => {
     const revoked = await trx
       .updateTable('rights')
@@ -124,8 +134,8 @@ export async function revokeRight(
 }
 
 /**
- * The requests this person may decide: naming them, or naming a professional who delegated to them at
- * the request's structure; all for support. Newest first, keyset-paged (`after` from the last page).
+ * The requests this person may decide: naming them at a structure where they are still responsible, or
+ * naming a professional still responsible there who delegated to them for it; all for support. Newest first, keyset-paged (`after` from the last page).
  * Each scope (the person, each delegation) reads at most one page off the `access_requests_queue` index,
  * whatever the size of the table.
  */
@@ -155,16 +165,22 @@ export async function listApprovals(
     : db
         .with('scopes', (qc) =>
           qc
-            .selectNoFrom([
-              sql<string>`${actor.accountId}::uuid`.as('approver_id'),
-              sql<string | null>`null::uuid`.as('structure_id'),
-            ])
+            // Each structure where the person is a responsible professional now…
+            .selectFrom('practice_places as p')
+            .innerJoin('accounts as a', 'a.id', 'p.account_id')
+            .select(['p.account_id as approver_id', 'p.structure_id'])
+            .where('p.account_id', '=', actor.accountId)
+            .where('p.status', '=', 'confirmed')
+            .where('a.status', '=', 'active')
+            .where('a.profile', '=', 'health_professional')
+            // …and each delegation from a professional still responsible at its structure.
             .unionAll(
               qc
-                .selectFrom('delegations')
-                .select(['professional_id as approver_id', 'structure_id'])
-                .where('delegate_id', '=', actor.accountId)
-                .where('revoked_at', 'is', null),
+                .selectFrom('delegations as d')
+                .select(['d.professional_id as approver_id', 'd.structure_id'])
+                .where('d.delegate_id', '=', actor.accountId)
+                .where('d.revoked_at', 'is', null)
+                .where(responsibleAt(sql.ref('d.professional_id'), sql.ref('d.structure_id'))),
             ),
         )
         .selectFrom('scopes')
@@ -174,12 +190,7 @@ export async function listApprovals(
               .selectFrom('access_requests as r')
               .selectAll('r')
               .whereRef('r.approver_id', '=', 'scopes.approver_id')
-              .where((eb) =>
-                eb.or([
-                  eb('scopes.structure_id', 'is', null),
-                  eb('r.structure_id', '=', eb.ref('scopes.structure_id')),
-                ]),
-              )
+              .whereRef('r.structure_id', '=', 'scopes.structure_id')
               .where(onPage)
               .orderBy('r.created_at', 'desc')
               .orderBy('r.id', 'desc')

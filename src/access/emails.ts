@@ -11,6 +11,8 @@ const list = (locale: 'fr' | 'en', rights: string[]) =>
 type Requested = { firstName?: string; requester: string; rights: string[]; requestId: string }
 type Decided = { firstName?: string; requestId: string; approved: boolean; rights: string[]; reason?: string }
 type Revoked = { firstName?: string; right: string; structureName: string }
+type PlaceRequested = { firstName?: string; requester: string; structureName: string; placeId: string }
+type PlaceDecided = { firstName?: string; confirmed: boolean; structureName: string; reason?: string }
 
 /** The emails of the access-rights area. */
 export const accessTemplates = {
@@ -51,6 +53,28 @@ export const accessTemplates = {
       fr: (d) =>
         `Votre accès « ${list('fr', [d.right])} » pour ${quoted(d.structureName, 'fr')} a été retiré.`,
       en: (d) => `Your "${list('en', [d.right])}" access for ${quoted(d.structureName, 'en')} was withdrawn.`,
+    },
+  ),
+  'access.place_requested': greetingTemplate<PlaceRequested>(
+    { fr: 'un lieu d’exercice attend votre confirmation', en: 'a practice place awaits your confirmation' },
+    {
+      fr: (d) =>
+        `${quoted(d.requester, 'fr')} demande à être rattaché(e) à ${quoted(d.structureName, 'fr')}.\nConfirmez ou refusez ce rattachement depuis votre espace : tant qu’il n’est pas confirmé, il ne donne aucun droit.\n\nLieu : ${d.placeId}`,
+      en: (d) =>
+        `${quoted(d.requester, 'en')} asks to join ${quoted(d.structureName, 'en')}.\nConfirm or reject it from your space: until it is confirmed, it gives no right.\n\nPlace: ${d.placeId}`,
+    },
+  ),
+  'access.place_decided': greetingTemplate<PlaceDecided>(
+    { fr: 'votre lieu d’exercice', en: 'your practice place' },
+    {
+      fr: (d) =>
+        d.confirmed
+          ? `Votre rattachement à ${quoted(d.structureName, 'fr')} est confirmé.`
+          : `Votre rattachement à ${quoted(d.structureName, 'fr')} est refusé.${d.reason ? `\nMotif :\n${quotedBlock(d.reason)}` : ''}`,
+      en: (d) =>
+        d.confirmed
+          ? `Your place at ${quoted(d.structureName, 'en')} is confirmed.`
+          : `Your place at ${quoted(d.structureName, 'en')} is rejected.${d.reason ? `\nReason:\n${quotedBlock(d.reason)}` : ''}`,
     },
   ),
 } satisfies TemplateCatalog

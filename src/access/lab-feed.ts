@@ -32,15 +32,16 @@ export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventIn
   const { rows: labs } = structureId
     ? await sql<{ lab_id: string }>`
         select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id
-          where p.account_id = ${event.accountId} and p.structure_id = ${structureId}
+          where p.account_id = ${event.accountId} and p.structure_id = ${structureId} and p.status = 'confirmed'
         union select lab_id from correspondent_codes where structure_id = ${structureId} and active`.execute(
         db,
       )
     : await sql<{ lab_id: string }>`
-        select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id where p.account_id = ${event.accountId}
+        select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id
+          where p.account_id = ${event.accountId} and p.status = 'confirmed'
         union select lab_id from lab_registrations where account_id = ${event.accountId}
         union select k.lab_id from correspondent_codes k join practice_places p on p.structure_id = k.structure_id
-          where p.account_id = ${event.accountId} and k.active`.execute(db)
+          where p.account_id = ${event.accountId} and p.status = 'confirmed' and k.active`.execute(db)
   const labIds = [...new Set([...labs.map((row) => row.lab_id), ...(event.alsoLabs ?? [])])]
   if (labIds.length === 0) return
 
@@ -63,6 +64,7 @@ export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventIn
           .selectFrom('practice_places')
           .select('structure_id')
           .where('account_id', '=', event.accountId)
+          .where('status', '=', 'confirmed')
           .execute()
       ).map((row) => row.structure_id)
   const [codes, numbers] = await Promise.all([

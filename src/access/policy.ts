@@ -1,9 +1,10 @@
+import { type Expression, type RawBuilder, sql } from 'kysely'
 import type { Executor } from '../db/schema.ts'
 
 /**
- * Who may do what with sensitive rights: the one place these decisions are made. Every rule reads the
- * current state, so a revoked delegation or a suspended professional stops counting at once, whatever
- * token they hold.
+ * Who may do what with sensitive rights and memberships: the one place these decisions are made. Every
+ * rule reads the current state, so a revoked delegation, a place removed or a suspended professional
+ * stops counting at once, whatever token they hold.
  */
 export interface Actor {
   accountId: string
@@ -12,43 +13,60 @@ export interface Actor {
 
 export const isSupport = (actor: Actor) => actor.roles.includes('support')
 
-/** An active health professional with a practice place at the structure. */
-export async function isResponsibleProfessional(
-  db: Executor,
-  accountId: string,
-  structureId: string,
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('accounts as a')
-    .innerJoin('practice_places as p', 'p.account_id', 'a.id')
-    .select('a.id')
-    .where('a.id', '=', accountId)
-    .where('p.structure_id', '=', structureId)
-    .where('a.status', '=', 'active')
-    .where('a.profile', '=', 'health_professional')
-    .executeTakeFirst()
-  return row !== undefined
+type Operand = string | Expression<string> | RawBuilder<unknown>
+const operand = (value: Operand) => (typeof value === 'string' ? sql`${value}::uuid` : value)
+
+/**
+ * SQL: the account is a responsible professional of the structure — an active health professional with
+ * a confirmed practice place there. Operands are ids or column references (`sql.ref('r.approver_id')`).
+ */
+export const responsibleAt = (account: Operand, structure: Operand) => sql<boolean>`exists (
+  select 1 from practice_places rp join accounts ra on ra.id = rp.account_id
+  where rp.account_id = ${operand(account)} and rp.structure_id = ${operand(structure)}
+    and rp.status = 'confirmed' and ra.status = 'active' and ra.profile = 'health_professional')`
+
+/**
+ * SQL: the account holds a current delegation, at the structure, from a professional who is still
+ * responsible there (`professional` narrows it to one professional).
+ */
+export const delegateAt = (
+  account: Operand,
+  structure: Operand,
+  professional?: Operand,
+) => sql<boolean>`exists (
+  select 1 from delegations rd join accounts rda on rda.id = rd.delegate_id
+  where rd.delegate_id = ${operand(account)} and rd.structure_id = ${operand(structure)}
+    and rd.revoked_at is null and rda.status = 'active'
+    ${professional === undefined ? sql`` : sql`and rd.professional_id = ${operand(professional)}`}
+    and ${responsibleAt(sql.ref('rd.professional_id'), sql.ref('rd.structure_id'))})`
+
+/** SQL: the structure has at least one responsible professional. */
+export const staffed = (structure: Operand) => sql<boolean>`exists (
+  select 1 from practice_places sp join accounts sa on sa.id = sp.account_id
+  where sp.structure_id = ${operand(structure)} and sp.status = 'confirmed'
+    and sa.status = 'active' and sa.profile = 'health_professional')`
+
+/**
+ * SQL: the structures where the account approves — its own as a responsible professional, and those
+ * where it is the delegate of one — as a subquery of `structure_id`.
+ */
+export const approverStructures = (account: string) => sql<{ structure_id: string }>`(
+  select p.structure_id from practice_places p join accounts a on a.id = p.account_id
+    where p.account_id = ${account}::uuid and p.status = 'confirmed' and a.status = 'active'
+      and a.profile = 'health_professional'
+  union
+  select d.structure_id from delegations d
+    where d.delegate_id = ${account}::uuid and d.revoked_at is null
+      and ${responsibleAt(sql.ref('d.professional_id'), sql.ref('d.structure_id'))})`
+
+async function holds(db: Executor, condition: RawBuilder<boolean>): Promise<boolean> {
+  const { rows } = await sql<{ ok: boolean }>`select ${condition} as ok`.execute(db)
+  return rows[0]?.ok === true
 }
 
-/** A current delegation from the professional to an active delegate, for that structure. */
-export async function isDelegateOf(
-  db: Executor,
-  delegateId: string,
-  professionalId: string,
-  structureId: string,
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('delegations as d')
-    .innerJoin('accounts as a', 'a.id', 'd.delegate_id')
-    .select('d.id')
-    .where('d.delegate_id', '=', delegateId)
-    .where('d.professional_id', '=', professionalId)
-    .where('d.structure_id', '=', structureId)
-    .where('d.revoked_at', 'is', null)
-    .where('a.status', '=', 'active')
-    .executeTakeFirst()
-  return row !== undefined
-}
+/** An active health professional with a confirmed practice place at the structure. */
+export const isResponsibleProfessional = (db: Executor, accountId: string, structureId: string) =>
+  holds(db, responsibleAt(accountId, structureId))
 
 export type DeciderRole = 'approver' | 'delegate' | 'support'
 
@@ -66,22 +84,56 @@ export async function deciderRole(
   if (actor.accountId === request.approver_id) {
     return (await isResponsibleProfessional(db, actor.accountId, request.structure_id)) ? 'approver' : null
   }
-  const delegated =
-    (await isResponsibleProfessional(db, request.approver_id, request.structure_id)) &&
-    (await isDelegateOf(db, actor.accountId, request.approver_id, request.structure_id))
+  const delegated = await holds(db, delegateAt(actor.accountId, request.structure_id, request.approver_id))
   return delegated ? 'delegate' : null
 }
 
-/** Who may revoke a collaborator's right at a structure: a responsible professional there, or support; never oneself. */
+export type PlaceDeciderRole = 'professional' | 'delegate' | 'support'
+
+/**
+ * Who may confirm or reject a practice place someone asks at a structure: never the person themselves;
+ * a responsible professional of that structure or one of their delegates there; the support desk only
+ * when the structure has no responsible professional to ask.
+ */
+export async function placeDeciderRole(
+  db: Executor,
+  actor: Actor,
+  place: { account_id: string; structure_id: string },
+): Promise<PlaceDeciderRole | null> {
+  if (actor.accountId === place.account_id) return null
+  const { rows } = await sql<{ professional: boolean; delegate: boolean; staffed: boolean }>`select
+    ${responsibleAt(actor.accountId, place.structure_id)} as professional,
+    ${delegateAt(actor.accountId, place.structure_id)} as delegate,
+    ${staffed(place.structure_id)} as staffed`.execute(db)
+  const found = rows[0]
+  if (found?.professional) return 'professional'
+  if (found?.delegate) return 'delegate'
+  if (isSupport(actor) && !found?.staffed) return 'support'
+  return null
+}
+
+/**
+ * Who may withdraw a right at a structure: support, a responsible professional there, or the delegate
+ * of one; never the holder; and only a collaborator's or staff member's right, granted through a
+ * request — a professional's own rights are not anyone else's to withdraw.
+ */
 export async function mayRevoke(
   db: Executor,
   actor: Actor,
-  holderId: string,
+  holder: { id: string; profile: string },
   structureId: string,
 ): Promise<boolean> {
-  if (actor.accountId === holderId) return false
-  return isSupport(actor) || isResponsibleProfessional(db, actor.accountId, structureId)
+  if (actor.accountId === holder.id || holder.profile === 'health_professional') return false
+  if (isSupport(actor)) return true
+  return holds(
+    db,
+    sql<boolean>`${responsibleAt(actor.accountId, structureId)} or ${delegateAt(actor.accountId, structureId)}`,
+  )
 }
+
+/** Who may see a structure's collaborators and their rights: those who approve there (see `approverStructures`). */
+export const mayListCollaborators = (db: Executor, actor: Actor) =>
+  holds(db, sql<boolean>`exists ${approverStructures(actor.accountId)}`)
 
 /** Who may delegate approval for a structure: its responsible professional, for themselves; support, for anyone. */
 export async function mayDelegate(

@@ -26,9 +26,13 @@ export async function requestAccess(deps: Deps, actor: AuditActor & { id: string
       .select('id')
       .where('account_id', '=', actor.id)
       .where('structure_id', '=', input.structureId)
+      .where('status', '=', 'confirmed')
       .executeTakeFirst()
     if (!place)
-      throw unprocessable('not_at_structure', 'You can only ask for rights at one of your practice places.')
+      throw unprocessable(
+        'not_at_structure',
+        'You can only ask for rights at one of your confirmed practice places.',
+      )
     const approver = await responsibleProfessional(trx, input.structureId, {
       id: input.approverId,
       rpps: input.approverRpps,

@@ -213,7 +213,10 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['access'],
         operationId: 'listMyCollaborators',
-        summary: 'For a professional: who holds or asks rights in my structures',
+        summary:
+          'For a professional or their delegate: who holds or asks rights in the structures where I approve',
+        description:
+          'Refused (403) to anyone who approves nowhere: collaborators and staff see no one else’s rights.',
         security,
         response: {
           200: Type.Object({
@@ -240,7 +243,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => ({ items: (await listCollaborators(db, personOf(request).sub)) as never }),
+    async (request) => ({ items: (await listCollaborators(db, actor(request))) as never }),
   )
 
   app.delete(
@@ -296,11 +299,13 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/me/delegations',
     {
-      onRequest: guard.person,
+      onRequest: guard.steppedUp,
       schema: {
         tags: ['access'],
         operationId: 'delegateApproval',
         summary: 'Lets a named active user decide my collaborators’ requests for one of my structures',
+        description:
+          'Needs a recent re-authentication (`POST /v1/auth/step-up`), else 401 `step_up_required`.',
         security,
         body: Type.Object({ structureId: StructureId, delegateId: CollaboratorId }, strict),
         response: { 201: Type.Object({ id: UuidOf(EXAMPLE_ID.delegation) }) },
@@ -318,11 +323,13 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/v1/me/delegations/:id',
     {
-      onRequest: guard.person,
+      onRequest: guard.steppedUp,
       schema: {
         tags: ['access'],
         operationId: 'withdrawDelegation',
         summary: 'Withdraws a delegation, at once',
+        description:
+          'Needs a recent re-authentication (`POST /v1/auth/step-up`), else 401 `step_up_required`.',
         security,
         params: Type.Object({ id: UuidOf(EXAMPLE_ID.delegation) }),
         response: { 204: Type.Null() },

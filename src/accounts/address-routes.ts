@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
+import { requireRecentAuthentication } from '../auth/step-up.ts'
 import { EXAMPLE_ID, EXAMPLE_PROOF, UuidOf } from '../shared/examples.ts'
+import { stepUpRequiredResponse } from '../shared/problem.ts'
 import { Line } from '../shared/text.ts'
 import { addAddress, listAddresses, removeAddress, updateAddress } from './addresses.ts'
 import { Me } from './schemas.ts'
@@ -40,11 +42,13 @@ export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/me/emails',
     {
-      onRequest: guard.person,
+      onRequest: guard.steppedUp,
       schema: {
         tags: ['me'],
         operationId: 'addMyEmail',
         summary: 'Adds an address proven by code (purpose add_email); the notification address is told',
+        description:
+          'Needs a recent re-authentication (`POST /v1/auth/step-up`), else 401 `step_up_required`.',
         security,
         body: Type.Object(
           {
@@ -72,6 +76,9 @@ export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['me'],
         operationId: 'updateMyEmail',
         summary: 'Makes an address the login or notification one; sets the applications it identifies in',
+        description:
+          'Making it the login or notification address needs a recent re-authentication (`POST /v1/auth/step-up`). ' +
+          'When the login address changes, the former one is told and the other sessions end.',
         security,
         params: Type.Object({ id: EmailId }),
         body: Type.Object(
@@ -82,29 +89,35 @@ export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { ...strict, minProperties: 1 },
         ),
-        response: { 200: EmailAddress },
+        response: { 200: EmailAddress, 401: stepUpRequiredResponse },
       },
     },
-    async (request) =>
-      updateAddress(deps, actorOf(request), personOf(request).sub, request.params.id, request.body),
+    async (request) => {
+      const person = personOf(request)
+      if (request.body.login || request.body.notification)
+        requireRecentAuthentication(person, deps.clock.now())
+      return updateAddress(deps, actorOf(request), person, request.params.id, request.body)
+    },
   )
 
   app.delete(
     '/v1/me/emails/:id',
     {
-      onRequest: guard.person,
+      onRequest: guard.steppedUp,
       schema: {
         tags: ['me'],
         operationId: 'removeMyEmail',
         summary:
           'Removes an address, never the last; its login or notification role moves to the oldest left',
+        description:
+          'Needs a recent re-authentication (`POST /v1/auth/step-up`). Removing the login address ends the other sessions.',
         security,
         params: Type.Object({ id: EmailId }),
         response: { 204: Type.Null() },
       },
     },
     async (request, reply) => {
-      await removeAddress(deps, actorOf(request), personOf(request).sub, request.params.id)
+      await removeAddress(deps, actorOf(request), personOf(request), request.params.id)
       return reply.status(204).send(null)
     },
   )

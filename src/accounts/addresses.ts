@@ -1,4 +1,5 @@
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
+import { revokeAllSessions } from '../auth/sessions.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
@@ -116,26 +117,60 @@ export async function addAddress(
   }
 }
 
+/** The signed-in person changing their addresses: their account, and the session they act in. */
+export interface Owner {
+  sub: string
+  sid: string
+}
+
+/**
+ * The login address moved: the former one is told (someone holding a stolen token is not the owner), and
+ * every other session ends.
+ */
+async function loginMoved(deps: Deps, trx: Executor, owner: Owner, former: string, current: string) {
+  const target = await notificationTarget(trx, owner.sub)
+  await deps.outbox.enqueue(trx, {
+    to: former,
+    template: 'account.login_changed',
+    locale: target.locale,
+    data: { firstName: target.first_name, address: current },
+  })
+  await revokeAllSessions({ db: trx, clock: deps.clock }, owner.sub, 'login_changed', owner.sid)
+}
+
+const loginAddressOf = (trx: Executor, accountId: string) =>
+  trx
+    .selectFrom('account_emails')
+    .select('address')
+    .where('account_id', '=', accountId)
+    .where('is_login', '=', true)
+    .executeTakeFirstOrThrow()
+
 /** Makes an address the login or notification one, and sets the applications that know the person by it. */
 export async function updateAddress(
   deps: Deps,
   actor: AuditActor,
-  accountId: string,
+  owner: Owner,
   emailId: string,
   input: { notification?: true | undefined; login?: true | undefined; applications?: string[] | undefined },
 ) {
+  const accountId = owner.sub
   return deps.db.transaction().execute(async (trx) => {
     await lockAccount(trx, accountId)
     const email = await trx
       .selectFrom('account_emails')
-      .select('id')
+      .select(['id', 'address', 'is_login'])
       .where('id', '=', emailId)
       .where('account_id', '=', accountId)
       .executeTakeFirst()
     if (!email) throw notFound('No such address on this account.')
     if (input.applications) await checkApplications(trx, input.applications)
     if (input.notification) await moveFlag(trx, accountId, email.id, 'is_notification')
-    if (input.login) await moveFlag(trx, accountId, email.id, 'is_login')
+    if (input.login && !email.is_login) {
+      const former = await loginAddressOf(trx, accountId)
+      await moveFlag(trx, accountId, email.id, 'is_login')
+      await loginMoved(deps, trx, owner, former.address, email.address)
+    }
     if (input.applications) await linkApplications(trx, accountId, email.id, input.applications)
     await recordAudit(trx, deps.clock, actor, {
       action: 'account.email_updated',
@@ -155,7 +190,8 @@ export async function updateAddress(
  * Removes an address, never the last one. Its login or notification flag moves to the oldest address
  * left; the applications it identified the person in are left without a chosen address.
  */
-export async function removeAddress(deps: Deps, actor: AuditActor, accountId: string, emailId: string) {
+export async function removeAddress(deps: Deps, actor: AuditActor, owner: Owner, emailId: string) {
+  const accountId = owner.sub
   await deps.db.transaction().execute(async (trx) => {
     await lockAccount(trx, accountId)
     const emails = await trx
@@ -172,6 +208,7 @@ export async function removeAddress(deps: Deps, actor: AuditActor, accountId: st
     await trx.deleteFrom('account_emails').where('id', '=', email.id).execute()
     if (email.is_login) await moveFlag(trx, accountId, heir.id, 'is_login')
     if (email.is_notification) await moveFlag(trx, accountId, heir.id, 'is_notification')
+    if (email.is_login) await loginMoved(deps, trx, owner, email.address, heir.address)
     await recordAudit(trx, deps.clock, actor, {
       action: 'account.email_removed',
       subjectType: 'account_email',

@@ -10,9 +10,16 @@ import { Line } from '../shared/text.ts'
 import { activateAccount, confirmPasswordReset, requestPasswordReset } from './recovery.ts'
 import { Email, Password, TokenPair } from './schemas.ts'
 import { completeSignIn, refreshSession, startSignIn } from './sign-in.ts'
+import { completeStepUp, startStepUp } from './step-up.ts'
 
 const strict = { additionalProperties: false } as const
 const ChallengeId = UuidOf(EXAMPLE_ID.challenge)
+const Challenge = Type.Object({
+  challengeId: ChallengeId,
+  factors: Type.Array(Type.Enum(['email', 'totp'] as const)),
+  expiresAt: Type.String({ format: 'date-time', examples: ['2026-11-24T09:40:00.000Z'] }),
+})
+const Code = Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$', examples: ['482913'] }) }, strict)
 
 /** Sign-in in two steps, token refresh, sign-out, password reset and first activation. */
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -32,13 +39,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
             examples: [{ email: 'claire.martin@example.org', password: 'Tournesol-vert-qui-chante-42' }],
           },
         ),
-        response: {
-          200: Type.Object({
-            challengeId: ChallengeId,
-            factors: Type.Array(Type.Enum(['email', 'totp'] as const)),
-            expiresAt: Type.String({ format: 'date-time', examples: ['2026-11-24T09:40:00.000Z'] }),
-          }),
-        },
+        response: { 200: Challenge },
       },
     },
     async (request) => startSignIn(deps, contextOf(request), request.body.email, request.body.password),
@@ -52,12 +53,59 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'completeSignIn',
         summary: 'Second step: the code; answers the tokens',
         params: Type.Object({ challengeId: ChallengeId }),
-        body: Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$', examples: ['482913'] }) }, strict),
+        body: Code,
         response: { 200: TokenPair },
       },
     },
     async (request) =>
       completeSignIn(deps, contextOf(request), request.params.challengeId, request.body.code),
+  )
+
+  app.post(
+    '/v1/auth/step-up',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['auth'],
+        operationId: 'startStepUp',
+        summary: 'Re-authentication before a sensitive change: the password again, then a code',
+        description:
+          'Adding, promoting or removing an address, changing the password, setting up or removing the ' +
+          'authenticator app and creating or withdrawing a delegation need an authentication of less than ' +
+          '10 minutes; otherwise they answer 401 `step_up_required`. Same throttles and attempt limits as sign-in.',
+        security: [{ bearerAuth: [] }],
+        body: Type.Object({ password: Password }, strict),
+        response: { 202: Challenge },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(202)
+        .send(await startStepUp(deps, contextOf(request), personOf(request), request.body.password)),
+  )
+
+  app.post(
+    '/v1/auth/step-up/:challengeId',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['auth'],
+        operationId: 'completeStepUp',
+        summary: 'Re-authentication, second step: the code; answers an access token of this session, fresh',
+        security: [{ bearerAuth: [] }],
+        params: Type.Object({ challengeId: ChallengeId }),
+        body: Code,
+        response: { 200: Type.Omit(TokenPair, ['refreshToken']) },
+      },
+    },
+    async (request) =>
+      completeStepUp(
+        deps,
+        contextOf(request),
+        personOf(request),
+        request.params.challengeId,
+        request.body.code,
+      ),
   )
 
   app.post(

@@ -8,7 +8,8 @@ import { addressInUse, addressKey } from './repository.ts'
 
 const CODE_MINUTES = 10
 const PROOF_MINUTES = 30
-const MAX_ATTEMPTS = 5
+// Tries per client address are throttled (5); this caps them over every address.
+const MAX_ATTEMPTS = 20
 export type ProofPurpose = 'registration' | 'add_email'
 
 const anonymous = (context: RequestContext) => ({
@@ -73,11 +74,15 @@ export async function issueEmailProof(
 }
 
 /**
- * Checks a code: single use, 10 minutes, 5 tries. Each try is counted in one atomic update, so
- * concurrent tries cannot exceed the limit, and only one correct answer gets the proof.
+ * Checks a code: single use, 10 minutes, 5 tries from one client address (20 in all, so that someone
+ * else's guesses do not burn it). Each try is counted in one atomic update, so concurrent tries cannot
+ * exceed the limit, and only one correct answer gets the proof.
  */
 export async function confirmEmailProof(deps: Deps, context: RequestContext, id: string, code: string) {
-  await throttle(deps, `code:ip:${context.ip}`, LIMITS.codeChecksPerIp)
+  await Promise.all([
+    throttle(deps, `code:ip:${context.ip}`, LIMITS.codeChecksPerIp),
+    throttle(deps, `proof:${id}:ip:${context.ip}`, LIMITS.proofChecksPerClient),
+  ])
   const now = deps.clock.now()
   const attempt = await deps.db
     .updateTable('email_proofs')

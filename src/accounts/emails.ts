@@ -33,6 +33,24 @@ export const accountTemplates = {
         `Your one-time sign-in code is: ${s.code}\n\nIt is valid for 10 minutes. If you are not signing in, change your password.`,
     },
   ),
+  'account.step_up_code': plain<Name, { code: string }>(
+    { fr: 'confirmez qu’il s’agit bien de vous', en: 'confirm it is you' },
+    {
+      fr: (_d, s) =>
+        `Pour confirmer une opération sensible sur votre compte (adresse, mot de passe, second facteur, délégation), saisissez ce code : ${s.code}\n\nIl est valable 10 minutes. Si vous n'êtes pas à l'origine de cette demande, changez votre mot de passe.`,
+      en: (_d, s) =>
+        `To confirm a sensitive change to your account (address, password, second factor, delegation), enter this code: ${s.code}\n\nIt is valid for 10 minutes. If you did not ask for it, change your password.`,
+    },
+  ),
+  'account.login_changed': plain<Name & { address: string }>(
+    { fr: 'votre identifiant de connexion a changé', en: 'your sign-in address changed' },
+    {
+      fr: (d) =>
+        `L'adresse de connexion de votre compte n'est plus celle-ci : c'est désormais « ${d.address} ». Vos autres sessions ont été fermées.\n\nSi vous n'êtes pas à l'origine de ce changement, contactez le support sans attendre.`,
+      en: (d) =>
+        `Your account no longer signs in with this address: it is now "${d.address}". Your other sessions were ended.\n\nIf you did not make this change, contact support at once.`,
+    },
+  ),
   'account.registered_support': plain<
     Name & { accountId: string; name: string; profile: string; status: string }
   >(

@@ -3,10 +3,13 @@ import { Type } from 'typebox'
 import { actorOf, recordAudit } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
 import { revokeSession } from '../auth/sessions.ts'
+import { contextOf } from '../deps.ts'
 import { notFound } from '../shared/errors.ts'
 import { DateTime, EXAMPLE_ID, Str, UuidOf } from '../shared/examples.ts'
 import { loadMe } from './me.ts'
+import { changePassword } from './password-setting.ts'
 import { notificationTarget } from './repository.ts'
+import { Password } from './schemas.ts'
 import { confirmTotpEnrollment, removeTotp, startTotpEnrollment } from './totp.ts'
 
 const security = [{ bearerAuth: [] }]
@@ -119,14 +122,41 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   )
 
+  app.put(
+    '/v1/me/password',
+    {
+      onRequest: guard.steppedUp,
+      schema: {
+        tags: ['me'],
+        operationId: 'changeMyPassword',
+        summary: 'Changes the password; the other sessions end, this one stays',
+        description:
+          'Needs a recent re-authentication (`POST /v1/auth/step-up`, which asks the current password), else ' +
+          '401 `step_up_required`. The policy is the same as at registration.',
+        security,
+        body: Type.Object(
+          { password: Password, passwordConfirmation: Password },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      await changePassword(deps, contextOf(request), personOf(request), request.body)
+      return reply.status(204).send(null)
+    },
+  )
+
   app.post(
     '/v1/me/totp',
     {
-      onRequest: guard.person,
+      onRequest: guard.steppedUp,
       schema: {
         tags: ['me'],
         operationId: 'startTotp',
         summary: 'Starts setting up an authenticator app: scan the otpauth URI, then confirm a code',
+        description:
+          'Needs a recent re-authentication (`POST /v1/auth/step-up`), else 401 `step_up_required`.',
         security,
         response: {
           201: Type.Object({
@@ -151,7 +181,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/me/totp/confirm',
     {
-      onRequest: guard.person,
+      onRequest: guard.steppedUp,
       schema: {
         tags: ['me'],
         operationId: 'confirmTotp',
@@ -173,11 +203,13 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/v1/me/totp',
     {
-      onRequest: guard.person,
+      onRequest: guard.steppedUp,
       schema: {
         tags: ['me'],
         operationId: 'removeTotp',
         summary: 'Removes the authenticator app: codes come by email again',
+        description:
+          'Needs a recent re-authentication (`POST /v1/auth/step-up`), else 401 `step_up_required`.',
         security,
         response: { 204: Type.Null() },
       },

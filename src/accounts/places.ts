@@ -1,4 +1,5 @@
 import { emitLabEvent } from '../access/lab-feed.ts'
+import { announcePlaceRequest, withdrawMembership } from '../access/memberships.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Executor } from '../db/schema.ts'
@@ -15,6 +16,7 @@ export async function listPlaces(db: Executor, accountId: string) {
     .select([
       'p.id',
       'p.is_primary',
+      'p.status',
       's.id as structure_id',
       's.name',
       's.city',
@@ -32,6 +34,7 @@ export async function listPlaces(db: Executor, accountId: string) {
   return places.map((place) => ({
     id: place.id,
     primary: place.is_primary,
+    status: place.status,
     structure: {
       id: place.structure_id,
       name: place.name,
@@ -62,7 +65,11 @@ async function makePrimary(trx: Executor, accountId: string, placeId: string) {
   await trx.updateTable('practice_places').set({ is_primary: true }).where('id', '=', placeId).execute()
 }
 
-/** Adds a practice place at a known structure, served by a known lab centre; one place per structure. */
+/**
+ * Asks for a practice place at a known structure, served by a known lab centre; one place per structure.
+ * The place is pending until a professional of the structure (or support) confirms it: until then it
+ * counts nowhere, and the labs are told only at confirmation.
+ */
 export async function addPlace(
   deps: Deps,
   actor: AuditActor,
@@ -113,13 +120,9 @@ export async function addPlace(
         .where('is_primary', '=', true)
         .executeTakeFirst()
       if (input.primary || !hasPrimary) await makePrimary(trx, accountId, place.id)
-      await emitLabEvent(trx, deps.clock, {
-        type: 'practice_place.added',
-        accountId,
-        structureId: structure.id,
-      })
+      await announcePlaceRequest(deps, trx, { id: place.id, accountId, structureId: structure.id })
       await recordAudit(trx, deps.clock, actor, {
-        action: 'account.practice_place_added',
+        action: 'account.practice_place_requested',
         subjectType: 'practice_place',
         subjectId: place.id,
         details: { structureId: structure.id, labCenterId: center.id, primary: input.primary === true },
@@ -135,20 +138,24 @@ export async function addPlace(
   }
 }
 
-/** Removes a practice place, never the last one; if it was the primary one, the oldest left becomes primary. */
+/**
+ * Removes a practice place, never the last one; if it was the primary one, the oldest left becomes
+ * primary. What the person held at that structure goes with it (rights, requests, delegations given).
+ */
 export async function removePlace(deps: Deps, actor: AuditActor, accountId: string, placeId: string) {
   await deps.db.transaction().execute(async (trx) => {
     await lockAccount(trx, accountId)
     const places = await trx
       .selectFrom('practice_places')
-      .select(['id', 'structure_id', 'is_primary'])
+      .select(['id', 'structure_id', 'is_primary', 'status'])
       .where('account_id', '=', accountId)
       .orderBy('created_at')
       .orderBy('id')
       .execute()
     const place = places.find((candidate) => candidate.id === placeId)
     if (!place) throw notFound('No such practice place on this account.')
-    const heir = places.find((candidate) => candidate.id !== placeId)
+    const others = places.filter((candidate) => candidate.id !== placeId)
+    const heir = others.find((candidate) => candidate.status === 'confirmed') ?? others[0]
     if (!heir)
       throw conflict('last_practice_place', 'The last practice place of an account cannot be removed.')
     // The lab of the place's centre is told too, though the place is gone.
@@ -158,13 +165,19 @@ export async function removePlace(deps: Deps, actor: AuditActor, accountId: stri
       .select('c.lab_id')
       .where('p.id', '=', place.id)
       .executeTakeFirst()
+    if (place.status === 'confirmed') {
+      await withdrawMembership(deps, trx, actor, accountId, place.structure_id)
+    }
     await trx.deleteFrom('practice_places').where('id', '=', place.id).execute()
-    await emitLabEvent(trx, deps.clock, {
-      type: 'practice_place.removed',
-      accountId,
-      structureId: place.structure_id,
-      alsoLabs: centerLab ? [centerLab.lab_id] : [],
-    })
+    // A pending place was never announced to the labs.
+    if (place.status === 'confirmed') {
+      await emitLabEvent(trx, deps.clock, {
+        type: 'practice_place.removed',
+        accountId,
+        structureId: place.structure_id,
+        alsoLabs: centerLab ? [centerLab.lab_id] : [],
+      })
+    }
     if (place.is_primary) await makePrimary(trx, accountId, heir.id)
     await recordAudit(trx, deps.clock, actor, {
       action: 'account.practice_place_removed',

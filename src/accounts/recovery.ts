@@ -1,70 +1,73 @@
 import { randomBytes } from 'node:crypto'
+import { sql } from 'kysely'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import { randomToken } from '../auth/secrets.ts'
-import { revokeAllSessions } from '../auth/sessions.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps, RequestContext } from '../deps.ts'
 import { badRequest, unauthorized } from '../shared/errors.ts'
 import { LIMITS, throttle } from '../throttle/policies.ts'
-import { checkPassword } from './password-policy.ts'
+import { assertPassword, setPassword } from './password-setting.ts'
 import { accountByLoginAddress, addressKey, notificationTarget } from './repository.ts'
 
 const RESET_MINUTES = 30
 const PROVISIONAL_DAYS = 7
-const MAX_CODE_ATTEMPTS = 5
+// Tries per client address are throttled; this caps them over every address (NIST SP 800-63B: 100).
+const MAX_CODE_ATTEMPTS = 100
 const anonymous = (context: RequestContext): AuditActor => ({
   type: 'anonymous',
   id: null,
   requestId: context.requestId,
 })
 
-/** Always the same answer; an active account gets a single-use reset link, valid 30 minutes. */
+/**
+ * Always the same answer, after the same work: an active account gets a single-use reset link, valid 30
+ * minutes, and every link sent before stops working. Known or not, the request costs one statement,
+ * with a token drawn and sealed either way, so that its timing does not tell the addresses apart.
+ */
 export async function requestPasswordReset(
   deps: Deps,
   context: RequestContext,
   email: string,
 ): Promise<void> {
+  const key = addressKey(email)
   await Promise.all([
     throttle(deps, `reset:ip:${context.ip}`, LIMITS.resetPerIp),
-    throttle(deps, `reset:email:${addressKey(email)}`, LIMITS.resetPerEmail),
+    throttle(deps, `reset:email:${key}`, LIMITS.resetPerEmail),
   ])
-  const account = await accountByLoginAddress(deps.db, email)
-  if (account?.status !== 'active') {
-    await recordAudit(deps.db, deps.clock, anonymous(context), {
-      action: 'auth.reset_refused',
-      subjectType: 'account',
-      subjectId: account?.id ?? null,
-      reason: account ? `account_${account.status}` : 'unknown_email',
-    })
-    return
-  }
   const token = randomToken()
   const now = deps.clock.now()
-  await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('account_secrets')
-      .values({
-        account_id: account.id,
-        kind: 'password_reset',
-        secret_hash: deps.secrets.hash('reset', token),
-        expires_at: new Date(now.getTime() + RESET_MINUTES * 60_000),
-        created_at: now,
-      })
-      .execute()
-    const link = `${deps.config.PORTAL_URL.replace(/\/$/, '')}/reset-password?token=${encodeURIComponent(token)}`
-    await deps.outbox.enqueue(trx, {
-      to: account.address,
-      template: 'account.password_reset',
-      locale: account.locale,
-      data: { firstName: account.first_name },
-      secrets: { link },
-    })
-    await recordAudit(trx, deps.clock, anonymous(context), {
-      action: 'auth.reset_requested',
-      subjectType: 'account',
-      subjectId: account.id,
-    })
-  })
+  const link = `${deps.config.PORTAL_URL.replace(/\/$/, '')}/reset-password?token=${encodeURIComponent(token)}`
+  const mail = deps.outbox.row({ to: '', template: 'account.password_reset', secrets: { link } })
+  await sql`
+    with candidate as (
+      select a.id, a.status, a.locale, a.first_name, e.address
+      from (select 1) as one
+      left join (account_emails e join accounts a on a.id = e.account_id)
+        on e.address_key = ${key} and e.is_login
+    ),
+    account as (select * from candidate where status = 'active'),
+    spent as (
+      update account_secrets set used_at = ${now}
+      where kind = 'password_reset' and used_at is null and account_id in (select id from account)
+    ),
+    secret as (
+      insert into account_secrets (account_id, kind, secret_hash, expires_at, created_at)
+      select id, 'password_reset', ${deps.secrets.hash('reset', token)},
+        ${new Date(now.getTime() + RESET_MINUTES * 60_000)}, ${now} from account
+    ),
+    mail as (
+      insert into outbox (template, locale, recipient, payload, sealed, next_attempt_at, created_at)
+      select ${mail.template}, locale, address, json_build_object('firstName', first_name), ${mail.sealed},
+        ${now}, ${now} from account
+    )
+    insert into audit_events
+      (occurred_at, actor_type, actor_id, action, subject_type, subject_id, reason, request_id, details)
+    select ${now}, 'anonymous', null,
+      case when status = 'active' then 'auth.reset_requested' else 'auth.reset_refused' end,
+      'account', id,
+      case when id is null then 'unknown_email' when status <> 'active' then 'account_' || status end,
+      ${context.requestId}, '{}'::jsonb
+    from candidate`.execute(deps.db)
 }
 
 /** Sets the new password with a reset token (once); every session of the account ends. */
@@ -115,7 +118,7 @@ export async function activateAccount(
   input: { email: string; provisionalCode: string; password: string; passwordConfirmation: string },
 ) {
   await Promise.all([
-    throttle(deps, `activation:email:${addressKey(input.email)}`, LIMITS.activationPerEmail),
+    throttle(deps, `activation:${addressKey(input.email)}:ip:${context.ip}`, LIMITS.activationPerClient),
     throttle(deps, `code:ip:${context.ip}`, LIMITS.codeChecksPerIp),
   ])
   const now = deps.clock.now()
@@ -201,24 +204,6 @@ export async function issueProvisionalCode(
 
 const normalizeProvisionalCode = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, '')
 
-function assertPassword(
-  input: { password: string; passwordConfirmation: string },
-  context: { email: string; firstName: string; lastName: string },
-) {
-  const verdict = checkPassword(input.password, input.passwordConfirmation, context)
-  if (!verdict.ok) {
-    throw badRequest(
-      'weak_password',
-      'The password does not meet the policy.',
-      verdict.problems.map((problem) => ({
-        in: 'body',
-        field: problem.code === 'mismatch' ? 'passwordConfirmation' : 'password',
-        message: problem.message,
-      })),
-    )
-  }
-}
-
 const spendSecret = (trx: Executor, id: string, now: Date) =>
   trx
     .updateTable('account_secrets')
@@ -227,28 +212,3 @@ const spendSecret = (trx: Executor, id: string, now: Date) =>
     .where('used_at', 'is', null)
     .returning('id')
     .executeTakeFirst()
-
-async function setPassword(
-  deps: Deps,
-  trx: Executor,
-  accountId: string,
-  hash: string,
-  actor: AuditActor,
-  action: string,
-) {
-  const now = deps.clock.now()
-  await trx
-    .updateTable('accounts')
-    .set({ password_hash: hash, password_changed_at: now, updated_at: now })
-    .where('id', '=', accountId)
-    .execute()
-  await revokeAllSessions({ db: trx, clock: deps.clock }, accountId, 'password_changed')
-  const target = await notificationTarget(trx, accountId)
-  await deps.outbox.enqueue(trx, {
-    to: target.address,
-    template: 'account.password_changed',
-    locale: target.locale,
-    data: { firstName: target.first_name },
-  })
-  await recordAudit(trx, deps.clock, actor, { action, subjectType: 'account', subjectId: accountId })
-}

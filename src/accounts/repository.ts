@@ -87,12 +87,16 @@ export const insertFirstAddress = (trx: Executor, accountId: string, email: stri
     })
     .execute()
 
-/** The active health professionals practising at a structure (id, civilities and names). */
+/**
+ * The active health professionals with a confirmed place at a structure (id, civilities and names): the
+ * same people as `responsibleAt` in access/policy.ts.
+ */
 export const activeProfessionalsAt = (db: Executor, structureId: string) =>
   db
     .selectFrom('accounts as a')
     .innerJoin('practice_places as p', 'p.account_id', 'a.id')
     .select(['a.id', 'a.civility', 'a.practice_civility', 'a.first_name', 'a.last_name'])
     .where('p.structure_id', '=', structureId)
+    .where('p.status', '=', 'confirmed')
     .where('a.status', '=', 'active')
     .where('a.profile', '=', 'health_professional')

@@ -57,6 +57,12 @@ export const Me = Type.Object(
       Type.Object({
         id: UuidOf(EXAMPLE_ID.practicePlace),
         primary: Type.Boolean(),
+        status: Type.Enum(['pending', 'confirmed'] as const, {
+          description:
+            'A place added after registration waits for a professional of the structure (or the support desk); ' +
+            'places given at registration, for the validation of the account. Only confirmed places count.',
+          examples: ['confirmed'],
+        }),
         structure: Type.Object({
           id: UuidOf(EXAMPLE_ID.structure),
           name: Str('Cabinet médical des Lices'),

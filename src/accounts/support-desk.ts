@@ -76,7 +76,16 @@ export async function decideValidation(
         data: { firstName: target.first_name, withCode },
         ...(withCode && { secrets: { provisionalCode: await issueProvisionalCode(deps, trx, accountId) } }),
       })
-    if (validate) await announceActivation(trx, deps.clock, accountId)
+    if (validate) {
+      // The places given at registration, which the agent saw with the account, count from now on.
+      await trx
+        .updateTable('practice_places')
+        .set({ status: 'confirmed', confirmed_by: actor.id, confirmed_at: deps.clock.now() })
+        .where('account_id', '=', accountId)
+        .where('status', '=', 'pending')
+        .execute()
+      await announceActivation(trx, deps.clock, accountId)
+    }
     await recordAudit(trx, deps.clock, actor, {
       action: validate ? 'account.validated' : 'account.rejected',
       subjectType: 'account',

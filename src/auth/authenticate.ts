@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import type { Clock } from '../clock.ts'
 import type { Executor } from '../db/schema.ts'
 import { forbidden, unauthorized } from '../shared/errors.ts'
+import { requireRecentAuthentication } from './step-up.ts'
 import type { Claims, LabClaims, PersonClaims, TokenService } from './tokens.ts'
 
 export type PersonPrincipal = Omit<PersonClaims, 'typ'> & { kind: 'person' }
@@ -16,6 +18,8 @@ declare module 'fastify' {
     /** Route guards: who may call. Finer rules live in each area's policy module. */
     guard: {
       person: preHandlerAsyncHookHandler
+      /** A person whose authentication is less than 10 minutes old (see `requireRecentAuthentication`). */
+      steppedUp: preHandlerAsyncHookHandler
       role(role: string): preHandlerAsyncHookHandler
       /** A machine client of the lab named by the route's `labId` parameter. */
       lab: preHandlerAsyncHookHandler
@@ -31,7 +35,7 @@ export interface SessionCheck {
 /** Reads the bearer token once per request; the guards then decide. */
 export function installAuthentication(
   app: FastifyInstance,
-  deps: { db: Executor; tokens: TokenService; sessions?: SessionCheck },
+  deps: { db: Executor; tokens: TokenService; clock: Clock; sessions?: SessionCheck },
 ): void {
   app.decorate('tokens', deps.tokens)
   app.decorateRequest('principal', null)
@@ -73,6 +77,11 @@ export function installAuthentication(
   }
   app.decorate('guard', {
     person,
+    async steppedUp(request, reply) {
+      // After another guard (a role), the principal is already known.
+      if (request.principal?.kind !== 'person') await person.call(this, request, reply)
+      requireRecentAuthentication(personOf(request), deps.clock.now())
+    },
     role(role: string): preHandlerAsyncHookHandler {
       return async function (this: FastifyInstance, request, reply) {
         await person.call(this, request, reply)

@@ -112,16 +112,19 @@ export async function revokeSession(
   return Number(result.numUpdatedRows) > 0
 }
 
+/** Ends every open session of the account, but `except` (the one the change is made in) when given. */
 export async function revokeAllSessions(
   deps: Pick<SessionDeps, 'db' | 'clock'>,
   accountId: string,
   reason: string,
+  except?: string,
 ): Promise<number> {
   const result = await deps.db
     .updateTable('sessions')
     .set({ revoked_at: deps.clock.now(), revoked_reason: reason })
     .where('account_id', '=', accountId)
     .where('revoked_at', 'is', null)
+    .$if(except !== undefined, (query) => query.where('id', '!=', except!))
     .executeTakeFirst()
   return Number(result.numUpdatedRows)
 }

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Logger } from 'pino'
+import { lockEmbeddedDatabase } from './embedded-lock.ts'
 import { isDatabaseUnavailable } from './errors.ts'
 import { PGliteDialect } from './pglite-dialect.ts'
 import type { DB } from './schema.ts'
@@ -80,16 +81,28 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     }
   }
   const dataDir = options.dataDir ?? 'memory://'
-  if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true })
-  const client = await PGlite.create(dataDir)
+  const inMemory = dataDir.startsWith('memory://')
+  let unlock = () => {}
+  if (!inMemory) {
+    await mkdir(dataDir, { recursive: true })
+    unlock = await lockEmbeddedDatabase(dataDir)
+  }
+  let client: PGlite
+  try {
+    client = await PGlite.create(dataDir)
+  } catch (error) {
+    unlock()
+    throw error
+  }
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) })
   return {
     db,
     engine: 'embedded',
-    description: dataDir.startsWith('memory://')
-      ? 'embedded PostgreSQL in memory'
-      : `embedded PostgreSQL in ${dataDir}`,
+    description: inMemory ? 'embedded PostgreSQL in memory' : `embedded PostgreSQL in ${dataDir}`,
     pool: undefined,
-    close: () => db.destroy(),
+    async close() {
+      await db.destroy()
+      unlock()
+    },
   }
 }

@@ -234,7 +234,20 @@ export interface PracticePlacesTable {
   structure_id: string
   lab_center_id: string | null
   is_primary: boolean
+  /** Only confirmed places count: for rights, approvals, delegations, the labs' feed. */
+  status: ColumnType<PlaceStatus, PlaceStatus | undefined, PlaceStatus>
+  confirmed_by: string | null
+  confirmed_at: Date | null
   created_at: Date
+}
+
+export type PlaceStatus = 'pending' | 'confirmed'
+
+export interface SignInFailuresTable {
+  key: string
+  failures: number
+  last_failed_at: Date
+  blocked_until: Date | null
 }
 
 export interface EmailProofsTable {
@@ -256,6 +269,9 @@ export interface LoginChallengesTable {
   id: Generated<string>
   account_id: string
   factor: 'email' | 'totp'
+  purpose: ColumnType<'sign_in' | 'step_up', 'sign_in' | 'step_up' | undefined, never>
+  /** The session a step-up re-authenticates. */
+  session_id: string | null
   code_hash: string | null
   attempts: Generated<number>
   expires_at: Date
@@ -436,6 +452,7 @@ export interface DB {
   audit_events: AuditEventsTable
   outbox: OutboxTable
   rate_limit_counters: RateLimitCountersTable
+  sign_in_failures: SignInFailuresTable
   signing_keys: SigningKeysTable
   structures: StructuresTable
   labs: LabsTable

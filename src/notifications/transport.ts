@@ -20,18 +20,26 @@ export interface MailTransport {
 
 type TransportConfig = Pick<
   Config,
-  'SMTP_URL' | 'DATA_DIR' | 'SMTP_POOL_CONNECTIONS' | 'SMTP_POOL_MESSAGES' | 'SMTP_RATE_PER_SECOND'
+  | 'SMTP_URL'
+  | 'DATA_DIR'
+  | 'NODE_ENV'
+  | 'SMTP_POOL_CONNECTIONS'
+  | 'SMTP_POOL_MESSAGES'
+  | 'SMTP_RATE_PER_SECOND'
 >
 
-/** SMTP when `SMTP_URL` is set; otherwise each message becomes an `.eml` file in `<DATA_DIR>/mail`. */
-export function createMailTransport(config: TransportConfig, logger: Logger) {
+/**
+ * SMTP when `SMTP_URL` is set; otherwise each message becomes an `.eml` file in `<DATA_DIR>/mail`, with,
+ * outside production, its text as written beside it in a `.txt` file.
+ */
+export function createMailTransport(config: TransportConfig, logger: Logger): MailTransport {
   return config.SMTP_URL
     ? smtpTransport(config.SMTP_URL, {
         connections: config.SMTP_POOL_CONNECTIONS,
         messagesPerConnection: config.SMTP_POOL_MESSAGES,
         perSecond: config.SMTP_RATE_PER_SECOND,
       })
-    : fileTransport(join(config.DATA_DIR, 'mail'), logger)
+    : fileTransport(join(config.DATA_DIR, 'mail'), logger, config.NODE_ENV !== 'production')
 }
 
 /** The relay's limits: open connections, messages sent on one before a fresh one, messages a second. */
@@ -72,17 +80,17 @@ export function smtpTransport(url: string, pool: SmtpPool = DEFAULT_POOL): MailT
   }
 }
 
-export function fileTransport(dir: string, logger: Logger): MailTransport {
+export function fileTransport(dir: string, logger: Logger, readableCopies = false): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
   return {
     kind: 'file',
     async send(message) {
       const info = await transporter.sendMail(message)
       await mkdir(dir, { recursive: true })
-      const file = join(
-        dir,
-        `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`,
-      )
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`
+      const file = join(dir, `${name}.eml`)
+      // The .eml is encoded (quoted-printable); the .txt is what a developer reads.
+      if (readableCopies) await writeFile(join(dir, `${name}.txt`), readableText(message))
       await writeFile(file, info.message as Buffer)
       // The file holds the message (and any code in it) for the developer; the log line only points to it.
       logger.info({ file, subject: message.subject }, 'email written to file')
@@ -90,3 +98,6 @@ export function fileTransport(dir: string, logger: Logger): MailTransport {
     close: () => transporter.close(),
   }
 }
+
+const readableText = (message: MailMessage) =>
+  `From: ${message.from}\nTo: ${message.to}\nSubject: ${message.subject}\n\n${message.text}\n`

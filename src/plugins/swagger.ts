@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
-import { PROBLEM_CONTENT_TYPE } from '../shared/problem.ts'
+import { problemResponse, stepUpRequiredResponse } from '../shared/problem.ts'
 
 export const API_TAGS = [
   { name: 'ops', description: 'Health, readiness and metrics, for the platform' },
@@ -35,11 +35,10 @@ export async function installSwagger(app: FastifyInstance, config: Config): Prom
   app.addHook('onRoute', (route) => {
     if (!route.schema || route.schema.hide) return
     const responses = (route.schema.response ?? {}) as Record<string, unknown>
-    const problemResponse = (description: string) => ({
-      description,
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: 'Problem#' } } },
-    })
+    // Operations behind the step-up guard say so, with the problem they answer to an older authentication.
+    const steppedUp = app.hasDecorator('guard') && [route.onRequest].flat().includes(app.guard.steppedUp)
     route.schema.response = {
+      ...(steppedUp && { 401: stepUpRequiredResponse }),
       ...responses,
       '4xx': responses['4xx'] ?? problemResponse('The request was refused (problem details)'),
       '5xx': responses['5xx'] ?? problemResponse('The service failed or is unavailable (problem details)'),

@@ -66,3 +66,15 @@ export function problem(
     ...(errors && errors.length > 0 ? { errors } : {}),
   }
 }
+
+/** A response of problems, as the OpenAPI document shows them. */
+export const problemResponse = (description: string) => ({
+  description,
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: 'Problem#' } } },
+})
+
+/** What an operation needing a recent re-authentication answers to an older one. */
+export const stepUpRequiredResponse = problemResponse(
+  'Not authenticated, or (problem `step_up_required`) the authentication is older than 10 minutes: ' +
+    're-authenticate with `POST /v1/auth/step-up`, then retry with the new access token',
+)

@@ -9,16 +9,20 @@ export interface Limit {
 
 const MINUTE = 60_000
 
-/** What may be tried how often, per client address and per account (or address typed). */
+/**
+ * What may be tried how often, per client address, and per secret or address typed *from one client
+ * address*: someone else's guesses from elsewhere never use up the owner's tries. (Failed passwords
+ * are counted apart, see `failures.ts`.)
+ */
 export const LIMITS = {
-  signInPerAddress: { max: 10, windowMs: 15 * MINUTE },
   signInPerIp: { max: 60, windowMs: 15 * MINUTE },
   codeChecksPerIp: { max: 60, windowMs: 15 * MINUTE },
+  proofChecksPerClient: { max: 5, windowMs: 15 * MINUTE },
   proofPerEmail: { max: 1, windowMs: MINUTE },
   proofPerIp: { max: 30, windowMs: 60 * MINUTE },
   resetPerEmail: { max: 3, windowMs: 60 * MINUTE },
   resetPerIp: { max: 30, windowMs: 60 * MINUTE },
-  activationPerEmail: { max: 10, windowMs: 60 * MINUTE },
+  activationPerClient: { max: 5, windowMs: 60 * MINUTE },
 } satisfies Record<string, Limit>
 
 /**

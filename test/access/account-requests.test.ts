@@ -116,6 +116,7 @@ describe('Omnimed: add a user account', () => {
     await t.app.db
       .insertInto('practice_places')
       .values({
+        status: 'confirmed',
         account_id: reference.id,
         structure_id: elsewhere.structureId,
         is_primary: true,
@@ -420,6 +421,7 @@ describe('Omnimed: add a user account', () => {
     await t.app.db
       .insertInto('practice_places')
       .values({
+        status: 'confirmed',
         account_id: former.id,
         structure_id: clinic.structureId,
         is_primary: true,

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
-import { aPractice, type Practice, register, signIn, supportAgent } from '../helpers/people.ts'
+import {
+  aPractice,
+  type Practice,
+  register,
+  signIn,
+  supportAgent,
+  validateAccount,
+} from '../helpers/people.ts'
 
 let t: TestApp
 let practice: Practice
@@ -13,15 +20,7 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const validate = async (accountId: string) => {
-  const response = await t.app.inject({
-    method: 'POST',
-    url: `/v1/admin/accounts/${accountId}/validation`,
-    headers: support,
-    payload: { decision: 'validate' },
-  })
-  expect(response.statusCode, response.body).toBe(200)
-}
+const validate = (accountId: string) => validateAccount(t, accountId, support)
 const me = async (headers: { authorization: string }) =>
   (await t.app.inject({ url: '/v1/me', headers })).json()
 const rightsAt = (body: { rights: { structureId: string; rights: string[] }[] }) =>
@@ -246,7 +245,7 @@ describe('Biomnis: a doctor approves her secretaries’ access to results and in
 })
 
 describe('practice places in the lab feed', () => {
-  it('tells the lab when a person adds or removes a practice place with it', async () => {
+  it('tells the lab when a practice place with it is confirmed, and when it is removed', async () => {
     const other = await aPractice(t, 'cerba')
     const registered = await register(t, practice, { email: 'dr.place@example.org', lastName: 'Lefort' })
     await validate(registered.json().id)
@@ -258,13 +257,24 @@ describe('practice places in the lab feed', () => {
       payload: { structureId: other.structureId, labCenterId: other.centerId },
     })
     expect(added.statusCode, added.body).toBe(201)
+    const feedOf = async () =>
+      (await t.app.inject({ url: '/v1/labs/cerba/events', headers: other.lab })).json().items
+    // Pending, the place is not announced; the structure has no professional: the support desk confirms.
+    expect(await feedOf()).toEqual([])
+    const confirmed = await t.app.inject({
+      method: 'POST',
+      url: `/v1/admin/place-confirmations/${added.json().id}/decision`,
+      headers: support,
+      payload: { decision: 'confirm' },
+    })
+    expect(confirmed.statusCode, confirmed.body).toBe(200)
     const removed = await t.app.inject({
       method: 'DELETE',
       url: `/v1/me/practice-places/${added.json().id}`,
       headers: doctor.headers,
     })
     expect(removed.statusCode).toBe(204)
-    const feed = (await t.app.inject({ url: '/v1/labs/cerba/events', headers: other.lab })).json().items
+    const feed = await feedOf()
     expect(feed.map((event: { type: string }) => event.type)).toEqual([
       'practice_place.added',
       'practice_place.removed',

@@ -12,7 +12,13 @@ const cast: Record<string, Person> = {}
 async function placeAt(person: Person, structureId: string) {
   await t.app.db
     .insertInto('practice_places')
-    .values({ account_id: person.id, structure_id: structureId, is_primary: true, created_at: t.clock.now() })
+    .values({
+      status: 'confirmed',
+      account_id: person.id,
+      structure_id: structureId,
+      is_primary: true,
+      created_at: t.clock.now(),
+    })
     .execute()
 }
 
@@ -119,7 +125,7 @@ describe('who may decide, revoke and delegate (and who may NOT)', () => {
   it.each([
     // who, decide a request naming the doctor, revoke the secretary's right, delegate for the structure
     ['doctor', 'the named professional', 200, 204, 201],
-    ['delegate', 'the doctor’s delegate for this structure', 200, 403, 403],
+    ['delegate', 'the doctor’s delegate for this structure', 200, 204, 403],
     ['colleague', 'another professional of the structure, not named', 403, 204, 201],
     ['otherDoctor', 'a professional of another structure', 403, 403, 403],
     ['delegateElsewhere', 'the doctor’s delegate for another structure', 403, 403, 403],

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
-import { aPractice, type Practice, proveEmail, register, signIn, supportAgent } from '../helpers/people.ts'
+import {
+  aPractice,
+  type Practice,
+  proveEmail,
+  register,
+  signIn,
+  stepUp,
+  supportAgent,
+} from '../helpers/people.ts'
 
 let t: TestApp
 let practice: Practice
@@ -62,6 +70,16 @@ describe('MyMedipath: a doctor registers, is checked by the desk, and manages he
 
   it('she adds a second address, proven by code, and makes it her notification address', async () => {
     t.clock.advance(86_400_000)
+    // A day later, a sensitive change: she confirms it is her first (password and a mailed code).
+    const stale = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/emails',
+      headers: session.headers,
+      payload: { proof: 'x'.repeat(30) },
+    })
+    expect(stale.statusCode).toBe(401)
+    expect(stale.json().code).toBe('step_up_required')
+    session.headers = await stepUp(t, session.headers, 'dr.claire.martin@example.org')
     const proof = await proveEmail(t, 'claire.perso@example.org', 'add_email')
     const added = await t.app.inject({
       method: 'POST',

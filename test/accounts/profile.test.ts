@@ -8,6 +8,7 @@ import {
   register,
   STRONG_PASSWORD,
   signIn,
+  validateAccount,
 } from '../helpers/people.ts'
 
 let t: TestApp
@@ -60,7 +61,7 @@ async function aPerson(email: string, person: Omit<Registrant, 'email'> = {}) {
   const registered = await register(t, practice, { email, ...person })
   expect(registered.statusCode, registered.body).toBe(201)
   const id = registered.json().id as string
-  await t.app.db.updateTable('accounts').set({ status: 'active' }).where('id', '=', id).execute()
+  await validateAccount(t, id)
   const { headers } = await signIn(t, email)
   return { id, email, headers }
 }
@@ -406,7 +407,7 @@ describe('profile', () => {
 })
 
 describe('practice places', () => {
-  it('she adds a practice place and makes it her primary one', async () => {
+  it('she asks for a practice place and makes it her primary one: it waits for confirmation', async () => {
     const chloe = await aPerson('chloe.henry@example.org')
     t.clock.advance(1000)
     const added = await call(chloe, 'POST', '/v1/me/practice-places', {
@@ -417,6 +418,7 @@ describe('practice places', () => {
     expect(added.statusCode, added.body).toBe(201)
     expect(added.json()).toMatchObject({
       primary: true,
+      status: 'pending',
       structure: { id: otherPractice.structureId },
       labCenter: { id: otherPractice.centerId, labId: otherPractice.labId },
     })
@@ -425,12 +427,13 @@ describe('practice places', () => {
     expect(listed.json().items).toEqual([
       expect.objectContaining({
         primary: false,
+        status: 'confirmed',
         structure: expect.objectContaining({ id: practice.structureId }),
       }),
       added.json(),
     ])
     expect((await meOf(chloe)).practicePlaces).toEqual(listed.json().items)
-    expect(await auditOf(chloe)).toContain('account.practice_place_added')
+    expect(await auditOf(chloe)).toContain('account.practice_place_requested')
   })
 
   it('a place at a structure she already practises at, or at an unknown one, is refused', async () => {

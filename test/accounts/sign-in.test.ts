@@ -62,7 +62,7 @@ describe('email codes', () => {
     expect((await confirm()).statusCode).toBe(422)
   })
 
-  it('die after 5 wrong tries, even with the right code then', async () => {
+  it('allow 5 wrong tries from one client address; someone else’s guesses do not burn the owner’s code', async () => {
     const requested = await t.app.inject({
       method: 'POST',
       url: '/v1/email-proofs',
@@ -71,20 +71,45 @@ describe('email codes', () => {
     await t.deliverMail()
     const right = t.mail.lastCode('guess@example.org')
     const wrong = right === '000000' ? '111111' : '000000'
-    const tries = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        t.app.inject({
+    const confirm = (code: string, ip: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/email-proofs/${requested.json().id}/confirm`,
+        payload: { code },
+        remoteAddress: ip,
+      })
+    const tries = await Promise.all(Array.from({ length: 5 }, () => confirm(wrong, '203.0.113.66')))
+    expect(tries.map((r) => r.statusCode)).toEqual([422, 422, 422, 422, 422])
+    const sixth = await confirm(right, '203.0.113.66')
+    expect(sixth.statusCode).toBe(429)
+    expect(sixth.headers['retry-after']).toBeDefined()
+    expect((await confirm(right, '198.51.100.7')).statusCode).toBe(200)
+  })
+
+  it('die after 20 wrong tries in all, even with the right code then', async () => {
+    const requested = await t.app.inject({
+      method: 'POST',
+      url: '/v1/email-proofs',
+      payload: { email: 'guessed.hard@example.org', purpose: 'registration' },
+    })
+    await t.deliverMail()
+    const right = t.mail.lastCode('guessed.hard@example.org')
+    const wrong = right === '000000' ? '111111' : '000000'
+    for (let client = 0; client < 4; client++)
+      for (let i = 0; i < 5; i++) {
+        const attempt = await t.app.inject({
           method: 'POST',
           url: `/v1/email-proofs/${requested.json().id}/confirm`,
           payload: { code: wrong },
-        }),
-      ),
-    )
-    expect(tries.map((r) => r.statusCode)).toEqual([422, 422, 422, 422, 422])
+          remoteAddress: `203.0.113.${100 + client}`,
+        })
+        expect(attempt.statusCode).toBe(422)
+      }
     const late = await t.app.inject({
       method: 'POST',
       url: `/v1/email-proofs/${requested.json().id}/confirm`,
       payload: { code: right },
+      remoteAddress: '198.51.100.8',
     })
     expect(late.statusCode).toBe(422)
   })
@@ -198,13 +223,68 @@ describe('no enumeration', () => {
 })
 
 describe('sign-in', () => {
-  it('throttles guessing per address with 429 and Retry-After', async () => {
+  it('ten wrong passwords from ten client addresses do not keep the owner out', async () => {
     await anActiveDoctor('target@example.org')
-    const attempts = []
-    for (let i = 0; i < 11; i++)
-      attempts.push((await login('target@example.org', `guess-number-${i}`, `203.0.113.${i}`)).statusCode)
-    expect(attempts.slice(0, 10).every((status) => status === 401)).toBe(true)
-    expect(attempts[10]).toBe(429)
+    for (let i = 0; i < 10; i++)
+      expect((await login('target@example.org', `guess-number-${i}`, `203.0.113.${i}`)).statusCode).toBe(401)
+    expect((await login('target@example.org', STRONG_PASSWORD, '198.51.100.10')).statusCode).toBe(200)
+  })
+
+  it('makes one client wait longer after each failure past five, the right password included', async () => {
+    await anActiveDoctor('slowed@example.org')
+    const from = '203.0.113.77'
+    for (let i = 0; i < 5; i++)
+      expect((await login('slowed@example.org', `guess-${i}`, from)).statusCode).toBe(401)
+    const held = await login('slowed@example.org', STRONG_PASSWORD, from)
+    expect(held.statusCode).toBe(429)
+    expect(held.headers['retry-after']).toBe('1')
+    t.clock.advance(1000)
+    expect((await login('slowed@example.org', 'guess-5', from)).statusCode).toBe(401)
+    expect((await login('slowed@example.org', STRONG_PASSWORD, from)).headers['retry-after']).toBe('2')
+    // The owner, elsewhere, is not held; a success from the client starts its count again.
+    expect((await login('slowed@example.org', STRONG_PASSWORD, '198.51.100.11')).statusCode).toBe(200)
+    t.clock.advance(2000)
+    expect((await login('slowed@example.org', STRONG_PASSWORD, from)).statusCode).toBe(200)
+    expect((await login('slowed@example.org', 'guess-again', from)).statusCode).toBe(401)
+    expect((await login('slowed@example.org', STRONG_PASSWORD, from)).statusCode).toBe(200)
+  })
+
+  it('locks an address after 100 failures in a row, until its owner sets a password by reset link', async () => {
+    await anActiveDoctor('besieged@example.org')
+    for (let client = 0; client < 20; client++)
+      for (let i = 0; i < 5; i++)
+        expect((await login('besieged@example.org', `guess-${i}`, `192.0.2.${client}`)).statusCode).toBe(401)
+    const locked = await login('besieged@example.org', STRONG_PASSWORD, '198.51.100.12')
+    expect(locked.statusCode).toBe(429)
+    expect(locked.json().code).toBe('sign_in_locked')
+    // An unknown address behaves the same: nothing tells them apart.
+    for (let client = 0; client < 20; client++)
+      for (let i = 0; i < 5; i++)
+        await login('nobody.besieged@example.org', `guess-${i}`, `192.0.2.${client}`)
+    expect((await login('nobody.besieged@example.org', 'anything-at-all', '198.51.100.12')).json().code).toBe(
+      'sign_in_locked',
+    )
+
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/password-resets',
+      payload: { email: 'besieged@example.org' },
+    })
+    await t.deliverMail()
+    const link = /token=([A-Za-z0-9_-]+)/.exec(t.mail.to('besieged@example.org').at(-1)?.text ?? '')?.[1]
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/password-resets/confirm',
+      payload: {
+        token: link,
+        password: 'Un-nouveau-mot-de-passe-solide-7',
+        passwordConfirmation: 'Un-nouveau-mot-de-passe-solide-7',
+      },
+    })
+    expect(reset.statusCode, reset.body).toBe(204)
+    expect(
+      (await login('besieged@example.org', 'Un-nouveau-mot-de-passe-solide-7', '198.51.100.12')).statusCode,
+    ).toBe(200)
   })
 
   it('refuses a wrong second-factor code, and the challenge dies after 5', async () => {

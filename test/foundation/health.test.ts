@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { migrationNames } from '../../src/db/migrate.ts'
 import { createTestApp } from '../helpers/app.ts'
 import { createTestDatabase, onPostgres, postgresAddress } from '../helpers/database.ts'
+import { NEEDS_POSTGRES, skipTestsWhen } from '../helpers/skip.ts'
 import { startTcpProxy } from '../helpers/tcp-proxy.ts'
 
 const cleanups: (() => Promise<unknown>)[] = []
@@ -33,30 +34,31 @@ describe('health and readiness', () => {
       reason: `migrations pending: ${(await migrationNames()).join(', ')}`,
     })
   })
+})
 
-  it.runIf(onPostgres())(
-    'turns 503 when the database is cut off, and 200 again when it is back',
-    async () => {
-      const proxy = await startTcpProxy(postgresAddress())
-      const database = await createTestDatabase({
-        via: (url) => Object.assign(new URL(url), { host: `127.0.0.1:${proxy.port}` }).toString(),
-      })
-      const t = await createTestApp({ database })
-      cleanups.push(
-        () => proxy.close(),
-        () => database.drop(),
-        () => t.close(),
-      )
+describe('health and readiness on PostgreSQL', () => {
+  skipTestsWhen(!onPostgres() && NEEDS_POSTGRES)
 
-      expect((await t.app.inject({ url: '/health/ready' })).statusCode).toBe(200)
-      await proxy.cut()
-      const down = await t.app.inject({ url: '/health/ready' })
-      expect(down.statusCode).toBe(503)
-      expect(down.json()).toEqual({ status: 'unavailable', reason: 'database unreachable' })
-      expect((await t.app.inject({ url: '/health/live' })).statusCode).toBe(200)
+  it('turns 503 when the database is cut off, and 200 again when it is back', async () => {
+    const proxy = await startTcpProxy(postgresAddress())
+    const database = await createTestDatabase({
+      via: (url) => Object.assign(new URL(url), { host: `127.0.0.1:${proxy.port}` }).toString(),
+    })
+    const t = await createTestApp({ database })
+    cleanups.push(
+      () => proxy.close(),
+      () => database.drop(),
+      () => t.close(),
+    )
 
-      await proxy.restore()
-      expect((await t.app.inject({ url: '/health/ready' })).statusCode).toBe(200)
-    },
-  )
+    expect((await t.app.inject({ url: '/health/ready' })).statusCode).toBe(200)
+    await proxy.cut()
+    const down = await t.app.inject({ url: '/health/ready' })
+    expect(down.statusCode).toBe(503)
+    expect(down.json()).toEqual({ status: 'unavailable', reason: 'database unreachable' })
+    expect((await t.app.inject({ url: '/health/live' })).statusCode).toBe(200)
+
+    await proxy.restore()
+    expect((await t.app.inject({ url: '/health/ready' })).statusCode).toBe(200)
+  })
 })

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts'
+import { NEEDS_REDIS, skipTestsWhen } from '../helpers/skip.ts'
 
 let database: TestDatabase
 let first: TestApp
@@ -115,7 +116,8 @@ describe('rate limiting far from the limit', () => {
   })
 })
 
-describe.runIf(process.env.TEST_REDIS_URL)('rate limiting with REDIS_URL', () => {
+describe('rate limiting with REDIS_URL', () => {
+  skipTestsWhen(!process.env.TEST_REDIS_URL && NEEDS_REDIS)
   it('shares the counters of several instances through Redis', async () => {
     const env = {
       RATE_LIMIT_MAX: '2',

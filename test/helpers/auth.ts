@@ -64,7 +64,7 @@ export async function anAccount(
     sid: session.id,
     roles: options.roles ?? [],
     amr: ['pwd', 'otp', 'mfa'],
-    auth_time: Math.floor(Date.now() / 1000),
+    auth_time: Math.floor(now.getTime() / 1000),
   })
   return { id: account.id, email, headers: { authorization: `Bearer ${token}` } }
 }

@@ -11,10 +11,13 @@ export async function proveEmail(
   email: string,
   purpose: 'registration' | 'add_email' = 'registration',
 ) {
+  // Each person on their own machine: the per-client throttles are not shared by a whole test file.
+  const remoteAddress = `10.${[1, 2, 3].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`
   const requested = await t.app.inject({
     method: 'POST',
     url: '/v1/email-proofs',
     payload: { email, purpose },
+    remoteAddress,
   })
   expect(requested.statusCode).toBe(202)
   await t.deliverMail()
@@ -23,6 +26,7 @@ export async function proveEmail(
     method: 'POST',
     url: `/v1/email-proofs/${requested.json().id}/confirm`,
     payload: { code },
+    remoteAddress,
   })
   expect(confirmed.statusCode).toBe(200)
   return confirmed.json().proof as string
@@ -130,6 +134,45 @@ export async function signIn(t: TestApp, email: string, password = STRONG_PASSWO
   expect(tokens.statusCode, tokens.body).toBe(200)
   const pair = tokens.json() as { accessToken: string; refreshToken: string }
   return { ...pair, headers: { authorization: `Bearer ${pair.accessToken}` } }
+}
+
+/**
+ * Re-authenticates a signed-in person (password, then the mailed code) before a sensitive change;
+ * answers the fresh access token's header.
+ */
+export async function stepUp(
+  t: TestApp,
+  headers: { authorization: string },
+  email: string,
+  password = STRONG_PASSWORD,
+) {
+  const started = await t.app.inject({
+    method: 'POST',
+    url: '/v1/auth/step-up',
+    headers,
+    payload: { password },
+  })
+  expect(started.statusCode, started.body).toBe(202)
+  await t.deliverMail()
+  const completed = await t.app.inject({
+    method: 'POST',
+    url: `/v1/auth/step-up/${started.json().challengeId}`,
+    headers,
+    payload: { code: t.mail.lastCode(email) },
+  })
+  expect(completed.statusCode, completed.body).toBe(200)
+  return { authorization: `Bearer ${completed.json().accessToken}` }
+}
+
+/** The support desk validates an account (and so confirms the places given at registration). */
+export async function validateAccount(t: TestApp, accountId: string, support?: { authorization: string }) {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/v1/admin/accounts/${accountId}/validation`,
+    headers: support ?? (await supportAgent(t)),
+    payload: { decision: 'validate' },
+  })
+  expect(response.statusCode, response.body).toBe(200)
 }
 
 /** A support agent's bearer header. */

@@ -1,0 +1,174 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { actorOf } from '../audit/audit.ts'
+import { personOf } from '../auth/authenticate.ts'
+import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
+import { Cursor, Limit, NextCursor, pageOf } from '../shared/pagination.ts'
+import { Lines } from '../shared/text.ts'
+import { decidePlace, listPendingPlaces } from './memberships.ts'
+
+const PlaceId = UuidOf(EXAMPLE_ID.practicePlace)
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()])
+const security = [{ bearerAuth: [] }]
+
+const PendingPlace = Type.Object({
+  id: PlaceId,
+  requestedAt: DateTime,
+  person: Type.Object({
+    id: UuidOf(EXAMPLE_ID.collaborator),
+    civility: Str('MME'),
+    firstName: Str('Julie'),
+    lastName: Str('Bernard'),
+    profile: Type.Enum(['health_professional', 'collaborator', 'administrative'] as const),
+    rpps: Nullable(Str(EXAMPLE_RPPS)),
+    accountTitle: Nullable(Str('Secrétariat du Dr Martin')),
+    email: Nullable(Str('julie.bernard@example.org')),
+  }),
+  structure: Type.Object({
+    id: UuidOf(EXAMPLE_ID.structure),
+    name: Str('Cabinet médical des Lices'),
+    city: Nullable(Str('Albi')),
+    finess: Nullable(Str('810000018')),
+    siret: Nullable(Str('73282932000074')),
+  }),
+  labCenter: Nullable(Type.Object({ id: UuidOf(EXAMPLE_ID.labCenter), name: Str('Biomnis Albi Lices') })),
+})
+
+const Query = Type.Object({ limit: Limit(), cursor: Type.Optional(Cursor) })
+const Decision = Type.Object(
+  {
+    decision: Type.Enum(['confirm', 'reject'] as const),
+    reason: Type.Optional(
+      Lines(500, 'Cette personne ne travaille pas au cabinet', {
+        description: 'Required to reject: mailed to the person',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+const Decided = Type.Object({
+  id: PlaceId,
+  status: Type.Enum(['confirmed', 'rejected'] as const),
+})
+
+const actor = (request: FastifyRequest) => {
+  const person = personOf(request)
+  return { accountId: person.sub, roles: person.roles }
+}
+
+/**
+ * Confirming memberships: the places people ask at a structure, decided by its professionals and their
+ * delegates, or by the support desk for structures with no professional.
+ */
+export const membershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { deps, guard } = app
+
+  const queue =
+    (scope: 'approver' | 'support') =>
+    async (request: FastifyRequest<{ Querystring: Type.Static<typeof Query> }>) => {
+      const { limit, cursor } = request.query
+      const rows = await listPendingPlaces(deps.db, actor(request), scope, limit, cursor)
+      const page = pageOf(rows, limit, (row) => [row.created_at.toISOString(), row.id])
+      return {
+        nextCursor: page.nextCursor,
+        items: page.items.map((row) => ({
+          id: row.id,
+          requestedAt: row.created_at.toISOString(),
+          person: {
+            id: row.account_id,
+            civility: row.civility,
+            firstName: row.first_name,
+            lastName: row.last_name,
+            profile: row.profile,
+            rpps: row.rpps,
+            accountTitle: row.account_title,
+            email: row.address,
+          },
+          structure: {
+            id: row.structure_id,
+            name: row.structure_name,
+            city: row.city,
+            finess: row.finess,
+            siret: row.siret,
+          },
+          labCenter: row.center_id ? { id: row.center_id, name: row.center_name ?? '' } : null,
+        })),
+      }
+    }
+  const decide = async (
+    request: FastifyRequest<{ Params: { id: string }; Body: Type.Static<typeof Decision> }>,
+  ) => decidePlace(deps, actor(request), actorOf(request), request.params.id, request.body)
+
+  app.get(
+    '/v1/place-confirmations',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['access'],
+        operationId: 'listPlaceConfirmations',
+        summary: 'The practice places people ask at my structures, waiting for my confirmation',
+        description:
+          'For a responsible professional and their delegates: oldest first. A place counts for nothing until confirmed.',
+        security,
+        querystring: Query,
+        response: { 200: Type.Object({ items: Type.Array(PendingPlace), nextCursor: NextCursor }) },
+      },
+    },
+    queue('approver'),
+  )
+
+  app.post(
+    '/v1/place-confirmations/:id/decision',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['access'],
+        operationId: 'decidePlaceConfirmation',
+        summary: 'Confirms a practice place asked at my structure, or rejects it with a reason',
+        description:
+          'By a responsible professional of the structure or one of their delegates; the person is mailed the ' +
+          'outcome. Confirmed, the place counts and the labs are told.',
+        security,
+        params: Type.Object({ id: PlaceId }),
+        body: Decision,
+        response: { 200: Decided },
+      },
+    },
+    decide,
+  )
+
+  app.get(
+    '/v1/admin/place-confirmations',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags: ['support'],
+        operationId: 'listPlaceConfirmationsForSupport',
+        summary: 'Practice places waiting at structures that have no professional to confirm them',
+        security,
+        querystring: Query,
+        response: { 200: Type.Object({ items: Type.Array(PendingPlace), nextCursor: NextCursor }) },
+      },
+    },
+    queue('support'),
+  )
+
+  app.post(
+    '/v1/admin/place-confirmations/:id/decision',
+    {
+      onRequest: guard.role('support'),
+      schema: {
+        tags: ['support'],
+        operationId: 'decidePlaceConfirmationForSupport',
+        summary: 'Confirms or rejects a practice place at a structure that has no professional',
+        security,
+        params: Type.Object({ id: PlaceId }),
+        body: Decision,
+        response: { 200: Decided },
+      },
+    },
+    decide,
+  )
+}
