@@ -48,7 +48,8 @@ import { createOutbox, type Outbox } from './notifications/outbox.ts'
 import { createMailTransport, type MailTransport } from './notifications/transport.ts'
 import { createOutboxWorker, type OutboxWorker } from './notifications/worker.ts'
 import { opsRoutes } from './ops/routes.ts'
-import { installErrorHandling } from './plugins/errors.ts'
+import { installDraining } from './plugins/draining.ts'
+import { clientErrorHandler, frameworkErrors, installErrorHandling } from './plugins/errors.ts'
 import { installMetrics } from './plugins/metrics.ts'
 import { installSecurity } from './plugins/security.ts'
 import { installSwagger } from './plugins/swagger.ts'
@@ -115,6 +116,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     ajv: { customOptions: { coerceTypes: false } },
+    // Errors before routing and before parsing are problems too (see plugins/errors.ts).
+    frameworkErrors,
+    clientErrorHandler,
+    // A request that arrives while the server closes is served, not refused (see plugins/draining.ts).
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -148,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   installValidation(app)
   installErrorHandling(app)
+  installDraining(app)
   installMetrics(app, { db: database.db })
   await installSecurity(app, { config, db: database.db, clock })
   await installSwagger(app, config)

@@ -25,10 +25,14 @@ export const ConfigSchema = Type.Object({
   TRUST_PROXY: Type.String({ default: 'false' }),
   DATABASE_URL: Type.Optional(Url('postgres|postgresql')),
   DATABASE_POOL_SIZE: Type.Integer({ ...Positive, default: 10 }),
+  DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 30_000 }),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   MIGRATE_ON_START: Type.Boolean({ default: true }),
   SECRET_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
   SMTP_URL: Type.Optional(Url('smtps?')),
+  SMTP_POOL_CONNECTIONS: Type.Integer({ ...Positive, maximum: 50, default: 2 }),
+  SMTP_POOL_MESSAGES: Type.Integer({ ...Positive, default: 100 }),
+  SMTP_RATE_PER_SECOND: Type.Integer({ minimum: 0, default: 0 }),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Sésame <no-reply@sesame.localhost>' }),
   MAIL_LOCALE: Type.Union([Type.Literal('fr'), Type.Literal('en')], { default: 'fr' }),
   OUTBOX_WORKER: Type.Boolean({ default: true }),
@@ -46,6 +50,7 @@ export const ConfigSchema = Type.Object({
   MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
   DOCS_ENABLED: Type.Optional(Bool),
   SHUTDOWN_GRACE_MS: Type.Integer({ ...Positive, default: 10_000 }),
+  SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, default: 3_000 }),
   IDENTIFIERS_ACCEPT_ANY_RPPS_CHECK_DIGIT: Type.Boolean({ default: false }),
   PORTAL_URL: Type.String({ pattern: '^https?://', default: 'http://localhost:5173' }),
   SUPPORT_EMAIL: Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', default: 'support@sesame.localhost' }),
@@ -109,6 +114,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!trustProxy.ok) problems.push(`TRUST_PROXY ${trustProxy.problem}`)
   if (raw.METRICS_PORT !== undefined && raw.METRICS_PORT !== 0 && raw.METRICS_PORT === raw.PORT) {
     problems.push('METRICS_PORT must differ from PORT: the metrics are kept off the API port')
+  }
+  if (raw.SHUTDOWN_DRAIN_MS >= raw.SHUTDOWN_GRACE_MS) {
+    problems.push('SHUTDOWN_DRAIN_MS must be shorter than SHUTDOWN_GRACE_MS (the drain is part of it)')
   }
   if (problems.length > 0 || !trustProxy.ok) throw new ConfigError(problems)
   const corsOrigins = raw.CORS_ORIGINS.split(',')

@@ -7,7 +7,6 @@ const SECRET_KEYS = [
   'passwordConfirmation',
   'newPassword',
   'currentPassword',
-  'code',
   'provisionalCode',
   'token',
   'accessToken',
@@ -23,8 +22,19 @@ const SECRET_KEYS = [
   'set-cookie',
 ]
 
+/**
+ * `code` is a secret where a person sends one (a body, a query, an email's secrets) but elsewhere it
+ * names a kind of error (`err.code`, PostgreSQL's SQLSTATE), which the logs must keep: by path.
+ */
+const CODE_PATHS = [
+  'code',
+  'secrets.code',
+  ...['body', 'query'].flatMap((part) => [`${part}.code`, `*.${part}.code`]),
+]
+
 export const REDACTED_PATHS = [
   'req.headers["x-api-key"]',
+  ...CODE_PATHS,
   ...SECRET_KEYS.map((key) => `["${key}"]`),
   ...SECRET_KEYS.map((key) => `*["${key}"]`),
   ...SECRET_KEYS.map((key) => `*.*["${key}"]`),

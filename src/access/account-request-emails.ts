@@ -1,3 +1,4 @@
+import { quoted, quotedBlock } from '../notifications/quoting.ts'
 import { greetingTemplate, type TemplateCatalog } from '../notifications/templates.ts'
 
 const plain = greetingTemplate
@@ -7,7 +8,8 @@ const due = (iso: string, locale: 'fr-FR' | 'en-GB') =>
   new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(
     new Date(iso),
   )
-const places = (names: string[]) => names.map((name) => `  - ${name}`).join('\n')
+const places = (names: string[], locale: 'fr' | 'en') =>
+  names.map((name) => `  - ${quoted(name, locale)}`).join('\n')
 
 export type WelcomeData = Name & {
   email: string
@@ -37,17 +39,17 @@ export const accountRequestTemplates = {
     { fr: 'bienvenue, votre compte est créé', en: 'welcome, your account is ready' },
     {
       fr: (d, s) =>
-        `${d.requester} a demandé la création de votre compte Sésame ; il est prêt.\n\n` +
+        `${quoted(d.requester, 'fr')} a demandé la création de votre compte Sésame ; il est prêt.\n\n` +
         `Identifiant : ${d.email}\nCode d'accès provisoire : ${s.provisionalCode}\n\n` +
         `Pour votre première connexion, ouvrez ${d.activationUrl}, saisissez votre adresse et ce code, puis choisissez votre mot de passe. ` +
         `Le code est valable 7 jours et ne sert qu'une fois ; ne le communiquez à personne.\n\n` +
-        `Établissements auxquels vous avez accès :\n${places(d.workplaces)}`,
+        `Établissements auxquels vous avez accès :\n${places(d.workplaces, 'fr')}`,
       en: (d, s) =>
-        `${d.requester} asked for your Sésame account to be created; it is ready.\n\n` +
+        `${quoted(d.requester, 'en')} asked for your Sésame account to be created; it is ready.\n\n` +
         `Login: ${d.email}\nProvisional access code: ${s.provisionalCode}\n\n` +
         `For your first sign-in, open ${d.activationUrl}, enter your address and this code, then choose your password. ` +
         `The code is valid for 7 days and works once; share it with nobody.\n\n` +
-        `Institutions you have access to:\n${places(d.workplaces)}`,
+        `Institutions you have access to:\n${places(d.workplaces, 'en')}`,
     },
   ),
   /** To a user whose existing account was updated instead of a new one being created. */
@@ -55,11 +57,11 @@ export const accountRequestTemplates = {
     { fr: 'votre compte a été mis à jour', en: 'your account was updated' },
     {
       fr: (d) =>
-        `À la demande de ${d.requester}, votre compte Sésame existant a été mis à jour : continuez à vous connecter avec votre adresse et votre mot de passe habituels.\n\n` +
-        `Établissements de votre compte :\n${places(d.workplaces)}\n\nSi vous avez oublié votre mot de passe, utilisez « mot de passe oublié ».`,
+        `À la demande de ${quoted(d.requester, 'fr')}, votre compte Sésame existant a été mis à jour : continuez à vous connecter avec votre adresse et votre mot de passe habituels.\n\n` +
+        `Établissements de votre compte :\n${places(d.workplaces, 'fr')}\n\nSi vous avez oublié votre mot de passe, utilisez « mot de passe oublié ».`,
       en: (d) =>
-        `At the request of ${d.requester}, your existing Sésame account was updated: keep signing in with your usual address and password.\n\n` +
-        `Institutions of your account:\n${places(d.workplaces)}\n\nIf you forgot your password, use "forgot password".`,
+        `At the request of ${quoted(d.requester, 'en')}, your existing Sésame account was updated: keep signing in with your usual address and password.\n\n` +
+        `Institutions of your account:\n${places(d.workplaces, 'en')}\n\nIf you forgot your password, use "forgot password".`,
     },
   ),
   /** To the requester, once the new user's email has been sent. */
@@ -67,10 +69,10 @@ export const accountRequestTemplates = {
     { fr: 'le compte demandé est prêt', en: 'the account you requested is ready' },
     {
       fr: (d) =>
-        `${d.updated ? `Le compte existant de ${d.user} a été mis à jour` : `Le compte de ${d.user} a été créé`} et ses accès lui ont été envoyés à ${d.email}.\n` +
+        `${d.updated ? `Le compte existant de ${quoted(d.user, 'fr')} a été mis à jour` : `Le compte de ${quoted(d.user, 'fr')} a été créé`} et ses accès lui ont été envoyés à ${d.email}.\n` +
         `Assurez-vous de sa formation à l'utilisation de son nouvel outil de travail.\n\nDemande : ${d.requestId}`,
       en: (d) =>
-        `${d.updated ? `The existing account of ${d.user} was updated` : `The account of ${d.user} was created`} and their access was sent to ${d.email}.\n` +
+        `${d.updated ? `The existing account of ${quoted(d.user, 'en')} was updated` : `The account of ${quoted(d.user, 'en')} was created`} and their access was sent to ${d.email}.\n` +
         `Please make sure they are trained to use their new work tool.\n\nRequest: ${d.requestId}`,
     },
   ),
@@ -79,9 +81,9 @@ export const accountRequestTemplates = {
     { fr: 'votre demande de création de compte', en: 'your account request' },
     {
       fr: (d) =>
-        `Votre demande de création de compte pour ${d.user} n'a pas été acceptée.\nMotif : ${d.reason}\n\nDemande : ${d.requestId}`,
+        `Votre demande de création de compte pour ${quoted(d.user, 'fr')} n'a pas été acceptée.\nMotif :\n${quotedBlock(d.reason)}\n\nDemande : ${d.requestId}`,
       en: (d) =>
-        `Your account request for ${d.user} was not accepted.\nReason: ${d.reason}\n\nRequest: ${d.requestId}`,
+        `Your account request for ${quoted(d.user, 'en')} was not accepted.\nReason:\n${quotedBlock(d.reason)}\n\nRequest: ${d.requestId}`,
     },
   ),
   /** To the support desk: a new request to fulfil within 3 business days. */
@@ -89,10 +91,10 @@ export const accountRequestTemplates = {
     { fr: 'nouvelle demande de création de compte', en: 'new account request' },
     {
       fr: (d) =>
-        `${d.requester} demande ${d.previousAccount ? 'la mise à jour du compte existant' : 'la création du compte'} de ${d.user} (${d.occupation}).\n` +
+        `${quoted(d.requester, 'fr')} demande ${d.previousAccount ? 'la mise à jour du compte existant' : 'la création du compte'} de ${quoted(d.user, 'fr')} (${d.occupation}).\n` +
         `À traiter avant le ${due(d.dueAt, 'fr-FR')} (heure de Paris).\n\nDemande : ${d.requestId}`,
       en: (d) =>
-        `${d.requester} requests ${d.previousAccount ? 'an update of the existing account' : 'an account'} for ${d.user} (${d.occupation}).\n` +
+        `${quoted(d.requester, 'en')} requests ${d.previousAccount ? 'an update of the existing account' : 'an account'} for ${quoted(d.user, 'en')} (${d.occupation}).\n` +
         `Due by ${due(d.dueAt, 'en-GB')} (Paris time).\n\nRequest: ${d.requestId}`,
     },
   ),

@@ -4,6 +4,7 @@ import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
 import { EXAMPLE_ID, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
+import { Lines } from '../shared/text.ts'
 import { decideAccountRequest } from './account-request-fulfilment.ts'
 import { AccountRequestStatus, AccountRequestView, NewAccountRequest } from './account-request-schemas.ts'
 import { AccountRequestReview, reviewAccountRequest } from './account-request-target.ts'
@@ -139,11 +140,8 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
           {
             decision: Type.Enum(['fulfil', 'reject'] as const),
             reason: Type.Optional(
-              Type.String({
-                minLength: 1,
-                maxLength: 1000,
+              Lines(1000, 'L’adresse indiquée est partagée par tout le secrétariat', {
                 description: 'Required to reject: mailed to the requester',
-                examples: ['L’adresse indiquée est partagée par tout le secrétariat'],
               }),
             ),
           },

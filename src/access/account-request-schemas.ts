@@ -4,6 +4,7 @@ import { Uuid } from '../accounts/schemas.ts'
 import type { AccountRequestsTable } from '../db/schema.ts'
 import { LabId } from '../labs/schemas.ts'
 import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
+import { Line, Lines } from '../shared/text.ts'
 
 /** What an account request says, as asked and as answered. */
 
@@ -11,8 +12,6 @@ export const ADMINISTRATIVE = 'administrative'
 export const isProfessionalOccupation = (occupation: string) => occupation !== ADMINISTRATIVE
 
 const strict = { additionalProperties: false } as const
-const Text = (maxLength: number, example: string) =>
-  Type.String({ minLength: 1, maxLength, examples: [example] })
 const StructureId = UuidOf(EXAMPLE_ID.structure)
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
   Type.Union([type, Type.Null()])
@@ -24,21 +23,21 @@ const Workplace = Type.Object(
   strict,
 )
 const LabRegistration = Type.Object(
-  { labId: LabId, number: Text(40, 'ALB-004512') },
+  { labId: LabId, number: Line(40, 'ALB-004512') },
   {
     ...strict,
     description: 'The user’s registration number at a lab, for the electronic delivery of results',
   },
 )
 const Billing = Type.Object(
-  { clientName: Text(200, 'Clinique des Lilas'), clientNumber: Text(40, '123') },
+  { clientName: Line(200, 'Clinique des Lilas'), clientNumber: Line(40, '123') },
   { ...strict, description: 'As on the institution’s monthly invoice, e.g. "Clinique des Lilas" and "123"' },
 )
 
 export const NewAccountRequest = Type.Object(
   {
-    firstName: Text(100, 'Julie'),
-    lastName: Text(100, 'Bernard'),
+    firstName: Line(100, 'Julie'),
+    lastName: Line(100, 'Bernard'),
     email: Type.String({
       format: 'email',
       maxLength: 254,
@@ -54,23 +53,15 @@ export const NewAccountRequest = Type.Object(
       maxItems: 20,
       description: 'Every institution the user may access; the requester must manage accounts at each',
     }),
-    occupation: Type.String({
-      minLength: 1,
-      maxLength: 20,
+    occupation: Line(20, ['10', 'administrative'], {
       description:
         '`administrative` (administrative staff only), or a national profession code, e.g. 10 médecin',
-      examples: ['10', 'administrative'],
     }),
     rpps: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 20,
-        description: 'Required with a profession code, refused otherwise',
-        examples: [EXAMPLE_RPPS],
-      }),
+      Line(20, EXAMPLE_RPPS, { description: 'Required with a profession code, refused otherwise' }),
     ),
-    practiceNumber: Type.Optional(Text(40, '811234567')),
-    prescriberNumber: Type.Optional(Text(40, '811234567')),
+    practiceNumber: Type.Optional(Line(40, '811234567')),
+    prescriberNumber: Type.Optional(Line(40, '811234567')),
     labRegistrations: Type.Optional(Type.Array(LabRegistration, { maxItems: 20 })),
     referenceAccountId: Type.Optional(
       Type.String({
@@ -82,10 +73,7 @@ export const NewAccountRequest = Type.Object(
     ),
     billing: Type.Optional(Billing),
     comment: Type.Optional(
-      Type.String({
-        maxLength: 2000,
-        examples: ['Remplace Mme Durand au secrétariat à partir du 1er décembre'],
-      }),
+      Lines(2000, 'Remplace Mme Durand au secrétariat à partir du 1er décembre', { minLength: 0 }),
     ),
   },
   strict,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { LabId } from '../labs/schemas.ts'
 import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str } from '../shared/examples.ts'
 
 const LabEvent = Type.Object({
@@ -41,7 +42,7 @@ export const labFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'readLabEvents',
         summary: 'Account and right changes for this lab, in order, from a cursor',
         security: [{ labClient: [] }],
-        params: Type.Object({ labId: Type.String({ examples: ['biomnis'] }) }),
+        params: Type.Object({ labId: LabId }),
         querystring: Type.Object({
           after: Type.Integer({ minimum: 0, default: 0, examples: [1041] }),
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100, examples: [100] }),

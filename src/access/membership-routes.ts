@@ -5,6 +5,7 @@ import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
 import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, NextCursor, pageOf } from '../shared/pagination.ts'
+import { Lines } from '../shared/text.ts'
 import { decidePlace, listPendingPlaces } from './memberships.ts'
 
 const PlaceId = UuidOf(EXAMPLE_ID.practicePlace)
@@ -40,11 +41,8 @@ const Decision = Type.Object(
   {
     decision: Type.Enum(['confirm', 'reject'] as const),
     reason: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 500,
+      Lines(500, 'Cette personne ne travaille pas au cabinet', {
         description: 'Required to reject: mailed to the person',
-        examples: ['Cette personne ne travaille pas au cabinet'],
       }),
     ),
   },

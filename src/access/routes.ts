@@ -6,6 +6,7 @@ import { personOf } from '../auth/authenticate.ts'
 import { notFound } from '../shared/errors.ts'
 import { EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, NextCursor, pageOf } from '../shared/pagination.ts'
+import { Line, Lines } from '../shared/text.ts'
 import { listApprovals, listCollaborators, revokeRight } from './collaborators.ts'
 import { approversOf, createDelegation, delegationsOf, revokeDelegation } from './delegations.ts'
 import { decideAccessRequest, requestAccess } from './requests.ts'
@@ -37,7 +38,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'The structure’s correspondent code must be given: nobody lists the people of a practice they do not belong to.',
         params: Type.Object({ id: StructureId }),
         querystring: Type.Object({
-          correspondentCode: Type.String({ minLength: 1, maxLength: 40, examples: ['C012345'] }),
+          correspondentCode: Line(40, 'C012345'),
         }),
         response: {
           200: Type.Object({
@@ -84,7 +85,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
             approverId: Type.Optional(UuidOf(EXAMPLE_ID.approver)),
             approverRpps: Type.Optional(Type.String({ pattern: '^[0-9]{11}$', examples: [EXAMPLE_RPPS] })),
             comment: Type.Optional(
-              Type.String({ maxLength: 500, examples: ['Je gère les résultats des patients du Dr Martin'] }),
+              Lines(500, 'Je gère les résultats des patients du Dr Martin', { minLength: 0 }),
             ),
           },
           strict,
@@ -192,13 +193,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
           {
             decision: Type.Enum(['approve', 'reject'] as const),
             rights: Type.Optional(Rights),
-            reason: Type.Optional(
-              Type.String({
-                minLength: 1,
-                maxLength: 500,
-                examples: ['Les factures restent au secrétariat principal'],
-              }),
-            ),
+            reason: Type.Optional(Lines(500, 'Les factures restent au secrétariat principal')),
           },
           strict,
         ),

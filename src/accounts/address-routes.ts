@@ -5,6 +5,7 @@ import { personOf } from '../auth/authenticate.ts'
 import { requireRecentAuthentication } from '../auth/step-up.ts'
 import { EXAMPLE_ID, EXAMPLE_PROOF, UuidOf } from '../shared/examples.ts'
 import { stepUpRequiredResponse } from '../shared/problem.ts'
+import { Line } from '../shared/text.ts'
 import { addAddress, listAddresses, removeAddress, updateAddress } from './addresses.ts'
 import { Me } from './schemas.ts'
 
@@ -51,11 +52,9 @@ export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         body: Type.Object(
           {
-            proof: Type.String({
+            proof: Line(200, EXAMPLE_PROOF, {
               minLength: 20,
-              maxLength: 200,
               description: 'From POST /v1/email-proofs/{id}/confirm, purpose add_email',
-              examples: [EXAMPLE_PROOF],
             }),
             notification: Type.Optional(Type.Boolean({ description: 'Makes it the notification address' })),
             applications: Type.Optional(Applications),

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { actorOf, recordAudit } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
 import { revokeSession } from '../auth/sessions.ts'
 import { contextOf } from '../deps.ts'
 import { EXAMPLE_ID, EXAMPLE_LINK_TOKEN, EXAMPLE_REFRESH_TOKEN, UuidOf } from '../shared/examples.ts'
+import { Line } from '../shared/text.ts'
 import { activateAccount, confirmPasswordReset, requestPasswordReset } from './recovery.ts'
 import { Email, Password, TokenPair } from './schemas.ts'
 import { completeSignIn, refreshSession, startSignIn } from './sign-in.ts'
@@ -113,10 +115,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'refreshTokens',
         summary: 'Spends the refresh token for a new pair; a spent token presented again ends the session',
-        body: Type.Object(
-          { refreshToken: Type.String({ minLength: 10, maxLength: 200, examples: [EXAMPLE_REFRESH_TOKEN] }) },
-          strict,
-        ),
+        body: Type.Object({ refreshToken: Line(200, EXAMPLE_REFRESH_TOKEN, { minLength: 10 }) }, strict),
         response: { 200: TokenPair },
       },
     },
@@ -155,12 +154,13 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'requestPasswordReset',
         summary: 'Mails a single-use reset link (30 minutes) to an active account; always 202',
         body: Type.Object({ email: Email }, strict),
-        response: { 202: Type.Null() },
+        response: { 202: Type.Null({ description: 'Accepted, with no body' }) },
       },
     },
     async (request, reply) => {
       await requestPasswordReset(deps, contextOf(request), request.body.email)
-      return reply.status(202).send(null)
+      // No body at all (a null would be serialised as `null`).
+      return (reply as FastifyReply).status(202).send()
     },
   )
 
@@ -173,7 +173,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Sets a new password with the link’s token; every session of the account ends',
         body: Type.Object(
           {
-            token: Type.String({ minLength: 20, maxLength: 200, examples: [EXAMPLE_LINK_TOKEN] }),
+            token: Line(200, EXAMPLE_LINK_TOKEN, { minLength: 20 }),
             password: Password,
             passwordConfirmation: Password,
           },
@@ -198,7 +198,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             email: Email,
-            provisionalCode: Type.String({ minLength: 6, maxLength: 40, examples: ['K7QMP-4ZT9X'] }),
+            provisionalCode: Line(40, 'K7QMP-4ZT9X', { minLength: 6 }),
             password: Password,
             passwordConfirmation: Password,
           },

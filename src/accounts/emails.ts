@@ -1,3 +1,4 @@
+import { quoted, quotedBlock } from '../notifications/quoting.ts'
 import { greetingTemplate, type TemplateCatalog } from '../notifications/templates.ts'
 
 const plain = greetingTemplate
@@ -56,8 +57,9 @@ export const accountTemplates = {
     { fr: 'nouvelle inscription à valider', en: 'new registration to validate' },
     {
       fr: (d) =>
-        `Nouvelle inscription : ${d.name} (${d.profile}), statut ${d.status}.\nCompte : ${d.accountId}`,
-      en: (d) => `New registration: ${d.name} (${d.profile}), status ${d.status}.\nAccount: ${d.accountId}`,
+        `Nouvelle inscription : ${quoted(d.name, 'fr')} (${d.profile}), statut ${d.status}.\nCompte : ${d.accountId}`,
+      en: (d) =>
+        `New registration: ${quoted(d.name, 'en')} (${d.profile}), status ${d.status}.\nAccount: ${d.accountId}`,
     },
   ),
   'account.validated': plain<Name & { withCode: boolean }, { provisionalCode?: string }>(
@@ -76,8 +78,8 @@ export const accountTemplates = {
   'account.rejected': plain<Name & { reason: string }>(
     { fr: 'votre inscription', en: 'your registration' },
     {
-      fr: (d) => `Votre demande d'inscription n'a pas été acceptée.\nMotif : ${d.reason}`,
-      en: (d) => `Your registration was not accepted.\nReason: ${d.reason}`,
+      fr: (d) => `Votre demande d'inscription n'a pas été acceptée.\nMotif :\n${quotedBlock(d.reason)}`,
+      en: (d) => `Your registration was not accepted.\nReason:\n${quotedBlock(d.reason)}`,
     },
   ),
   'account.profile_change_decided': plain<Name & { approved: boolean; reason?: string }>(
@@ -86,11 +88,11 @@ export const accountTemplates = {
       fr: (d) =>
         d.approved
           ? 'Votre demande de modification de profil a été acceptée.'
-          : `Votre demande de modification de profil a été refusée.${d.reason ? `\nMotif : ${d.reason}` : ''}`,
+          : `Votre demande de modification de profil a été refusée.${d.reason ? `\nMotif :\n${quotedBlock(d.reason)}` : ''}`,
       en: (d) =>
         d.approved
           ? 'Your profile change request was approved.'
-          : `Your profile change request was refused.${d.reason ? `\nReason: ${d.reason}` : ''}`,
+          : `Your profile change request was refused.${d.reason ? `\nReason:\n${quotedBlock(d.reason)}` : ''}`,
     },
   ),
   'account.password_changed': plain<Name>(

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
 import { EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
+import { Line } from '../shared/text.ts'
 import { ApplicationId, addressRoutes } from './address-routes.ts'
 import { listApplications, setApplicationIdentity } from './applications.ts'
 import { addPlace, listPlaces, removePlace } from './places.ts'
@@ -11,8 +12,6 @@ import { Me } from './schemas.ts'
 
 const security = [{ bearerAuth: [] }]
 const strict = { additionalProperties: false } as const
-const Text = (maxLength: number, example: string) =>
-  Type.String({ minLength: 1, maxLength, examples: [example] })
 const EmailId = UuidOf(EXAMPLE_ID.email)
 const PracticePlace = Me.properties.practicePlaces.items
 
@@ -35,25 +34,16 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         body: Type.Object(
           {
-            phones: Type.Optional(
-              Type.Array(Type.String({ maxLength: 30, examples: ['+33563000000'] }), { maxItems: 5 }),
-            ),
+            phones: Type.Optional(Type.Array(Line(30, '+33563000000', { minLength: 0 }), { maxItems: 5 })),
             accountTitle: Type.Optional(
-              Type.Union([Text(120, 'Secrétariat du Dr Martin'), Type.Null()], {
+              Type.Union([Line(120, 'Secrétariat du Dr Martin'), Type.Null()], {
                 description: 'Collaborators only; null removes it',
               }),
             ),
             civility: Type.Optional(Type.Enum(['M', 'MME'] as const)),
-            firstName: Type.Optional(Text(100, 'Claire')),
-            lastName: Type.Optional(Text(100, 'Martin-Roussel')),
-            rpps: Type.Optional(
-              Type.String({
-                minLength: 1,
-                maxLength: 20,
-                description: 'Professionals only',
-                examples: [EXAMPLE_RPPS],
-              }),
-            ),
+            firstName: Type.Optional(Line(100, 'Claire')),
+            lastName: Type.Optional(Line(100, 'Martin-Roussel')),
+            rpps: Type.Optional(Line(20, EXAMPLE_RPPS, { description: 'Professionals only' })),
           },
           { ...strict, minProperties: 1 },
         ),

@@ -1,9 +1,7 @@
 import { Type } from 'typebox'
 import { EXAMPLE_ID, EXAMPLE_PROOF, EXAMPLE_RPPS, UuidOf } from '../shared/examples.ts'
+import { Line } from '../shared/text.ts'
 import { Phone } from '../structures/schemas.ts'
-
-const Text = (maxLength: number, example: string) =>
-  Type.String({ minLength: 1, maxLength, examples: [example] })
 
 export const PracticePlaceInput = Type.Object(
   {
@@ -23,17 +21,15 @@ export const PracticePlaceInput = Type.Object(
 
 export const Registration = Type.Object(
   {
-    proof: Type.String({
+    proof: Line(200, EXAMPLE_PROOF, {
       minLength: 20,
-      maxLength: 200,
       description: 'From POST /v1/email-proofs/{id}/confirm',
-      examples: [EXAMPLE_PROOF],
     }),
     profile: Type.Enum(['health_professional', 'collaborator', 'administrative'] as const),
     civility: Type.Enum(['M', 'MME'] as const),
     practiceCivility: Type.Optional(Type.Enum(['DR', 'PR'] as const)),
-    firstName: Text(100, 'Claire'),
-    lastName: Text(100, 'Martin'),
+    firstName: Line(100, 'Claire'),
+    lastName: Line(100, 'Martin'),
     profession: Type.Optional(
       Type.String({
         pattern: '^[0-9]{2}$',
@@ -41,23 +37,19 @@ export const Registration = Type.Object(
         examples: ['10'],
       }),
     ),
-    rpps: Type.Optional(Type.String({ minLength: 1, maxLength: 20, examples: [EXAMPLE_RPPS] })),
-    accountTitle: Type.Optional(Text(120, 'Secrétariat du Dr Martin')),
+    rpps: Type.Optional(Line(20, EXAMPLE_RPPS)),
+    accountTitle: Type.Optional(Line(120, 'Secrétariat du Dr Martin')),
     practicePlaces: Type.Array(PracticePlaceInput, { minItems: 1, maxItems: 20 }),
-    correspondentCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40, examples: ['C012345'] })),
+    correspondentCode: Type.Optional(Line(40, 'C012345')),
     rights: Type.Optional(
       Type.Object({ results: Type.Boolean(), invoices: Type.Boolean() }, { additionalProperties: false }),
     ),
     approverId: Type.Optional(UuidOf(EXAMPLE_ID.approver)),
     approverRpps: Type.Optional(Type.String({ pattern: '^[0-9]{11}$', examples: [EXAMPLE_RPPS] })),
-    password: Type.Optional(Type.String({ maxLength: 512, examples: ['Tournesol-vert-qui-chante-42'] })),
-    passwordConfirmation: Type.Optional(
-      Type.String({ maxLength: 512, examples: ['Tournesol-vert-qui-chante-42'] }),
-    ),
-    phones: Type.Optional(
-      Type.Array(Type.String({ maxLength: 30, examples: ['+33563000000'] }), { maxItems: 5 }),
-    ),
-    termsVersion: Text(40, '2026-01'),
+    password: Type.Optional(Line(512, 'Tournesol-vert-qui-chante-42', { minLength: 0 })),
+    passwordConfirmation: Type.Optional(Line(512, 'Tournesol-vert-qui-chante-42', { minLength: 0 })),
+    phones: Type.Optional(Type.Array(Line(30, '+33563000000', { minLength: 0 }), { maxItems: 5 })),
+    termsVersion: Line(40, '2026-01'),
   },
   {
     additionalProperties: false,

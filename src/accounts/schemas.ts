@@ -8,15 +8,12 @@ import {
   Str,
   UuidOf,
 } from '../shared/examples.ts'
+import { Line } from '../shared/text.ts'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
   Type.Union([type, Type.Null()])
 export const Email = Type.String({ format: 'email', maxLength: 254, examples: ['claire.martin@example.org'] })
-export const Password = Type.String({
-  minLength: 1,
-  maxLength: 512,
-  examples: ['Tournesol-vert-qui-chante-42'],
-})
+export const Password = Line(512, 'Tournesol-vert-qui-chante-42')
 export const Uuid = UuidOf(EXAMPLE_ID.account)
 
 export const ACCOUNT_STATUSES = [

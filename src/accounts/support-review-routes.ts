@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { EXAMPLE_ID, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
+import { Line } from '../shared/text.ts'
 import { saveApplication } from './applications-registry.ts'
 import { decideProfileChange } from './profile-change-decisions.ts'
 import { Uuid } from './schemas.ts'
@@ -72,9 +73,7 @@ export const supportReviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         querystring: Type.Object({
           accountId: Type.Optional(Uuid),
-          actorId: Type.Optional(
-            Type.String({ minLength: 1, maxLength: 100, examples: [EXAMPLE_ID.approver] }),
-          ),
+          actorId: Type.Optional(Line(100, EXAMPLE_ID.approver)),
           cursor: Type.Optional(Cursor),
           limit: Limit(),
         }),

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
+import { Line, Lines } from '../shared/text.ts'
 import { ACCOUNT_STATUSES, Uuid } from './schemas.ts'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
@@ -7,7 +8,7 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =
 const strict = { additionalProperties: false } as const
 
 export const Reason = (description: string, example = 'Numéro RPPS vérifié dans l’annuaire santé') =>
-  Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S', description, examples: [example] })
+  Lines(1000, example, { description, nonBlank: true })
 export const AccountStatus = Type.Enum(ACCOUNT_STATUSES)
 export const ChangeStatus = Type.Enum(['pending', 'approved', 'rejected'] as const)
 
@@ -92,7 +93,7 @@ export const ApplicationId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$',
 
 export const ApplicationSettings = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 120, examples: ['Résultats d’analyses'] }),
+    name: Line(120, 'Résultats d’analyses'),
     url: Type.String({
       format: 'uri',
       pattern: '^https?://',
@@ -100,9 +101,7 @@ export const ApplicationSettings = Type.Object(
       examples: ['https://resultats.example.org'],
     }),
     description: Type.Optional(
-      Nullable(
-        Type.String({ maxLength: 500, examples: ['Les résultats des patients, pour les prescripteurs'] }),
-      ),
+      Nullable(Line(500, 'Les résultats des patients, pour les prescripteurs', { minLength: 0 })),
     ),
     active: Type.Boolean(),
   },

@@ -1,9 +1,11 @@
 import { mkdir } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { PGlite } from '@electric-sql/pglite'
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Logger } from 'pino'
 import { lockEmbeddedDatabase } from './embedded-lock.ts'
+import { isDatabaseUnavailable } from './errors.ts'
 import { PGliteDialect } from './pglite-dialect.ts'
 import type { DB } from './schema.ts'
 
@@ -28,6 +30,28 @@ export interface DatabaseOptions {
   /** Folder of the embedded engine; `memory://` keeps it in memory. */
   dataDir?: string
   logger?: Logger
+}
+
+/**
+ * Waits until the database answers, retrying with backoff (0.25 s doubling to 5 s) while it is
+ * unreachable or starting up, for at most `timeoutMs`; then throws the last error. Any other error
+ * (a refused password, a missing database) throws at once: waiting would not mend it.
+ */
+export async function waitForDatabase(
+  database: Database,
+  options: { timeoutMs: number; onRetry: (error: unknown, retryInMs: number) => void },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      await sql`select 1`.execute(database.db)
+      return
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || Date.now() + delay > deadline) throw error
+      options.onRetry(error, delay)
+      await sleep(delay)
+    }
+  }
 }
 
 /** PostgreSQL through a pg pool when a URL is given, else the embedded PostgreSQL (PGlite). */

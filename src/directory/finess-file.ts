@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite'
-import { appendPart, type ByteSource, readLineBatches } from './lines.ts'
+import { DirectoryFileError } from './file-error.ts'
+import { appendPart, type ByteSource, holdsNul, NUL_IN_LINE, readLineBatches } from './lines.ts'
 
 /** A `structureet` line of the FINESS etalab extract (etalab-cs1100507-stock-*.csv). */
 export interface FinessEstablishment {
@@ -62,15 +63,19 @@ export async function* readFinessFile(input: ByteSource): AsyncGenerator<FinessR
       lineNumber++
       if (lineNumber === 1) {
         if (!line.replace(/^\uFEFF/, '').startsWith('finess;etalab')) {
-          throw new Error('not a FINESS etalab extract: the first line should start with "finess;etalab"')
+          throw new DirectoryFileError(
+            'not a FINESS etalab extract: the first line should start with "finess;etalab"',
+          )
         }
         continue
       }
       if (line === '') continue
-      yield parseFinessLine(line, lineNumber)
+      yield holdsNul(line)
+        ? { kind: 'rejected', line: lineNumber, reason: NUL_IN_LINE }
+        : parseFinessLine(line, lineNumber)
     }
   }
-  if (lineNumber === 0) throw new Error('not a FINESS etalab extract: the file is empty')
+  if (lineNumber === 0) throw new DirectoryFileError('not a FINESS etalab extract: the file is empty')
 }
 
 export function parseFinessLine(line: string, lineNumber: number): FinessRecord {

@@ -1,12 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { notFound } from '../shared/errors.ts'
+import { AppError, badRequest, notFound, unprocessable } from '../shared/errors.ts'
 import { EXAMPLE_ID, UuidOf } from '../shared/examples.ts'
+import { DirectoryFileError } from './file-error.ts'
 import { importDirectory, importReport } from './importer.ts'
 import { ImportReport } from './schemas.ts'
-import { unzipFirstEntry } from './source.ts'
+import { unlessEmpty, unzipFirstEntry } from './source.ts'
 
 const support = [{ bearerAuth: [] }]
+
+/** A zip that cannot be opened is the sender's problem (422), said without yauzl's words. */
+const unreadable = (error: unknown): never => {
+  if (!(error instanceof DirectoryFileError)) throw error
+  throw unprocessable('unreadable_file', `The file cannot be read: ${error.message}.`, [
+    { in: 'body', field: '', message: error.message },
+  ])
+}
 const FILE_TYPES = ['text/plain', 'text/csv', 'application/octet-stream', 'application/zip']
 
 /** Support: imports of the national directory files, streamed from the request body. */
@@ -37,9 +46,19 @@ export const directoryImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const raw = request.body as NodeJS.ReadableStream
+      const body = request.body as NodeJS.ReadableStream | undefined
+      // Another media type (JSON, a form) was parsed by its own parser: not a file.
+      if (body !== undefined && typeof body.pipe !== 'function') {
+        throw new AppError(
+          415,
+          'unsupported_media_type',
+          `Send the file as one of: ${FILE_TYPES.join(', ')}.`,
+        )
+      }
+      const raw = body && (await unlessEmpty(body))
+      if (raw === undefined) throw badRequest('file_required', 'Send the directory file as the request body.')
       const zipped = request.headers['content-type']?.startsWith('application/zip')
-      const input = zipped ? await unzipFirstEntry(raw) : raw
+      const input = zipped ? await unzipFirstEntry(raw).catch(unreadable) : raw
       const requestedBy = request.principal?.kind === 'person' ? request.principal.sub : null
       const source = `upload (${request.headers['content-type'] ?? 'unknown type'})`
       const deps = { db, pool: app.pool, clock, logger: request.log as never }

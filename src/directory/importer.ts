@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import { DirectoryFileError } from './file-error.ts'
 import { finessSpec } from './finess-import.ts'
 import {
   type DirectoryKind,
@@ -13,6 +14,7 @@ import {
 import { rppsSpec } from './rpps-import.ts'
 
 const SPECS: Record<DirectoryKind, DirectorySpec> = { rpps: rppsSpec, finess: finessSpec }
+const INTERNAL_FAILURE = 'The import failed on our side; the service log has the cause under this import id.'
 
 /**
  * Imports a directory file, streaming: load into the `*_next` tables, derive and index them, then swap
@@ -54,10 +56,15 @@ export async function importDirectory(
       'directory imported',
     )
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    log.warn({ err: { message } }, 'directory import failed; the previous directory stays')
+    // The report tells what is wrong with the file, never an internal error: that goes to the log.
+    const fileError = error instanceof DirectoryFileError
+    const reason = fileError ? error.message.slice(0, 1000) : INTERNAL_FAILURE
+    log.warn(
+      { err: fileError ? { message: reason } : error },
+      'directory import failed; the previous directory stays',
+    )
     await spec.discard(deps.db).catch(() => {})
-    await finishImport(deps.db, id, progress, 'failed', message.slice(0, 1000), deps.clock.now())
+    await finishImport(deps.db, id, progress, 'failed', reason, deps.clock.now())
   } finally {
     clearInterval(timer)
   }

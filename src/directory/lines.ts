@@ -1,3 +1,5 @@
+import { DirectoryFileError } from './file-error.ts'
+
 export type ByteSource = NodeJS.ReadableStream | AsyncIterable<string | Buffer | Uint8Array>
 
 /** Turns bytes into text across chunk boundaries (a multi-byte character may straddle two chunks). */
@@ -56,7 +58,8 @@ function* splitLines(carry: string, text: string): Generator<string[], string> {
   if (text === '') return carry
   const lines = (carry === '' ? text : carry + text).split('\n')
   const last = lines.pop()!
-  if (last.length > MAX_LINE_CHARS) throw new Error('a line is longer than 1 MB: not a directory extract')
+  if (last.length > MAX_LINE_CHARS)
+    throw new DirectoryFileError('a line is longer than 1 MB: not a directory extract')
   if (lines.length > 0) yield stripCarriageReturns(lines)
   return last
 }
@@ -72,6 +75,10 @@ function stripCarriageReturns(lines: string[]): string[] {
 function toBuffer(chunk: Buffer | Uint8Array): Buffer {
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
 }
+
+/** PostgreSQL stores no NUL character: a line holding one is rejected, not the whole file. */
+export const NUL_IN_LINE = 'the line holds a NUL character'
+export const holdsNul = (line: string): boolean => line.includes('\u0000')
 
 /** Appends `part` to `text` with `separator`, skipping empty parts, without building arrays. */
 export function appendPart(text: string, part: string, separator: string): string {

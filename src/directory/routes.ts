@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { badRequest, notFound } from '../shared/errors.ts'
 import { EXAMPLE_RPPS } from '../shared/examples.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
+import { Line } from '../shared/text.ts'
 import {
   establishmentByFiness,
   establishmentView,
@@ -11,7 +12,7 @@ import {
   searchProfessionals,
 } from './search.ts'
 
-const Name = (example: string) => Type.String({ minLength: 1, maxLength: 100, examples: [example] })
+const Name = (example: string) => Line(100, example)
 const Rpps = Type.String({ pattern: '^[0-9]{9,11}$', examples: [EXAMPLE_RPPS] })
 const Finess = Type.String({ pattern: '^[0-9][0-9ABab][0-9]{7}$', examples: ['810000018'] })
 /**

@@ -1,3 +1,5 @@
+import { DirectoryFileError } from './file-error.ts'
+
 /**
  * The columns of the RPPS extract (PS_LibreAcces_Personne_activite), found by header name: their
  * set and order changed over the years (48, 52, 56 columns) and so did some spellings
@@ -86,7 +88,7 @@ export function resolveRppsLayout(headerLine: string): RppsLayout {
     if (required && index[column] === -1) missing.push(`"${label}"`)
   }
   if (missing.length > 0) {
-    throw new Error(`RPPS file header lacks required column(s): ${missing.join(', ')}`)
+    throw new DirectoryFileError(`RPPS file header lacks required column(s): ${missing.join(', ')}`)
   }
   return { fieldCount: labels.length, index }
 }

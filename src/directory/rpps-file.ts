@@ -1,4 +1,5 @@
-import { appendPart, type ByteSource, readLineBatches } from './lines.ts'
+import { DirectoryFileError } from './file-error.ts'
+import { appendPart, type ByteSource, holdsNul, NUL_IN_LINE, readLineBatches } from './lines.ts'
 import { resolveRppsLayout } from './rpps-columns.ts'
 
 export { normalizeHeader } from './rpps-columns.ts'
@@ -127,11 +128,11 @@ export async function* readRppsBatches(input: ByteSource): AsyncGenerator<(RppsA
       lineNumber++
       if (line === '') continue
       if (parse === undefined) parse = createRppsLineParser(line)
-      else records.push(parse(line, lineNumber))
+      else records.push(holdsNul(line) ? { line: lineNumber, reason: NUL_IN_LINE } : parse(line, lineNumber))
     }
     if (records.length > 0) yield records
   }
-  if (parse === undefined) throw new Error('RPPS file is empty: no header line')
+  if (parse === undefined) throw new DirectoryFileError('RPPS file is empty: no header line')
 }
 
 // An optional column the file lacks has index -1.

@@ -2,8 +2,10 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { PassThrough, Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import yauzl from 'yauzl'
+import { DirectoryFileError } from './file-error.ts'
 
 /**
  * A readable stream of the file's bytes: the file itself, or, for a .zip, its first entry whose
@@ -39,17 +41,38 @@ export async function unzipFirstEntry(zipBytes: NodeJS.ReadableStream): Promise<
   }
 }
 
+/** The same bytes, once one has arrived; undefined when the stream ends with none (an empty upload). */
+export async function unlessEmpty(input: NodeJS.ReadableStream): Promise<NodeJS.ReadableStream | undefined> {
+  const chunks = input[Symbol.asyncIterator]()
+  const first = await chunks.next()
+  if (first.done) return undefined
+  async function* all() {
+    yield first.value
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value
+  }
+  return Readable.from(all(), { objectMode: false })
+}
+
 async function openFirstEntry(path: string): Promise<NodeJS.ReadableStream> {
-  const zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false })
+  const zip = await yauzl
+    .openPromise(path, { lazyEntries: true, autoClose: false })
+    .catch(() => Promise.reject(new DirectoryFileError('the file is not a readable zip archive')))
   try {
-    const entry = await findEntry(zip)
-    if (entry === undefined) throw new Error(`${path}: the zip holds no .txt or .csv file`)
-    return await zip.openReadStreamPromise(entry)
+    const entry = await findEntry(zip).catch(() => Promise.reject(DAMAGED()))
+    if (entry === undefined) throw new DirectoryFileError('the zip holds no .txt or .csv file')
+    const stream = await zip.openReadStreamPromise(entry).catch(() => Promise.reject(DAMAGED()))
+    // What yauzl or zlib say of a damaged entry (bad CRC, truncated data) is about the file.
+    const bytes = new PassThrough()
+    stream.on('error', () => bytes.destroy(DAMAGED()))
+    bytes.on('close', () => stream.destroy())
+    return stream.pipe(bytes)
   } finally {
     // The entry stream holds its own reference: the file closes once that stream is done.
     zip.close()
   }
 }
+
+const DAMAGED = () => new DirectoryFileError('the zip archive is damaged')
 
 function findEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
   return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import type { Executor } from '../db/schema.ts'
 import { establishmentView, professionalByRpps } from '../directory/search.ts'
 import { EXAMPLE_RPPS } from '../shared/examples.ts'
+import { Line } from '../shared/text.ts'
 import { checkIdentifier, IDENTIFIER_TYPES, type IdentifierCheck, type IdentifierType } from './rules.ts'
 
 const IdentifierResult = Type.Object({
@@ -50,7 +51,7 @@ export const identifierRoutes: FastifyPluginAsyncTypebox<{ acceptAnyRppsCheckDig
         summary: 'Validates an RPPS, ADELI, FINESS, SIREN or SIRET number, and finds it in the directories',
         params: Type.Object({
           type: Type.Enum(IDENTIFIER_TYPES, { examples: ['rpps'] }),
-          value: Type.String({ minLength: 1, maxLength: 40, examples: [EXAMPLE_RPPS, '810000018'] }),
+          value: Line(40, [EXAMPLE_RPPS, '810000018']),
         }),
         response: { 200: IdentifierResult },
       },

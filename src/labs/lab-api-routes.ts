@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { labOf } from '../auth/authenticate.ts'
 import { notFound } from '../shared/errors.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
+import { Line } from '../shared/text.ts'
 import { assertBatchShape } from './batch-validation.ts'
 import { deactivateCorrespondent, listCorrespondents } from './correspondents.ts'
 import { idempotent } from './idempotency.ts'
@@ -21,9 +22,8 @@ import { syncCenters, syncCorrespondents } from './sync.ts'
 const security = [{ labClient: [] }]
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
-    Type.String({
+    Line(255, 'b2f4c6d8-1a3e-4c5b-9d7f-0e2a4c6b8d1f', {
       description: 'Required on bulk writes; a replay returns the first response',
-      examples: ['b2f4c6d8-1a3e-4c5b-9d7f-0e2a4c6b8d1f'],
     }),
   ),
 })

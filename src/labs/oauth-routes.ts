@@ -62,7 +62,9 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object({
           grant_type: FormValue('client_credentials'),
           ...ClientAuthentication,
-          scope: Type.Optional(Type.String({ pattern: '^[\\x20-\\x7e]*$', maxLength: 200 })),
+          scope: Type.Optional(
+            Type.String({ pattern: '^[\\x20-\\x7e]*$', maxLength: 200, examples: ['lab'] }),
+          ),
         }),
         response: {
           200: Type.Object({

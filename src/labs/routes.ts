@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { actorOf, recordAudit } from '../audit/audit.ts'
 import { notFound, unprocessable } from '../shared/errors.ts'
 import { DateTime, EXAMPLE_ID, EXAMPLE_LAB_CLIENT_SECRET, Str, UuidOf } from '../shared/examples.ts'
+import { Line } from '../shared/text.ts'
 import { createLabClient, revokeLabClient } from './clients.ts'
 import { labsWithCenters, lookupCorrespondentCode } from './repository.ts'
 import { Code, CorrespondentLookup, Lab, LabId, LabSettings } from './schemas.ts'
@@ -128,7 +129,7 @@ export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: support,
         params: Type.Object({ labId: LabId }),
         body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 120, examples: ['Serveur de résultats Biomnis'] }) },
+          { name: Line(120, 'Serveur de résultats Biomnis') },
           { additionalProperties: false },
         ),
         response: {

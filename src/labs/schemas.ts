@@ -1,13 +1,12 @@
 import { Type } from 'typebox'
 import { DateTime, EXAMPLE_ID, Str, UuidOf } from '../shared/examples.ts'
+import { Line } from '../shared/text.ts'
 import { Finess, PostalCode, Siret } from '../structures/schemas.ts'
 
 export const LabId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$', examples: ['biomnis'] })
 const CODE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$'
 export const Code = Type.String({ pattern: CODE_PATTERN, examples: ['C012345'] })
 const CenterCode = Type.String({ pattern: CODE_PATTERN, examples: ['ALB01'] })
-const Text = (maxLength: number, example: string) =>
-  Type.String({ minLength: 1, maxLength, examples: [example] })
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
   Type.Union([type, Type.Null()])
 
@@ -28,7 +27,7 @@ export const Lab = Type.Object({
 })
 
 export const LabSettings = Type.Object(
-  { name: Text(120, 'Biomnis'), requiresCorrespondentCode: Type.Boolean() },
+  { name: Line(120, 'Biomnis'), requiresCorrespondentCode: Type.Boolean() },
   { additionalProperties: false },
 )
 
@@ -50,10 +49,10 @@ export const CorrespondentLookup = Type.Object({
 export const CenterItem = Type.Object(
   {
     code: CenterCode,
-    name: Text(200, 'Biomnis Albi Lices'),
-    address: Type.Optional(Text(300, '3 place du Vigan')),
+    name: Line(200, 'Biomnis Albi Lices'),
+    address: Type.Optional(Line(300, '3 place du Vigan')),
     postalCode: Type.Optional(PostalCode),
-    city: Type.Optional(Text(100, 'Albi')),
+    city: Type.Optional(Line(100, 'Albi')),
   },
   { additionalProperties: false },
 )
@@ -61,17 +60,17 @@ export const CenterItem = Type.Object(
 export const CorrespondentItem = Type.Object(
   {
     code: Code,
-    name: Text(200, 'Dr Claire Martin'),
+    name: Line(200, 'Dr Claire Martin'),
     centerCode: Type.Optional(CenterCode),
     active: Type.Boolean(),
     structure: Type.Object(
       {
         finess: Type.Optional(Finess),
         siret: Type.Optional(Siret),
-        name: Text(200, 'Cabinet médical des Lices'),
-        address: Type.Optional(Text(300, '12 boulevard des Lices')),
+        name: Line(200, 'Cabinet médical des Lices'),
+        address: Type.Optional(Line(300, '12 boulevard des Lices')),
         postalCode: Type.Optional(PostalCode),
-        city: Type.Optional(Text(100, 'Albi')),
+        city: Type.Optional(Line(100, 'Albi')),
       },
       { additionalProperties: false },
     ),

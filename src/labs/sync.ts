@@ -20,9 +20,10 @@ export interface SyncResult {
   pendingLink?: number
 }
 
-const same = (a: unknown[], b: unknown[]) => a.every((value, index) => value === b[index])
-
-/** Bulk upsert of a lab's centres by code. */
+/**
+ * Bulk upsert of a lab's centres by code, in one statement: concurrent batches naming the same new
+ * code both succeed (the later one updates what the earlier one created), never a duplicate key.
+ */
 export async function syncCenters(
   deps: SyncDeps,
   labId: string,
@@ -30,50 +31,31 @@ export async function syncCenters(
 ): Promise<SyncResult> {
   const problems = duplicateCodes(items)
   if (problems.length > 0) throw invalidItems(problems)
-  return deps.db.transaction().execute(async (trx) => {
-    const now = deps.clock.now()
-    const existing = new Map(
-      (await trx.selectFrom('lab_centers').selectAll().where('lab_id', '=', labId).execute()).map((row) => [
-        row.code,
-        row,
-      ]),
-    )
-    const result: SyncResult = { created: 0, updated: 0, unchanged: 0 }
-    for (const item of items) {
-      const values = {
-        name: item.name,
-        address: item.address ?? null,
-        postal_code: item.postalCode ?? null,
-        city: item.city ?? null,
-      }
-      const row = existing.get(item.code)
-      if (!row) {
-        await trx
-          .insertInto('lab_centers')
-          .values({ lab_id: labId, code: item.code, ...values, created_at: now, updated_at: now })
-          .execute()
-        result.created += 1
-      } else if (same(Object.values(values), [row.name, row.address, row.postal_code, row.city])) {
-        result.unchanged += 1
-      } else {
-        await trx
-          .updateTable('lab_centers')
-          .set({ ...values, updated_at: now })
-          .where('id', '=', row.id)
-          .execute()
-        result.updated += 1
-      }
-    }
-    return result
-  })
+  const now = deps.clock.now()
+  // In code order, so that two batches lock their rows in the same order and never deadlock.
+  const sorted = [...items].sort((a, b) => (a.code < b.code ? -1 : 1))
+  const column = <T>(pick: (item: CenterItemInput) => T) => sorted.map(pick)
+  const { rows } = await sql<{ created: boolean }>`
+    insert into lab_centers as c (lab_id, code, name, address, postal_code, city, created_at, updated_at)
+    select ${labId}, u.code, u.name, u.address, u.postal_code, u.city, ${now}, ${now}
+    from unnest(${column((item) => item.code)}::text[], ${column((item) => item.name)}::text[],
+      ${column((item) => item.address ?? null)}::text[], ${column((item) => item.postalCode ?? null)}::text[],
+      ${column((item) => item.city ?? null)}::text[]) as u(code, name, address, postal_code, city)
+    on conflict (lab_id, code) do update
+      set name = excluded.name, address = excluded.address, postal_code = excluded.postal_code,
+        city = excluded.city, updated_at = excluded.updated_at
+      where (c.name, c.address, c.postal_code, c.city)
+        is distinct from (excluded.name, excluded.address, excluded.postal_code, excluded.city)
+    returning (xmax = 0) as created`.execute(deps.db)
+  return counted(rows, items.length)
 }
 
 /**
  * Bulk upsert of a lab's correspondent codes. The batch is checked whole first (nothing is written if
  * any item is bad); structures are matched by FINESS then SIRET, and created when unknown; then the
- * codes are inserted and updated set-wise, each kind in one statement. A code for a structure the lab
- * neither creates here nor already serves waits for the support desk (`pending_link`, see links.ts);
- * so does a code moved to such a structure.
+ * codes are upserted in one statement, so that concurrent batches naming the same new code both
+ * succeed. A code for a structure the lab neither creates here nor already serves waits for the
+ * support desk (`pending_link`, see links.ts); so does a code moved to such a structure.
  */
 export async function syncCorrespondents(
   deps: SyncDeps,
@@ -98,83 +80,62 @@ export async function syncCorrespondents(
       labId,
       named.filter((id) => !created.has(id)),
     )
+    // The link a code gets when it is new, or names another structure than before.
     const linkFor = (structureId: string): LinkStatus =>
       created.has(structureId) || served.has(structureId) ? 'linked' : 'pending_link'
-    const existing = new Map(
-      (
-        await trx
-          .selectFrom('correspondent_codes')
-          .select(['code', 'name', 'center_id', 'structure_id', 'active', 'link_status'])
-          .where('lab_id', '=', labId)
-          .where('code', '=', sql<string>`any(${items.map((item) => item.code)}::text[])`)
-          .execute()
-      ).map((row) => [row.code, row]),
-    )
-    const inserts: Row[] = []
-    const updates: Row[] = []
-    let unchanged = 0
-    let pendingLink = 0
-    for (const item of items) {
-      const structureId = structureOf(item)
-      const current = existing.get(item.code)
-      // The link is decided again only when the code names another structure.
-      const link =
-        current && current.structure_id === structureId ? current.link_status : linkFor(structureId)
-      if (link === 'pending_link') pendingLink += 1
-      const row: Row = [
-        item.code,
-        item.name,
-        item.centerCode ? (centerIds.get(item.centerCode) ?? null) : null,
-        structureId,
-        item.active,
-        link,
-      ]
-      if (!current) inserts.push(row)
-      else if (
-        same(row, [
-          current.code,
-          current.name,
-          current.center_id,
-          current.structure_id,
-          current.active,
-          current.link_status,
-        ])
-      )
-        unchanged += 1
-      else updates.push(row)
-    }
-    if (inserts.length > 0) {
-      const [codes, names, centerIdsColumn, structures, actives, statuses] = columns(inserts)
-      await sql`
-        insert into correspondent_codes (lab_id, code, name, center_id, structure_id, active, link_status,
-          link_requested_at, created_at, updated_at, deactivated_at)
-        select ${labId}, u.code, u.name, u.center_id, u.structure_id, u.active, u.link_status,
-          case when u.link_status = 'pending_link' then ${now}::timestamptz end, ${now}, ${now},
-          case when u.active then null else ${now}::timestamptz end
-        from unnest(${codes}::text[], ${names}::text[], ${centerIdsColumn}::uuid[], ${structures}::uuid[],
-          ${actives}::boolean[], ${statuses}::text[])
-          as u(code, name, center_id, structure_id, active, link_status)`.execute(trx)
-    }
-    if (updates.length > 0) {
-      const [uCodes, uNames, uCenters, uStructures, uActives, uStatuses] = columns(updates)
-      // A code moved to another structure starts its link afresh; otherwise the link is kept.
-      await sql`
-        update correspondent_codes c set name = u.name, center_id = u.center_id, structure_id = u.structure_id,
-          active = u.active, updated_at = ${now},
-          deactivated_at = case when u.active then null when c.active then ${now}::timestamptz else c.deactivated_at end,
-          link_status = u.link_status,
-          link_requested_at = case when c.structure_id = u.structure_id then c.link_requested_at
-            when u.link_status = 'pending_link' then ${now}::timestamptz end,
-          link_decided_by = case when c.structure_id = u.structure_id then c.link_decided_by end,
-          link_decided_at = case when c.structure_id = u.structure_id then c.link_decided_at end,
-          link_reason = case when c.structure_id = u.structure_id then c.link_reason end
-        from unnest(${uCodes}::text[], ${uNames}::text[], ${uCenters}::uuid[], ${uStructures}::uuid[],
-          ${uActives}::boolean[], ${uStatuses}::text[])
-          as u(code, name, center_id, structure_id, active, link_status)
-        where c.lab_id = ${labId} and c.code = u.code`.execute(trx)
-    }
-    return { created: inserts.length, updated: updates.length, unchanged, pendingLink }
+    const rows = items
+      .map((item): Row => {
+        const structureId = structureOf(item)
+        return [
+          item.code,
+          item.name,
+          item.centerCode ? (centerIds.get(item.centerCode) ?? null) : null,
+          structureId,
+          item.active,
+          linkFor(structureId),
+        ]
+      })
+      // In code order, so that two batches lock their rows in the same order and never deadlock.
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    const [codes, names, centerIdsColumn, structures, actives, links] = columns(rows)
+    // A code that keeps its structure keeps its link (and its decision); one moved starts afresh.
+    const { rows: written } = await sql<{ created: boolean }>`
+      insert into correspondent_codes as c (lab_id, code, name, center_id, structure_id, active, link_status,
+        link_requested_at, created_at, updated_at, deactivated_at)
+      select ${labId}, u.code, u.name, u.center_id, u.structure_id, u.active, u.link_status,
+        case when u.link_status = 'pending_link' then ${now}::timestamptz end, ${now}, ${now},
+        case when u.active then null else ${now}::timestamptz end
+      from unnest(${codes}::text[], ${names}::text[], ${centerIdsColumn}::uuid[], ${structures}::uuid[],
+        ${actives}::boolean[], ${links}::text[])
+        as u(code, name, center_id, structure_id, active, link_status)
+      on conflict (lab_id, code) do update
+        set name = excluded.name, center_id = excluded.center_id, structure_id = excluded.structure_id,
+          active = excluded.active, updated_at = excluded.updated_at,
+          deactivated_at = case when excluded.active then null when c.active then excluded.updated_at else c.deactivated_at end,
+          link_status = case when c.structure_id = excluded.structure_id then c.link_status else excluded.link_status end,
+          link_requested_at = case when c.structure_id = excluded.structure_id then c.link_requested_at
+            else excluded.link_requested_at end,
+          link_decided_by = case when c.structure_id = excluded.structure_id then c.link_decided_by end,
+          link_decided_at = case when c.structure_id = excluded.structure_id then c.link_decided_at end,
+          link_reason = case when c.structure_id = excluded.structure_id then c.link_reason end
+        where (c.name, c.center_id, c.structure_id, c.active)
+          is distinct from (excluded.name, excluded.center_id, excluded.structure_id, excluded.active)
+      returning (xmax = 0) as created`.execute(trx)
+    const pending = await trx
+      .selectFrom('correspondent_codes')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('lab_id', '=', labId)
+      .where('code', '=', sql<string>`any(${codes}::text[])`)
+      .where('link_status', '=', 'pending_link')
+      .executeTakeFirstOrThrow()
+    return { ...counted(written, items.length), pendingLink: Number(pending.count) }
   })
+}
+
+/** An upsert returns the rows it inserted (xmax 0) or changed; the others were already so. */
+function counted(written: { created: boolean }[], total: number): SyncResult {
+  const created = written.filter((row) => row.created).length
+  return { created, updated: written.length - created, unchanged: total - written.length }
 }
 
 type Row = [
@@ -204,16 +165,7 @@ async function resolveStructures(trx: Executor, now: Date, items: CorrespondentI
   const siretList = [
     ...new Set(items.flatMap((item) => (item.structure.siret ? [item.structure.siret] : []))),
   ]
-  const found = await trx
-    .selectFrom('structures')
-    .select(['id', 'finess', 'siret'])
-    .where((eb) =>
-      eb.or([
-        eb('finess', '=', sql<string>`any(${finessList}::text[])`),
-        eb('siret', '=', sql<string>`any(${siretList}::text[])`),
-      ]),
-    )
-    .execute()
+  const found = await findStructures(trx, finessList, siretList)
   const byFiness = new Map(found.flatMap((row) => (row.finess ? [[row.finess, row.id]] : [])))
   const bySiret = new Map(found.flatMap((row) => (row.siret ? [[row.siret, row.id]] : [])))
   const lookup = (item: CorrespondentItemInput) =>
@@ -229,30 +181,48 @@ async function resolveStructures(trx: Executor, now: Date, items: CorrespondentI
     if (!missing.has(key)) missing.set(key, item.structure)
   }
   if (missing.size > 0) {
-    const rows = await trx
+    // A concurrent batch may create the same structure: the loser of the race takes the winner's
+    // row. Created in key order, so that two batches never wait on each other in a cycle.
+    const keys = [...missing.keys()].sort()
+    const inserted = await trx
       .insertInto('structures')
       .values(
-        [...missing.values()].map((structure) => ({
-          kind: 'practice' as const,
-          name: structure.name,
-          finess: structure.finess?.toUpperCase() ?? null,
-          siret: structure.siret ?? null,
-          siren: structure.siret ? sirenOf(structure.siret) : null,
-          address: structure.address ?? null,
-          postal_code: structure.postalCode ?? null,
-          city: structure.city ?? null,
-          department_code: departmentOf(structure.postalCode),
-          created_at: now,
-          updated_at: now,
-        })),
+        keys
+          .map((key) => missing.get(key)!)
+          .map((structure) => ({
+            kind: 'practice' as const,
+            name: structure.name,
+            finess: structure.finess?.toUpperCase() ?? null,
+            siret: structure.siret ?? null,
+            siren: structure.siret ? sirenOf(structure.siret) : null,
+            address: structure.address ?? null,
+            postal_code: structure.postalCode ?? null,
+            city: structure.city ?? null,
+            department_code: departmentOf(structure.postalCode),
+            created_at: now,
+            updated_at: now,
+          })),
       )
-      .returning(['id', 'finess', 'siret'])
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
       .execute()
-    for (const row of rows) {
-      created.add(row.id)
+    for (const row of inserted) created.add(row.id)
+    for (const row of await findStructures(trx, finessList, siretList)) {
       if (row.finess) byFiness.set(row.finess, row.id)
       if (row.siret) bySiret.set(row.siret, row.id)
     }
   }
   return { structureOf: (item: CorrespondentItemInput) => lookup(item) as string, created }
 }
+
+const findStructures = (trx: Executor, finessList: string[], siretList: string[]) =>
+  trx
+    .selectFrom('structures')
+    .select(['id', 'finess', 'siret'])
+    .where((eb) =>
+      eb.or([
+        eb('finess', '=', sql<string>`any(${finessList}::text[])`),
+        eb('siret', '=', sql<string>`any(${siretList}::text[])`),
+      ]),
+    )
+    .execute()

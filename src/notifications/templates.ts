@@ -1,3 +1,5 @@
+import { oneLine, quotedBlock } from './quoting.ts'
+
 export type Locale = 'fr' | 'en'
 
 export interface RenderedEmail {
@@ -18,9 +20,10 @@ export type EmailTemplate<Data = Record<string, unknown>, Secrets = Record<strin
 export type TemplateCatalog = Record<string, EmailTemplate<any, any>>
 
 type Greeted = { firstName?: string }
-const hello = {
-  fr: (d: Greeted) => `Bonjour${d.firstName ? ` ${d.firstName}` : ''},\n\n`,
-  en: (d: Greeted) => `Hello${d.firstName ? ` ${d.firstName}` : ''},\n\n`,
+/** The greeting line: the first name on it, on that line only. */
+export const hello = {
+  fr: (d: Greeted) => `Bonjour${d.firstName ? ` ${oneLine(d.firstName)}` : ''},\n\n`,
+  en: (d: Greeted) => `Hello${d.firstName ? ` ${oneLine(d.firstName)}` : ''},\n\n`,
 }
 const signature = { fr: "\n\nL'équipe Sésame", en: '\n\nThe Sésame team' }
 
@@ -44,11 +47,11 @@ export const foundationTemplates = {
   'ops.test': {
     fr: (data: { note?: string }) => ({
       subject: 'Sésame : message de test',
-      text: `Bonjour,\n\nCeci est un message de test envoyé par Sésame.${data.note ? `\n\n${data.note}` : ''}\n\nL'équipe Sésame`,
+      text: `Bonjour,\n\nCeci est un message de test envoyé par Sésame.${data.note ? `\n\n${quotedBlock(data.note)}` : ''}\n\nL'équipe Sésame`,
     }),
     en: (data: { note?: string }) => ({
       subject: 'Sésame: test message',
-      text: `Hello,\n\nThis is a test message sent by Sésame.${data.note ? `\n\n${data.note}` : ''}\n\nThe Sésame team`,
+      text: `Hello,\n\nThis is a test message sent by Sésame.${data.note ? `\n\n${quotedBlock(data.note)}` : ''}\n\nThe Sésame team`,
     }),
   },
 } satisfies TemplateCatalog

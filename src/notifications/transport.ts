@@ -18,22 +18,51 @@ export interface MailTransport {
   close(): void
 }
 
+type TransportConfig = Pick<
+  Config,
+  | 'SMTP_URL'
+  | 'DATA_DIR'
+  | 'NODE_ENV'
+  | 'SMTP_POOL_CONNECTIONS'
+  | 'SMTP_POOL_MESSAGES'
+  | 'SMTP_RATE_PER_SECOND'
+>
+
 /**
  * SMTP when `SMTP_URL` is set; otherwise each message becomes an `.eml` file in `<DATA_DIR>/mail`, with,
  * outside production, its text as written beside it in a `.txt` file.
  */
-export function createMailTransport(
-  config: Pick<Config, 'SMTP_URL' | 'DATA_DIR' | 'NODE_ENV'>,
-  logger: Logger,
-): MailTransport {
+export function createMailTransport(config: TransportConfig, logger: Logger): MailTransport {
   return config.SMTP_URL
-    ? smtpTransport(config.SMTP_URL)
+    ? smtpTransport(config.SMTP_URL, {
+        connections: config.SMTP_POOL_CONNECTIONS,
+        messagesPerConnection: config.SMTP_POOL_MESSAGES,
+        perSecond: config.SMTP_RATE_PER_SECOND,
+      })
     : fileTransport(join(config.DATA_DIR, 'mail'), logger, config.NODE_ENV !== 'production')
 }
 
-export function smtpTransport(url: string): MailTransport {
+/** The relay's limits: open connections, messages sent on one before a fresh one, messages a second. */
+export interface SmtpPool {
+  connections: number
+  messagesPerConnection: number
+  /** 0: no limit. */
+  perSecond: number
+}
+
+const DEFAULT_POOL: SmtpPool = { connections: 2, messagesPerConnection: 100, perSecond: 0 }
+
+/**
+ * SMTP over pooled connections: a message reuses an open connection (a handshake, and TLS, saved per
+ * message), within the relay's limits.
+ */
+export function smtpTransport(url: string, pool: SmtpPool = DEFAULT_POOL): MailTransport {
   const { hostname, port, protocol, username, password } = new URL(url)
   const transporter = nodemailer.createTransport({
+    pool: true,
+    maxConnections: pool.connections,
+    maxMessages: pool.messagesPerConnection,
+    ...(pool.perSecond > 0 ? { rateDelta: 1000, rateLimit: pool.perSecond } : {}),
     host: hostname,
     port: Number(port) || (protocol === 'smtps:' ? 465 : 587),
     secure: protocol === 'smtps:',

@@ -22,6 +22,8 @@ export interface OutboxWorkerDeps {
   backoffMaxMs: number
   pollIntervalMs: number
   random?: () => number
+  /** How often the lease of the rows in hand is renewed (5 s). */
+  renewEveryMs?: number
 }
 
 export interface BatchResult {
@@ -36,8 +38,13 @@ type ClaimedRow = Pick<OutboxTable, 'template' | 'locale' | 'recipient' | 'seale
   payload: Record<string, unknown>
 }
 
-/** While a row is being sent it is leased: if this worker dies mid-send, another takes it after this. */
-const LEASE_MS = 5 * 60_000
+/**
+ * A claimed row is leased: others leave it alone until the lease ends. The worker renews the lease of
+ * the rows it holds while it sends them, so a live worker never loses a row to another however slow
+ * the relay, and a crashed worker's rows are due again within the lease: seconds, not minutes.
+ */
+export const LEASE_MS = 15_000
+const RENEW_EVERY_MS = 5_000
 
 /**
  * Sends the outbox. Any number of workers (one per instance, or `npm run worker`) share the table: each
@@ -48,6 +55,10 @@ export class OutboxWorker {
   #timer: NodeJS.Timeout | undefined
   #running: Promise<unknown> | undefined
   #stopped = true
+  /** Set by `stop`: no further claim, and the batch in hand ends after the message in flight. */
+  #stopping = false
+  /** Rows claimed and not yet tried. */
+  readonly #held = new Set<number>()
 
   constructor(deps: OutboxWorkerDeps) {
     this.#deps = deps
@@ -55,12 +66,17 @@ export class OutboxWorker {
 
   start(): void {
     this.#stopped = false
+    this.#stopping = false
     this.#schedule(0)
   }
 
-  /** Stops polling and waits for the batch in flight, if any. */
+  /**
+   * Stops claiming, finishes the message in flight, and releases the rest of the batch (due again at
+   * once, for another worker, its attempt not counted).
+   */
   async stop(): Promise<void> {
     this.#stopped = true
+    this.#stopping = true
     clearTimeout(this.#timer)
     await this.#running
   }
@@ -68,14 +84,28 @@ export class OutboxWorker {
   /** Claims and sends one batch of due messages. */
   async runOnce(): Promise<BatchResult> {
     const result: BatchResult = { sent: 0, retried: 0, dead: 0 }
-    for (const row of await this.#claim()) {
-      const outcome = await this.#deliver(row)
-      result[outcome] += 1
+    if (this.#stopping) return result
+    const rows = await this.#claim()
+    for (const row of rows) this.#held.add(row.id)
+    const renewal = setInterval(() => {
+      this.#renew().catch((error: unknown) =>
+        this.#deps.logger.warn({ err: error }, 'outbox lease not renewed'),
+      )
+    }, this.#deps.renewEveryMs ?? RENEW_EVERY_MS)
+    try {
+      for (const row of rows) {
+        if (this.#stopping) break
+        const outcome = await this.#deliver(row)
+        result[outcome] += 1
+      }
+    } finally {
+      clearInterval(renewal)
+      await this.#release()
     }
     return result
   }
 
-  /** Sends until nothing is due. */
+  /** Sends until nothing is due (or the worker is stopping). */
   async drain(): Promise<BatchResult> {
     const total: BatchResult = { sent: 0, retried: 0, dead: 0 }
     for (;;) {
@@ -83,8 +113,33 @@ export class OutboxWorker {
       total.sent += batch.sent
       total.retried += batch.retried
       total.dead += batch.dead
-      if (batch.sent + batch.retried + batch.dead === 0) return total
+      if (batch.sent + batch.retried + batch.dead === 0 || this.#stopping) return total
     }
+  }
+
+  /** Pushes back the lease of the rows this worker holds. */
+  async #renew(): Promise<void> {
+    if (this.#held.size === 0) return
+    await this.#deps.db
+      .updateTable('outbox')
+      .set({ next_attempt_at: new Date(this.#deps.clock.now().getTime() + LEASE_MS) })
+      .where('id', 'in', [...this.#held])
+      .where('status', '=', 'pending')
+      .execute()
+  }
+
+  /** Gives back the rows claimed and not tried: due now, their attempt not counted. */
+  async #release(): Promise<void> {
+    if (this.#held.size === 0) return
+    const ids = [...this.#held]
+    this.#held.clear()
+    await this.#deps.db
+      .updateTable('outbox')
+      .set((eb) => ({ next_attempt_at: this.#deps.clock.now(), attempts: eb('attempts', '-', 1) }))
+      .where('id', 'in', ids)
+      .where('status', '=', 'pending')
+      .execute()
+    this.#deps.logger.info({ released: ids.length }, 'outbox messages released for another worker')
   }
 
   #schedule(delay: number): void {
@@ -124,6 +179,7 @@ export class OutboxWorker {
     try {
       await this.#deps.transport.send({ from: this.#deps.from, to: row.recipient, ...this.#render(row) })
     } catch (error) {
+      this.#held.delete(row.id)
       const message = error instanceof Error ? error.message : String(error)
       const dead = row.attempts >= this.#deps.maxAttempts
       const delay = retryDelay(
@@ -141,10 +197,14 @@ export class OutboxWorker {
           ...(dead ? { sealed: null } : {}),
         })
         .where('id', '=', row.id)
+        // Never undo what another worker did with the row (sent it, after this one lost it).
+        .where('status', '=', 'pending')
         .execute()
       logger.warn({ outboxId: row.id, attempts: row.attempts, dead, err: { message } }, 'email not sent')
       return dead ? 'dead' : 'retried'
     }
+    // Tried: whatever happens next, it is never released to be sent again at once.
+    this.#held.delete(row.id)
     await db
       .updateTable('outbox')
       .set({ status: 'sent', sent_at: clock.now(), sealed: null, last_error: null })
@@ -165,7 +225,10 @@ export class OutboxWorker {
 /** A worker set up from the configuration (batch size, attempts, backoff, poll interval). */
 export function createOutboxWorker(
   config: Config,
-  deps: Pick<OutboxWorkerDeps, 'db' | 'transport' | 'templates' | 'box' | 'clock' | 'logger'>,
+  deps: Pick<
+    OutboxWorkerDeps,
+    'db' | 'transport' | 'templates' | 'box' | 'clock' | 'logger' | 'renewEveryMs'
+  >,
 ): OutboxWorker {
   return new OutboxWorker({
     ...deps,

@@ -62,6 +62,9 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (_request, reply) => {
+      if (app.draining.started) {
+        return reply.status(503).send({ status: 'unavailable' as const, reason: 'shutting down' })
+      }
       const readiness = await checkReadiness()
       if (readiness.ready) return { status: 'ok' as const }
       return reply.status(503).send({ status: 'unavailable' as const, reason: readiness.reason })

@@ -1,5 +1,9 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
+import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import FindMyWay, { type HTTPMethod } from 'find-my-way'
+import { isConcurrencyConflict, isDatabaseUnavailable } from '../db/errors.ts'
 import { AppError } from '../shared/errors.ts'
 import { PROBLEM_CONTENT_TYPE, ProblemSchema, problem } from '../shared/problem.ts'
 import { fieldProblems } from './validation.ts'
@@ -27,6 +31,56 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; detail: s
     code: 'malformed_body',
     detail: 'Wrong content length.',
   },
+  FST_ERR_BAD_URL: { status: 400, code: 'malformed_url', detail: 'The address is not a valid URL.' },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: 'uri_too_long',
+    detail: 'A part of the address is too long.',
+  },
+}
+
+/** What a client is told to wait when the database is out: about what a restart or a failover takes. */
+const DATABASE_RETRY_AFTER_SECONDS = 5
+
+const BAD_REQUEST = { status: 400, code: 'bad_request', detail: 'The request could not be understood.' }
+
+/**
+ * Errors Fastify meets before routing (a malformed URL, a path parameter over the length limit): the
+ * same problems as any other error, with a request id and a log line. Fastify's `frameworkErrors`.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const known = FRAMEWORK_ERRORS[error.code] ?? BAD_REQUEST
+  request.log.info({ err: { code: error.code } }, 'request refused before routing')
+  reply.header('x-request-id', request.id)
+  void sendProblem(request, reply, known.status, known.code, known.detail)
+}
+
+/**
+ * Errors of the HTTP parser, before there is a request (headers too large, a timeout, bytes that are
+ * not HTTP): a problem written on the socket, which then closes. Fastify's `clientErrorHandler`.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: ConnectionError, socket: Socket): void {
+  // A reset connection has nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const { status, code, detail } =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? { status: 431, code: 'headers_too_large', detail: 'The request headers are too large.' }
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? { status: 408, code: 'request_timeout', detail: 'The request did not arrive in time.' }
+        : { status: 400, code: 'malformed_request', detail: 'The request is not valid HTTP.' }
+  const requestId = randomUUID()
+  this.log.info(
+    { requestId, err: { code: error.code }, statusCode: status },
+    'request refused before parsing',
+  )
+  if (socket.writable) {
+    const body = JSON.stringify(problem(status, code, detail, { url: '/', requestId }))
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy()
 }
 
 /**
@@ -56,6 +110,26 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined
     if (known) return sendProblem(request, reply, known.status, known.code, known.detail)
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable')
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+      return sendProblem(
+        request,
+        reply,
+        503,
+        'database_unavailable',
+        'The service cannot reach its database; try again shortly.',
+      )
+    }
+    if (isConcurrencyConflict(error)) {
+      return sendProblem(
+        request,
+        reply,
+        409,
+        'concurrent_change',
+        'Another request changed the same data at once; try again.',
+      )
+    }
     const status = error.statusCode ?? 500
     if (status === 429)
       return sendProblem(request, reply, 429, 'rate_limited', 'Too many requests; try again later.')
@@ -68,9 +142,8 @@ export function installErrorHandling(app: FastifyInstance): void {
         'The service is overloaded; try again shortly.',
       )
     }
-    if (status >= 400 && status < 500) {
-      return sendProblem(request, reply, status, 'bad_request', 'The request could not be understood.')
-    }
+    if (status >= 400 && status < 500)
+      return sendProblem(request, reply, status, BAD_REQUEST.code, BAD_REQUEST.detail)
     request.log.error({ err: error }, 'unexpected error')
     return sendProblem(
       request,
@@ -107,8 +180,10 @@ function sendProblem(
   detail: string,
   errors?: Parameters<typeof problem>[4],
 ) {
+  // Serialised here, not by the route's serializer: a route that documents another shape for this
+  // status (the OAuth errors) would fail to serialise a problem, and answer a 500.
   return reply
     .status(status)
     .type(PROBLEM_CONTENT_TYPE)
-    .send(problem(status, code, detail, { url: request.url, requestId: request.id }, errors))
+    .send(JSON.stringify(problem(status, code, detail, { url: request.url, requestId: request.id }, errors)))
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { isDatabaseUnavailable } from '../db/errors.ts'
 import type { DB } from '../db/schema.ts'
 import { outboxCounts } from '../notifications/outbox.ts'
 
@@ -12,7 +13,8 @@ declare module 'fastify' {
 
 /**
  * Prometheus metrics, in a registry of this app's own: process metrics, HTTP request durations by
- * route pattern and status, and the outbox backlog read at scrape time.
+ * route pattern and status, requests that met the database out, and the outbox backlog read at scrape
+ * time.
  */
 export function installMetrics(app: FastifyInstance, deps: { db: Kysely<DB> }): void {
   const registry = new Registry()
@@ -34,13 +36,32 @@ export function installMetrics(app: FastifyInstance, deps: { db: Kysely<DB> }): 
     )
   })
 
+  const databaseUnavailable = new Counter({
+    name: 'database_unavailable_requests_total',
+    help: 'Requests answered 503 because the database could not be reached or could not serve',
+    registers: [registry],
+  })
+  app.addHook('onError', async (_request, _reply, error) => {
+    if (isDatabaseUnavailable(error)) databaseUnavailable.inc()
+  })
+
   // One query per scrape feeds both gauges: prom-client collects every metric at once, so the
   // second gauge joins the query the first one started.
   let scrape: ReturnType<typeof outboxCounts> | undefined
+  // With the database out, the gauges keep their last values: the scrape still answers.
+  let last = { pending: 0, dead: 0 }
   const counts = () => {
-    scrape ??= outboxCounts(deps.db).finally(() => {
-      scrape = undefined
-    })
+    scrape ??= outboxCounts(deps.db)
+      .then(
+        (counted) => {
+          last = counted
+          return counted
+        },
+        () => last,
+      )
+      .finally(() => {
+        scrape = undefined
+      })
     return scrape
   }
   new Gauge({

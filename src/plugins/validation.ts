@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { FastifyInstance } from 'fastify'
 import type { FieldProblem } from '../shared/errors.ts'
+import { textPatternMessage } from '../shared/text.ts'
 
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
@@ -12,10 +13,17 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
  * by nature, so they are coerced to the declared types. Every failing field is reported.
  */
 export function installValidation(app: FastifyInstance): void {
-  const common = { useDefaults: true, removeAdditional: false, allErrors: true, strict: false } as const
-  const bodies = addFormats(new Ajv({ ...common, coerceTypes: false }))
-  const texts = addFormats(new Ajv({ ...common, coerceTypes: 'array' }))
+  const { bodies, texts } = requestValidators()
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : texts).compile(schema))
+}
+
+/** The validators of request bodies, and of query strings, params and headers. */
+export function requestValidators(): { bodies: Ajv; texts: Ajv } {
+  const common = { useDefaults: true, removeAdditional: false, allErrors: true, strict: false } as const
+  return {
+    bodies: addFormats(new Ajv({ ...common, coerceTypes: false })),
+    texts: addFormats(new Ajv({ ...common, coerceTypes: 'array' })),
+  }
 }
 
 /** Turns ajv errors into field problems: `{in: 'body', field: 'practicePlaces.0.primary', message}`. */
@@ -32,6 +40,7 @@ export function fieldProblems(errors: ErrorObject[], location: string): FieldPro
       path.push(String(error.params.additionalProperty))
       message = 'is not an accepted property'
     }
+    if (error.keyword === 'pattern') message = textPatternMessage(String(error.params.pattern)) ?? message
     if (error.keyword === 'const' || error.keyword === 'enum') {
       const allowed = error.params.allowedValues ?? [error.params.allowedValue]
       message = `must be one of: ${(allowed as unknown[]).map(String).join(', ')}`

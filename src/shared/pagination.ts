@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { badRequest } from './errors.ts'
+import { Line } from './text.ts'
 
 /** Opaque cursors: the sort key of the last item seen, base64url-encoded JSON. */
 export function encodeCursor(key: unknown[]): string {
@@ -57,10 +58,9 @@ export const Limit = (max = 100, fallback = 20) =>
 export const CURSOR_EXAMPLE =
   'WyIyMDI2LTExLTI0VDA5OjMwOjAwLjAwMFoiLCIwYjdjMWQzZS01ZjRhLTRjMmItOWU4ZC0xYTJiM2M0ZDVlNmYiXQ'
 
-export const Cursor = Type.String({
-  maxLength: 512,
+export const Cursor = Line(512, CURSOR_EXAMPLE, {
+  minLength: 0,
   description: 'The `nextCursor` of the previous page',
-  examples: [CURSOR_EXAMPLE],
 })
 
 /** The `nextCursor` of a page. */

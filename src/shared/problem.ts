@@ -45,6 +45,8 @@ export interface Problem {
   errors?: FieldProblem[]
 }
 
+const MAX_INSTANCE_LENGTH = 200
+
 export function problem(
   status: number,
   code: string,
@@ -57,7 +59,8 @@ export function problem(
     title: STATUS_CODES[status] ?? 'Error',
     status,
     detail,
-    instance: context.url.split('?')[0] ?? context.url,
+    // A path too long to route is not echoed whole.
+    instance: (context.url.split('?')[0] ?? context.url).slice(0, MAX_INSTANCE_LENGTH),
     code,
     requestId: context.requestId,
     ...(errors && errors.length > 0 ? { errors } : {}),

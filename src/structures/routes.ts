@@ -4,6 +4,7 @@ import { actorOf } from '../audit/audit.ts'
 import { notFound } from '../shared/errors.ts'
 import { EXAMPLE_ID, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
+import { Line } from '../shared/text.ts'
 import { listStructures, structureById, structureView } from './repository.ts'
 import { NewStructure, StructureChanges } from './schemas.ts'
 import { createStructure, updateStructure } from './service.ts'
@@ -43,7 +44,7 @@ export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Support: search structures by name, FINESS or SIRET',
         security: support,
         querystring: Type.Object({
-          q: Type.Optional(Type.String({ maxLength: 100, examples: ['lices'] })),
+          q: Type.Optional(Line(100, 'lices', { minLength: 0 })),
           cursor: Type.Optional(Cursor),
           limit: Limit(),
         }),

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { DateTime, EXAMPLE_ID, Str, UuidOf } from '../shared/examples.ts'
+import { Line } from '../shared/text.ts'
 
 export const STRUCTURE_KINDS = [
   'practice',
@@ -10,8 +11,6 @@ export const STRUCTURE_KINDS = [
   'other',
 ] as const
 
-const Text = (maxLength: number, example: string) =>
-  Type.String({ minLength: 1, maxLength, examples: [example] })
 export const Finess = Type.String({ pattern: '^[0-9][0-9ABab][0-9]{7}$', examples: ['810000018'] })
 export const Siret = Type.String({ pattern: '^[0-9]{14}$', examples: ['73282932000074'] })
 export const PostalCode = Type.String({ pattern: '^[0-9]{5}$', examples: ['81000'] })
@@ -46,14 +45,14 @@ export const Structure = Type.Object(
 
 const structureFields = {
   kind: Type.Enum(STRUCTURE_KINDS),
-  name: Text(200, 'Cabinet médical des Lices'),
+  name: Line(200, 'Cabinet médical des Lices'),
   finess: Finess,
   finessLegal: Finess,
   siret: Siret,
-  address: Text(300, '12 boulevard des Lices'),
+  address: Line(300, '12 boulevard des Lices'),
   postalCode: PostalCode,
-  city: Text(100, 'Albi'),
-  region: Text(100, 'Occitanie'),
+  city: Line(100, 'Albi'),
+  region: Line(100, 'Occitanie'),
   phones: Type.Array(Phone, { maxItems: 5 }),
 }
 

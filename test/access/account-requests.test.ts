@@ -495,7 +495,7 @@ describe('Omnimed: add a user account', () => {
     expect(subjects(address)).toEqual(['Sésame : votre compte a été mis à jour'])
     expect(t.mail.to(address)[0]?.text).not.toMatch(PROVISIONAL_CODE)
     expect(t.mail.to(manager.email).at(-1)?.text).toContain(
-      'Le compte existant de Sophie Lavoie a été mis à jour',
+      'Le compte existant de « Sophie Lavoie » a été mis à jour',
     )
   })
 })

@@ -132,7 +132,7 @@ describe('the support desk validates registrations', () => {
     expect(rejected.statusCode, rejected.body).toBe(200)
     expect(rejected.json()).toEqual({ id, status: 'rejected' })
     const mail = (await inbox(email)).at(-1)
-    expect(mail?.text).toContain('Motif : RPPS sans rapport avec le cabinet')
+    expect(mail?.text).toContain('Motif :\n> RPPS sans rapport avec le cabinet')
     const account = await t.app.inject({ url: `/v1/admin/accounts/${id}`, headers: support })
     expect(account.json()).toMatchObject({
       status: 'rejected',
@@ -340,7 +340,7 @@ describe('identity changes', () => {
     expect(rejected.statusCode, rejected.body).toBe(200)
     expect(rejected.json()).toMatchObject({ status: 'rejected', reason: 'Justificatif illisible' })
     expect((await accountOf(person.id)).lastName).toBe(before.lastName)
-    expect((await inbox(person.email)).at(-1)?.text).toContain('Motif : Justificatif illisible')
+    expect((await inbox(person.email)).at(-1)?.text).toContain('Motif :\n> Justificatif illisible')
   })
 
   it('an RPPS another account carries is refused, and the request stays pending', async () => {

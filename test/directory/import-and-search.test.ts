@@ -6,6 +6,7 @@ import { Page } from '../../src/shared/pagination.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { bearerFor } from '../helpers/auth.ts'
 import { finessFile, type Person, rppsFile, rppsOf } from '../helpers/directory-files.ts'
+import { buildZip } from './zip.ts'
 
 const SITE = withLuhnCheckDigit('81000021')
 const LEGAL = withLuhnCheckDigit('81000020')
@@ -128,6 +129,51 @@ describe('the RPPS directory', () => {
     expect(response.json().error).toMatch(/Nom d'exercice/)
     expect((await professionals('firstName=helene')).json().items).toHaveLength(1)
     expect((await professionals('lastName=helbert')).json().items).toHaveLength(1)
+  })
+
+  it('rejects a line holding a NUL character, and imports the others', async () => {
+    const nul: Person = { ...henri, rpps: rppsOf('1000000999'), lastName: 'Hel\u0000bert' }
+    const response = await upload('rpps', rppsFile(56, [helene, nul, loic, henri]))
+    expect(response.json()).toMatchObject({
+      status: 'succeeded',
+      rejected: 1,
+      rejections: [{ line: 4, reason: 'the line holds a NUL character' }],
+    })
+  })
+
+  it('refuses a truncated zip as an unreadable file, in a problem that quotes no library', async () => {
+    const zip = buildZip([{ name: 'rpps.txt', data: rppsFile(56, [henri]) }])
+    const response = await upload('rpps', zip.subarray(0, zip.length - 30), 'application/zip')
+    expect(response.statusCode).toBe(422)
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(response.json()).toMatchObject({ code: 'unreadable_file' })
+    expect(response.body).not.toMatch(/central directory|signature|yauzl/i)
+  })
+
+  it('reports a zip whose data is damaged as such, without the library’s words', async () => {
+    const zip = buildZip([{ name: 'rpps.txt', data: rppsFile(56, [helene, loic, henri]).repeat(20) }])
+    // Flip bytes in the middle of the compressed data.
+    const damaged = Buffer.from(zip)
+    for (let i = 80; i < 120; i++) damaged[i] = (damaged[i] ?? 0) ^ 0xff
+    const response = await upload('rpps', damaged, 'application/zip')
+    expect(response.statusCode).toBe(201)
+    expect(response.json()).toMatchObject({ status: 'failed', error: 'the zip archive is damaged' })
+  })
+
+  it('refuses an import with no file up front', async () => {
+    const none = await t.app.inject({
+      method: 'POST',
+      url: '/v1/admin/directory/imports?kind=rpps',
+      headers: support,
+    })
+    expect(none.statusCode).toBe(400)
+    expect(none.json()).toMatchObject({ code: 'file_required' })
+    const empty = await upload('rpps', '')
+    expect(empty.statusCode).toBe(400)
+    expect(empty.json()).toMatchObject({ code: 'file_required' })
+    const json = await upload('rpps', '{}', 'application/json')
+    expect(json.statusCode).toBe(415)
+    expect(json.json()).toMatchObject({ code: 'unsupported_media_type' })
   })
 
   it('is imported by support only', async () => {

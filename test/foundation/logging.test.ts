@@ -29,6 +29,9 @@ beforeAll(async () => {
           throw new Error('database exploded')
         },
       )
+      app.get('/test/conflict', async () => {
+        throw Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' })
+      })
     },
   })
 })
@@ -61,5 +64,13 @@ describe('logs', () => {
     expect(all).not.toContain(PASSWORD)
     expect(all).not.toContain('123456')
     expect(all).not.toContain('secret-token-value')
+  })
+
+  it('keep the code of an error, such as PostgreSQL’s SQLSTATE', async () => {
+    const response = await t.app.inject({ url: '/test/conflict' })
+    const line = t.logs
+      .map((entry) => JSON.parse(entry))
+      .find((entry) => entry.requestId === response.headers['x-request-id'] && entry.err)
+    expect(line.err.code).toBe('23505')
   })
 })

@@ -1,5 +1,10 @@
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createLogger } from '../../src/logger.ts'
+import { foundationTemplates } from '../../src/notifications/templates.ts'
+import { type MailMessage, type MailTransport, smtpTransport } from '../../src/notifications/transport.ts'
+import { createOutboxWorker, LEASE_MS } from '../../src/notifications/worker.ts'
+import { SecretBox } from '../../src/shared/secret-box.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { startMailSink } from '../helpers/mail.ts'
 
@@ -91,6 +96,74 @@ describe('the mail outbox', () => {
     Object.assign(t, { mail: back })
   })
 
+  it('leases a claimed message for seconds: mail of a worker that died mid-send is due again soon', async () => {
+    const stuck = aStuckRelay()
+    const crashed = aWorker(stuck.transport)
+    const id = await t.app.outbox.enqueue(t.app.db, { to: 'crash.lease@example.org', template: 'ops.test' })
+    const batch = crashed.runOnce()
+    await stuck.sending
+    const row = await t.app.db
+      .selectFrom('outbox')
+      .select('next_attempt_at')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+    expect(row.next_attempt_at.getTime() - t.clock.now().getTime()).toBe(LEASE_MS)
+    expect(LEASE_MS).toBeLessThanOrEqual(15_000)
+
+    // Not before the lease ends; at its end another worker sends it.
+    expect(await t.deliverMail()).toEqual({ sent: 0, retried: 0, dead: 0 })
+    t.clock.advance(LEASE_MS)
+    expect(await t.deliverMail()).toEqual({ sent: 1, retried: 0, dead: 0 })
+    // The first worker's send fails late: the row stays sent, and is not sent again.
+    stuck.fail()
+    await batch
+    expect(await status(id)).toMatchObject({ status: 'sent' })
+    t.clock.advance(3_600_000)
+    expect(await t.deliverMail()).toEqual({ sent: 0, retried: 0, dead: 0 })
+    expect(t.mail.to('crash.lease@example.org')).toHaveLength(1)
+  })
+
+  it('keeps renewing the lease while a live worker is slow to send, so that nobody sends it twice', async () => {
+    const slow = aStuckRelay()
+    const worker = aWorker(slow.transport, 20)
+    const id = await t.app.outbox.enqueue(t.app.db, { to: 'slow.lease@example.org', template: 'ops.test' })
+    const batch = worker.runOnce()
+    await slow.sending
+    const leasedUntil = async () =>
+      (
+        await t.app.db
+          .selectFrom('outbox')
+          .select('next_attempt_at')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).next_attempt_at
+    t.clock.advance(LEASE_MS * 2)
+    await vi.waitFor(async () =>
+      expect(await leasedUntil()).toEqual(new Date(t.clock.now().getTime() + LEASE_MS)),
+    )
+    expect(await t.deliverMail()).toEqual({ sent: 0, retried: 0, dead: 0 })
+    slow.deliver()
+    expect(await batch).toEqual({ sent: 1, retried: 0, dead: 0 })
+    expect(await status(id)).toMatchObject({ status: 'sent', attempts: 1 })
+  })
+
+  it('sends over one pooled SMTP connection rather than one connection a message', async () => {
+    const relay = await startMailSink()
+    const transport = smtpTransport(relay.url)
+    for (let index = 0; index < 5; index++) {
+      await transport.send({
+        from: 'a@example.org',
+        to: `pooled.${index}@example.org`,
+        subject: 's',
+        text: 't',
+      })
+    }
+    transport.close()
+    await relay.stop()
+    expect(relay.messages).toHaveLength(5)
+    expect(relay.connections).toBe(1)
+  })
+
   it('gives up after the last attempt, and counts the dead message in the metrics', async () => {
     await t.mail.stop()
     const id = await t.app.outbox.enqueue(t.app.db, { to: 'never@example.org', template: 'ops.test' })
@@ -105,3 +178,34 @@ describe('the mail outbox', () => {
     Object.assign(t, { mail: await startMailSink() })
   })
 })
+
+/** A relay that holds the message being sent until the test says how it ends. */
+function aStuckRelay() {
+  let started!: () => void
+  const sending = new Promise<void>((resolve) => {
+    started = resolve
+  })
+  let settle!: (error?: Error) => void
+  const transport: MailTransport = {
+    kind: 'smtp',
+    send: (_message: MailMessage) =>
+      new Promise<void>((resolve, reject) => {
+        settle = (error) => (error ? reject(error) : resolve())
+        started()
+      }),
+    close: () => {},
+  }
+  return { transport, sending, deliver: () => settle(), fail: () => settle(new Error('connection lost')) }
+}
+
+/** A second worker on the same outbox, as another instance runs one. */
+const aWorker = (transport: MailTransport, renewEveryMs?: number) =>
+  createOutboxWorker(t.app.config, {
+    db: t.app.db,
+    transport,
+    templates: foundationTemplates,
+    box: new SecretBox(Buffer.alloc(32)),
+    clock: t.clock,
+    logger: createLogger({ LOG_LEVEL: 'silent' }),
+    ...(renewEveryMs ? { renewEveryMs } : {}),
+  })

@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import { Type } from 'typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { conflict, forbidden, unauthorized } from '../../src/shared/errors.ts'
@@ -31,6 +32,12 @@ beforeAll(async () => {
         throw new Error(
           'duplicate key value violates unique constraint "accounts_email_key" at SELECT * FROM accounts',
         )
+      })
+      app.get('/test/database-down', async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' })
+      })
+      app.get('/test/deadlock', async () => {
+        throw Object.assign(new Error('deadlock detected'), { code: '40P01' })
       })
       app.get('/test/unauthorized', async () => {
         throw unauthorized()
@@ -169,6 +176,20 @@ describe('errors are RFC 9457 problems', () => {
     })
   })
 
+  it('answers a database out of reach with 503 and Retry-After, saying nothing of where it is', async () => {
+    const response = await t.app.inject({ url: '/test/database-down' })
+    expect(response.statusCode).toBe(503)
+    expect(response.headers['retry-after']).toBe('5')
+    expect(response.json()).toMatchObject({ code: 'database_unavailable' })
+    expect(response.body).not.toContain('10.0.0.5')
+  })
+
+  it('answers transactions caught in a deadlock with 409, to try again', async () => {
+    const response = await t.app.inject({ url: '/test/deadlock' })
+    expect(response.statusCode).toBe(409)
+    expect(response.json()).toMatchObject({ code: 'concurrent_change' })
+  })
+
   it('never leaks a stack or SQL in a 500', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/test/boom' })
     expect(response.statusCode).toBe(500)
@@ -182,6 +203,63 @@ describe('errors are RFC 9457 problems', () => {
     const line = t.logs.find((entry) => entry.includes('accounts_email_key'))
     expect(line).toContain(response.headers['x-request-id'])
   })
+})
+
+describe('errors before routing and before parsing are problems too', () => {
+  beforeAll(() => t.app.listen({ port: 0, host: '127.0.0.1' }))
+  const isLogged = (requestId: unknown) =>
+    t.logs.some((line) => JSON.parse(line).requestId === requestId && /refused/.test(JSON.parse(line).msg))
+
+  it.each([
+    ['a malformed escape', '/v1/structures/%ZZ'],
+    ['an overlong UTF-8 dot', '/v1/structures/%C0%AE%C0%AE'],
+  ])('%s in the URL is a 400 problem with a request id and a log line', async (_case, url) => {
+    const response = await t.app.inject({ url })
+    expect(response.statusCode).toBe(400)
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
+    const requestId = response.headers['x-request-id']
+    expect(response.json()).toMatchObject({ code: 'malformed_url', requestId })
+    expect(isLogged(requestId)).toBe(true)
+  })
+
+  it('a path parameter over the length limit is a 414 problem that does not echo the whole path', async () => {
+    const long = 'x'.repeat(5000)
+    const response = await t.app.inject({ url: `/v1/identifiers/rpps/${long}` })
+    expect(response.statusCode).toBe(414)
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(response.json()).toMatchObject({
+      code: 'uri_too_long',
+      requestId: response.headers['x-request-id'],
+    })
+    expect(response.body.length).toBeLessThan(1000)
+    expect(isLogged(response.headers['x-request-id'])).toBe(true)
+  })
+
+  it.each([
+    [
+      'oversized headers',
+      431,
+      'headers_too_large',
+      `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    ],
+    ['bytes that are not HTTP', 400, 'malformed_request', 'NOT HTTP AT ALL\r\n\r\n'],
+  ])(
+    '%s get a %i problem on the socket, with a request id and a log line',
+    async (_case, status, code, raw) => {
+      const address = t.app.server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      const socket = connect(port, '127.0.0.1')
+      socket.write(raw)
+      const chunks: Buffer[] = []
+      for await (const chunk of socket) chunks.push(chunk as Buffer)
+      const [head = '', body = ''] = Buffer.concat(chunks).toString('utf8').split('\r\n\r\n')
+      expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `))
+      expect(head).toMatch(/content-type: application\/problem\+json/i)
+      const requestId = /x-request-id: (\S+)/i.exec(head)?.[1]
+      expect(JSON.parse(body)).toMatchObject({ status, code, requestId })
+      expect(isLogged(requestId)).toBe(true)
+    },
+  )
 })
 
 describe('request ids', () => {

@@ -84,6 +84,8 @@ describe('./sesame <script>', () => {
         PATH: process.env.PATH ?? '',
         PORT: String(port),
         LOG_LEVEL: 'info',
+        // Parallel test files load the machine: readiness must not shed load here.
+        MAX_EVENT_LOOP_DELAY_MS: '0',
         ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: join(scratch, signal) }),
       })
       expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200)

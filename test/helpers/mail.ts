@@ -7,6 +7,8 @@ export interface MailSink {
   readonly url: string
   readonly port: number
   readonly messages: ParsedMail[]
+  /** How many SMTP connections were opened to it. */
+  readonly connections: number
   /** Messages sent to this address, oldest first. */
   to(address: string): ParsedMail[]
   /** The last 6-digit code mailed to this address. */
@@ -14,18 +16,28 @@ export interface MailSink {
   stop(): Promise<void>
 }
 
-export async function startMailSink(port = 0): Promise<MailSink> {
+/** `delayMs`: a slow relay, which takes this long over each message before accepting it. */
+export async function startMailSink(port = 0, options: { delayMs?: number } = {}): Promise<MailSink> {
   const messages: ParsedMail[] = []
+  let connections = 0
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    // Stopping drops the connections senders keep open (pooled), as a relay going down does.
+    closeTimeout: 200,
+    onConnect(_session, callback) {
+      connections += 1
+      callback()
+    },
     onData(stream, _session, callback) {
       // Acknowledge only once parsed, so that a sent message is already in `messages`.
       simpleParser(stream).then(
         (message) => {
-          messages.push(message)
-          callback()
+          setTimeout(() => {
+            messages.push(message)
+            callback()
+          }, options.delayMs ?? 0)
         },
         (error: Error) => callback(error),
       )
@@ -44,6 +56,9 @@ export async function startMailSink(port = 0): Promise<MailSink> {
     url: `smtp://127.0.0.1:${actualPort}`,
     port: actualPort,
     messages,
+    get connections() {
+      return connections
+    },
     to,
     lastCode(address) {
       const text = to(address).at(-1)?.text ?? ''
