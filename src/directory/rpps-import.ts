@@ -1,9 +1,11 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import { weightedVector } from '../shared/word-search.ts'
 import type { Value } from './bulk-load.ts'
 import type { DirectorySpec, ImportProgress } from './import-job.ts'
 import { isRppsRejection, type RppsActivity, readRppsBatches } from './rpps-file.ts'
 import { searchKey } from './search-key.ts'
+import { WordCollector } from './vocabulary.ts'
 
 const PERSON_COLUMNS = [
   'rpps',
@@ -38,6 +40,7 @@ const ACTIVITY_COLUMNS = [
   'department_code',
   'phone',
   'email',
+  'search_vector',
 ] as const
 
 /**
@@ -57,7 +60,7 @@ function searchKeys(size = 100_000) {
   }
 }
 
-const row = (a: RppsActivity, key: (name: string) => string): Value[] => [
+const row = (a: RppsActivity, key: (name: string) => string, words: WordCollector): Value[] => [
   a.rpps,
   a.idType,
   a.nationalId,
@@ -86,9 +89,17 @@ const row = (a: RppsActivity, key: (name: string) => string): Value[] => [
   a.departmentCode,
   a.phone,
   a.email,
+  weightedVector(
+    [...words.wordsOf(a.lastName), ...words.wordsOf(a.firstName)],
+    [...words.wordsOf(a.city), ...words.wordsOf(a.structureName)],
+  ),
 ]
 
-async function* rows(input: NodeJS.ReadableStream, progress: ImportProgress): AsyncGenerator<Value[][]> {
+async function* rows(
+  input: NodeJS.ReadableStream,
+  progress: ImportProgress,
+  words: WordCollector,
+): AsyncGenerator<Value[][]> {
   const key = searchKeys()
   for await (const records of readRppsBatches(input)) {
     const batch: Value[][] = []
@@ -98,7 +109,7 @@ async function* rows(input: NodeJS.ReadableStream, progress: ImportProgress): As
         continue
       }
       progress.accept()
-      batch.push(row(record, key))
+      batch.push(row(record, key, words))
     }
     yield batch
   }
@@ -111,10 +122,14 @@ export const rppsSpec: DirectorySpec = {
     await sql`create table directory_activities_next (like directory_activities including defaults)`.execute(
       db,
     )
+    await sql`create table directory_person_words_next (like directory_person_words)`.execute(db)
   },
 
-  load: (input, loader, progress) =>
-    loader.load('directory_activities_next', ACTIVITY_COLUMNS, rows(input, progress)),
+  async load(input, loader, progress) {
+    const words = new WordCollector()
+    await loader.load('directory_activities_next', ACTIVITY_COLUMNS, rows(input, progress, words))
+    await loader.load('directory_person_words_next', ['word'], words.rows())
+  },
 
   async finish(db: Kysely<DB>) {
     const columns = sql.raw(PERSON_COLUMNS.join(', '))
@@ -123,7 +138,13 @@ export const rppsSpec: DirectorySpec = {
     // activities' index beside the persons' derivation, then the persons' indexes two by two.
     const activities = async () => {
       await run('create index directory_activities_next_rpps on directory_activities_next (rpps)')
+      await run(
+        'create index directory_activities_next_words on directory_activities_next using gin (search_vector)',
+      )
       await run('analyze directory_activities_next')
+      await run(
+        'alter table directory_person_words_next add constraint directory_person_words_next_pkey primary key (word)',
+      )
     }
     const persons = async () => {
       // A person is on as many lines as activities: their first line speaks for them. (Created from its
@@ -155,8 +176,12 @@ export const rppsSpec: DirectorySpec = {
     for (const statement of [
       'drop table directory_activities',
       'drop table directory_persons',
+      'drop table directory_person_words',
       'alter table directory_activities_next rename to directory_activities',
       'alter table directory_persons_next rename to directory_persons',
+      'alter table directory_person_words_next rename to directory_person_words',
+      'alter index directory_person_words_next_pkey rename to directory_person_words_pkey',
+      'alter index directory_activities_next_words rename to directory_activities_words',
       'alter index directory_persons_next_pkey rename to directory_persons_pkey',
       'alter index directory_persons_next_search rename to directory_persons_search',
       'alter index directory_persons_next_first_name rename to directory_persons_first_name',
@@ -167,7 +192,9 @@ export const rppsSpec: DirectorySpec = {
   },
 
   async discard(db) {
-    await sql`drop table if exists directory_activities_next, directory_persons_next`.execute(db)
+    await sql`drop table if exists directory_activities_next, directory_persons_next, directory_person_words_next`.execute(
+      db,
+    )
   },
 }
 

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Executor } from '../db/schema.ts'
-import { establishmentView, professionalByRpps } from '../directory/search.ts'
+import { establishmentView } from '../directory/establishments.ts'
+import { professionalByRpps } from '../directory/search.ts'
 import { EXAMPLE_RPPS } from '../shared/examples.ts'
 import { checkIdentifier, IDENTIFIER_TYPES, type IdentifierCheck, type IdentifierType } from './rules.ts'
 

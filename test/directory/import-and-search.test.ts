@@ -187,7 +187,14 @@ describe('the FINESS directory', () => {
         name: 'PHARMACIE DU CENTRE SAINTE-CÉCILE',
         postalCode: '81000',
         city: 'ALBI',
-        location: { x: 632000.5, y: 6314000.2, system: 'Lambert-93' },
+        location: {
+          x: 632000.5,
+          y: 6314000.2,
+          system: 'Lambert-93',
+          epsg: 2154,
+          latitude: 43.921725,
+          longitude: 2.153338,
+        },
       }),
     ])
     const corsica = await t.app.inject({ url: '/v1/directory/establishments/2a0000014' })

@@ -1,0 +1,86 @@
+import { sql } from 'kysely'
+import type { Executor } from '../db/schema.ts'
+import { documentWords, prefixQuery } from '../shared/word-search.ts'
+import type { Value } from './bulk-load.ts'
+
+/**
+ * Every word of a directory, once. A prefix gathered from a GIN index (`mar:*`) reads every row of
+ * every word it begins into a bitmap before the other words of the query are looked at: on 2 million
+ * lines, tens of thousands of rows for `martin` or `marseille`. Expanded first into the words it
+ * begins (`martin | martinez`), the query is read word by word instead, the index skipping through
+ * the longer lists to the rows of the rarer words.
+ */
+export type VocabularyTable = 'directory_person_words' | 'directory_establishment_words'
+
+/** A prefix beginning more words than this is left to the index as a prefix. */
+const MOST_WORDS_PER_PREFIX = 200
+
+/** How an import finds the words of its texts: each distinct text folded once (bounded), every word kept. */
+export class WordCollector {
+  readonly #vocabulary = new Set<string>()
+  readonly #known = new Map<string, readonly string[]>()
+  readonly #size: number
+
+  constructor(size = 100_000) {
+    this.#size = size
+  }
+
+  wordsOf(text: string): readonly string[] {
+    let words = this.#known.get(text)
+    if (words === undefined) {
+      if (this.#known.size >= this.#size) this.#known.clear()
+      words = documentWords(text)
+      this.#known.set(text, words)
+      for (const word of words) this.#vocabulary.add(word)
+    }
+    return words
+  }
+
+  /** The vocabulary as rows for the bulk loader, in batches. */
+  async *rows(batchSize = 5000): AsyncGenerator<Value[][]> {
+    let batch: Value[][] = []
+    for (const word of this.#vocabulary) {
+      batch.push([word])
+      if (batch.length >= batchSize) {
+        yield batch
+        batch = []
+      }
+    }
+    if (batch.length > 0) yield batch
+  }
+}
+
+export interface WordQuery {
+  /** For the GIN index: `(martin | martinez) & marseille`. */
+  indexed: string
+  /** Prefixes too common to expand, checked on the rows the index found (null when none). */
+  filter: string | null
+}
+
+/**
+ * The tsqueries of a search's words (see above), or null when a word begins no word of the directory:
+ * nothing can match.
+ */
+export async function wordQuery(
+  db: Executor,
+  table: VocabularyTable,
+  words: readonly string[],
+): Promise<WordQuery | null> {
+  // Words are [a-z0-9]+ and compare byte by byte: those beginning with `w` are in [w, w || '~').
+  const { rows } = await sql<{ prefix: string; words: string[] }>`
+    select prefix, array(
+      select word from ${sql.table(table)}
+      where word >= prefix and word < prefix || '~' order by word limit ${MOST_WORDS_PER_PREFIX + 1}
+    ) as words
+    from (values ${sql.join(words.map((word) => sql`(${word}::text collate "C")`))}) as query (prefix)`.execute(
+    db,
+  )
+  if (rows.some((row) => row.words.length === 0)) return null
+  const expanded = rows.filter((row) => row.words.length <= MOST_WORDS_PER_PREFIX)
+  const common = rows.filter((row) => row.words.length > MOST_WORDS_PER_PREFIX).map((row) => row.prefix)
+  if (expanded.length === 0) return { indexed: prefixQuery(common), filter: null }
+  return {
+    indexed: expanded.map((row) => `(${row.words.join(' | ')})`).join(' & '),
+    filter: common.length > 0 ? prefixQuery(common) : null,
+  }
+}
