@@ -2,7 +2,7 @@ import { type RawBuilder, type Selectable, sql } from 'kysely'
 import type { DirectoryActivitiesTable, DirectoryPersonsTable, Executor } from '../db/schema.ts'
 import { badRequest } from '../shared/errors.ts'
 import { decodeCursor, pageOf } from '../shared/pagination.ts'
-import { prefixQuery, queryWords } from '../shared/word-search.ts'
+import { prefixQuery, type QueryWord, queryWords } from '../shared/word-search.ts'
 import { searchKey } from './search-key.ts'
 import { wordQuery } from './vocabulary.ts'
 
@@ -77,7 +77,7 @@ async function byName(db: Executor, query: ProfessionalQuery, after: PersonKey |
 async function byWords(
   db: Executor,
   query: ProfessionalQuery,
-  words: string[],
+  words: QueryWord[],
   after: PersonKey | undefined,
 ) {
   const match = await wordQuery(db, 'directory_person_words', words)

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Executor } from '../db/schema.ts'
-import { documentWords, prefixQuery } from '../shared/word-search.ts'
+import { anyOf, documentWords, prefixQuery, type QueryWord } from '../shared/word-search.ts'
 import type { Value } from './bulk-load.ts'
 
 /**
@@ -64,23 +64,27 @@ export interface WordQuery {
 export async function wordQuery(
   db: Executor,
   table: VocabularyTable,
-  words: readonly string[],
+  words: readonly QueryWord[],
 ): Promise<WordQuery | null> {
+  const prefixes = [...new Set(words.flat())]
   // Words are [a-z0-9]+ and compare byte by byte: those beginning with `w` are in [w, w || '~').
   const { rows } = await sql<{ prefix: string; words: string[] }>`
     select prefix, array(
       select word from ${sql.table(table)}
       where word >= prefix and word < prefix || '~' order by word limit ${MOST_WORDS_PER_PREFIX + 1}
     ) as words
-    from (values ${sql.join(words.map((word) => sql`(${word}::text collate "C")`))}) as query (prefix)`.execute(
+    from (values ${sql.join(prefixes.map((prefix) => sql`(${prefix}::text collate "C")`))}) as query (prefix)`.execute(
     db,
   )
-  if (rows.some((row) => row.words.length === 0)) return null
-  const expanded = rows.filter((row) => row.words.length <= MOST_WORDS_PER_PREFIX)
-  const common = rows.filter((row) => row.words.length > MOST_WORDS_PER_PREFIX).map((row) => row.prefix)
-  if (expanded.length === 0) return { indexed: prefixQuery(common), filter: null }
-  return {
-    indexed: expanded.map((row) => `(${row.words.join(' | ')})`).join(' & '),
-    filter: common.length > 0 ? prefixQuery(common) : null,
+  const begun = new Map(rows.map((row) => [row.prefix, row.words]))
+  const expanded: string[] = []
+  const common: QueryWord[] = []
+  for (const forms of words) {
+    const found = [...new Set(forms.flatMap((form) => begun.get(form) ?? []))]
+    if (found.length === 0) return null
+    if (forms.some((form) => begun.get(form)!.length > MOST_WORDS_PER_PREFIX)) common.push(forms)
+    else expanded.push(anyOf(found))
   }
+  if (expanded.length === 0) return { indexed: prefixQuery(common), filter: null }
+  return { indexed: expanded.join(' & '), filter: common.length > 0 ? prefixQuery(common) : null }
 }

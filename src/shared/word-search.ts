@@ -61,13 +61,24 @@ export function documentWords(text: string): string[] {
   return [...new Set(words)]
 }
 
+/** A word of a query: what it may begin, one form or several (`diaye` or `ndiaye` for `n'diaye`). */
+export type QueryWord = readonly string[]
+
 /**
- * The words of a query, each the beginning of a word to find. An elided article or particle is
- * dropped (`l'hôpital` looks for `hopital`, `n'diaye` for `diaye`), other apostrophes close up.
+ * The words of a query, each the beginning of a word to find. A word after an elided article or
+ * particle is looked for alone and joined (`l'hôpital`: `hopital` or `lhopital`; `n'diaye`: `diaye`
+ * or `ndiaye`); hyphens and other signs separate words.
  */
-export function queryWords(query: string): string[] {
-  const folded = foldText(query).replace(/(^|[^a-z0-9])[a-z]['’ʼ`´]/g, '$1 ')
-  return [...new Set(wordsOf(folded.replace(APOSTROPHES, '')))]
+export function queryWords(query: string): QueryWord[] {
+  const words = new Map<string, QueryWord>()
+  for (const part of foldText(query).split(/[^a-z0-9'’ʼ`´]+/)) {
+    const joined = part.replace(APOSTROPHES, '')
+    if (joined === '') continue
+    const elided = /^[a-z]['’ʼ`´]+([a-z0-9]+)$/.exec(part)
+    const forms = elided ? [elided[1]!, joined] : [joined]
+    words.set(forms.join('|'), forms)
+  }
+  return [...words.values()]
 }
 
 /**
@@ -81,13 +92,16 @@ export function weightedVector(main: readonly string[], other: readonly string[]
   return parts.join(' ')
 }
 
-/** `'w1':* & 'w2':*`; with a weight, each word must begin a word of that weight (`'w1':*A`). */
-export function prefixQuery(words: readonly string[], weight = ''): string {
-  return words.map((word) => `${word}:*${weight}`).join(' & ')
+/** `w1:* & (w2:* | xw2:*)`; with a weight, each word must begin a word of that weight (`w1:*A`). */
+export function prefixQuery(words: readonly QueryWord[], weight = ''): string {
+  return words.map((forms) => anyOf(forms.map((form) => `${form}:*${weight}`))).join(' & ')
 }
 
+/** `a`, or `(a | b)`. */
+export const anyOf = (terms: readonly string[]) => (terms.length === 1 ? terms[0]! : `(${terms.join(' | ')})`)
+
 /** `vector @@ prefixQuery(words)`: every word begins a word of `vector`, read off its GIN index. */
-export function matchesWords(vector: Expression<unknown> | RawBuilder<unknown>, words: readonly string[]) {
+export function matchesWords(vector: Expression<unknown> | RawBuilder<unknown>, words: readonly QueryWord[]) {
   return sql<SqlBool>`${vector} @@ to_tsquery('simple', ${prefixQuery(words)})`
 }
 
