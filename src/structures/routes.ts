@@ -4,6 +4,7 @@ import { actorOf } from '../audit/audit.ts'
 import { notFound } from '../shared/errors.ts'
 import { EXAMPLE_ID, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
+import { NO_CONTROL_CHARACTERS } from '../shared/word-search.ts'
 import { listStructures, structureById, structureView } from './repository.ts'
 import { NewStructure, StructureChanges } from './schemas.ts'
 import { createStructure, updateStructure } from './service.ts'
@@ -40,10 +41,12 @@ export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['structures'],
         operationId: 'listStructures',
-        summary: 'Support: search structures by name, FINESS or SIRET',
+        summary: 'Support: search structures by words of the name, city or postal code, FINESS or SIRET',
         security: support,
         querystring: Type.Object({
-          q: Type.Optional(Type.String({ maxLength: 100, examples: ['lices'] })),
+          q: Type.Optional(
+            Type.String({ maxLength: 100, pattern: NO_CONTROL_CHARACTERS, examples: ['lices albi'] }),
+          ),
           cursor: Type.Optional(Cursor),
           limit: Limit(),
         }),
