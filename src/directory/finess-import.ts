@@ -151,6 +151,7 @@ export const finessSpec: DirectorySpec = {
       'drop table directory_finess_staging',
       'analyze directory_establishments_next',
       'alter table directory_establishment_words_next add constraint directory_establishment_words_next_pkey primary key (word)',
+      'analyze directory_establishment_words_next',
     ]) {
       await sql.raw(statement).execute(db)
     }

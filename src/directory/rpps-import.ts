@@ -145,6 +145,7 @@ export const rppsSpec: DirectorySpec = {
       await run(
         'alter table directory_person_words_next add constraint directory_person_words_next_pkey primary key (word)',
       )
+      await run('analyze directory_person_words_next')
     }
     const persons = async () => {
       // A person is on as many lines as activities: their first line speaks for them. (Created from its
