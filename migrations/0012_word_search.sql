@@ -23,30 +23,23 @@ create index structures_words on structures
 -- The directories: the importer writes each row's words (names with weight A, what ranks first), and
 -- keeps every word once in a vocabulary, where a query's prefixes are expanded into the words they
 -- begin: the index is then read word by word, skipping through its lists, instead of gathering every
--- row under a prefix (see src/directory/vocabulary.ts). The rows already imported get their words
--- here; the next import writes them again, in JavaScript.
+-- row under a prefix (see src/directory/vocabulary.ts). Rows imported before this migration have no
+-- words (computing them here takes minutes on the national files, locks held): words find them once
+-- the directories are imported again; the other criteria find them meanwhile.
 alter table directory_activities add column search_vector tsvector not null default '';
-update directory_activities
-set search_vector = setweight(search_words(last_name || ' ' || first_name), 'A')
-  || search_words(city || ' ' || structure_name);
 create index directory_activities_words on directory_activities using gin (search_vector);
 create table directory_person_words (word text collate "C" primary key);
-insert into directory_person_words
-select distinct word from directory_activities, unnest(tsvector_to_array(search_vector)) as word;
 
 -- Establishments: words of the name and the long name (weight A), the city and the postal code; and
 -- positions in WGS 84 beside the coordinates in the system each line names (`sourcecoordet`). Rows
--- imported before have their system; their latitude and longitude come with the next import.
+-- imported before have their system; their words, latitude and longitude come with the next import.
 alter table directory_establishments
   add column search_vector tsvector not null default '',
   add column coordinate_system text,
   add column latitude double precision,
   add column longitude double precision;
-update directory_establishments
-set search_vector = setweight(search_words(name || ' ' || short_name), 'A') || search_words(city || ' ' || postal_code),
-  coordinate_system = nullif(regexp_replace(geo_source, '^.*,', ''), '');
+update directory_establishments set coordinate_system = nullif(regexp_replace(geo_source, '^.*,', ''), '')
+where geo_source is not null;
 drop index directory_establishments_search;
 create index directory_establishments_words on directory_establishments using gin (search_vector);
 create table directory_establishment_words (word text collate "C" primary key);
-insert into directory_establishment_words
-select distinct word from directory_establishments, unnest(tsvector_to_array(search_vector)) as word;
