@@ -26,8 +26,11 @@ create index structures_words on structures
 -- row under a prefix (see src/directory/vocabulary.ts). Rows imported before this migration have no
 -- words (computing them here takes minutes on the national files, locks held): words find them once
 -- the directories are imported again; the other criteria find them meanwhile.
+-- A person's words come on the first line of each run of their lines (src/directory/rpps-import.ts),
+-- and stay with the person derived from their first line.
 alter table directory_activities add column search_vector tsvector not null default '';
-create index directory_activities_words on directory_activities using gin (search_vector);
+alter table directory_persons add column search_vector tsvector not null default '';
+create index directory_persons_words on directory_persons using gin (search_vector);
 create table directory_person_words (word text collate "C" primary key);
 
 -- Establishments: words of the name and the long name (weight A), the city and the postal code; and

@@ -123,6 +123,12 @@ export interface DirectoryPersonsTable {
   first_name: string
   search_last_name: string
   search_first_name: string
+  /**
+   * A tsvector: the words of the names (weight A), and of the cities and structures of the person's
+   * activities (see src/shared/word-search.ts). On activities, the first line of each run of a person's
+   * lines holds them, the others ''.
+   */
+  search_vector: string
 }
 
 export interface DirectoryActivitiesTable extends Omit<DirectoryPersonsTable, 'rpps'> {
@@ -144,8 +150,6 @@ export interface DirectoryActivitiesTable extends Omit<DirectoryPersonsTable, 'r
   department_code: string
   phone: string
   email: string
-  /** A tsvector: the names' words (weight A), the city's and structure's (see src/shared/word-search.ts). */
-  search_vector: string
 }
 
 export interface DirectoryEstablishmentsTable {

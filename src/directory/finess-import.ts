@@ -1,5 +1,4 @@
 import { sql } from 'kysely'
-import { weightedVector } from '../shared/word-search.ts'
 import type { Value } from './bulk-load.ts'
 import { readFinessFile } from './finess-file.ts'
 import type { DirectorySpec, ImportProgress } from './import-job.ts'
@@ -66,10 +65,7 @@ async function* rows(
         null,
         null,
         null,
-        weightedVector(
-          [...words.wordsOf(record.name), ...words.wordsOf(record.shortName)],
-          [...words.wordsOf(record.city), ...words.wordsOf(record.postalCode)],
-        ),
+        words.vector([record.name, record.shortName], [record.city, record.postalCode]),
       ]
     } else {
       progress.accept()

@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.ts'
-import { weightedVector } from '../shared/word-search.ts'
 import type { Value } from './bulk-load.ts'
 import type { DirectorySpec, ImportProgress } from './import-job.ts'
 import { isRppsRejection, type RppsActivity, readRppsBatches } from './rpps-file.ts'
@@ -19,6 +18,7 @@ const PERSON_COLUMNS = [
   'first_name',
   'search_last_name',
   'search_first_name',
+  'search_vector',
 ] as const
 
 const ACTIVITY_COLUMNS = [
@@ -40,7 +40,6 @@ const ACTIVITY_COLUMNS = [
   'department_code',
   'phone',
   'email',
-  'search_vector',
 ] as const
 
 /**
@@ -60,7 +59,7 @@ function searchKeys(size = 100_000) {
   }
 }
 
-const row = (a: RppsActivity, key: (name: string) => string, words: WordCollector): Value[] => [
+const row = (a: RppsActivity, key: (name: string) => string, vector: string): Value[] => [
   a.rpps,
   a.idType,
   a.nationalId,
@@ -72,6 +71,7 @@ const row = (a: RppsActivity, key: (name: string) => string, words: WordCollecto
   a.firstName,
   key(a.lastName),
   key(a.firstName),
+  vector,
   a.line,
   a.professionCode,
   a.professionLabel,
@@ -89,30 +89,46 @@ const row = (a: RppsActivity, key: (name: string) => string, words: WordCollecto
   a.departmentCode,
   a.phone,
   a.email,
-  weightedVector(
-    [...words.wordsOf(a.lastName), ...words.wordsOf(a.firstName)],
-    [...words.wordsOf(a.city), ...words.wordsOf(a.structureName)],
-  ),
 ]
 
+/**
+ * The rows of the lines, as they come. The extract lists a person's activities one after the other:
+ * the first line of each run carries the words of the whole run (names, every city and structure), the
+ * others none; the person, derived from their first line, is then searched by all of them. (Were a
+ * person's lines apart, only the words of their first run would find them.)
+ */
 async function* rows(
   input: NodeJS.ReadableStream,
   progress: ImportProgress,
   words: WordCollector,
 ): AsyncGenerator<Value[][]> {
   const key = searchKeys()
+  let run: RppsActivity[] = []
+  let batch: Value[][] = []
+  const endRun = () => {
+    const [first] = run
+    if (!first) return
+    const places = new Set<string>()
+    for (const activity of run) places.add(activity.city).add(activity.structureName)
+    batch.push(row(first, key, words.vector([first.lastName, first.firstName], [...places])))
+    for (let i = 1; i < run.length; i++) batch.push(row(run[i]!, key, ''))
+    run = []
+  }
   for await (const records of readRppsBatches(input)) {
-    const batch: Value[][] = []
     for (const record of records) {
       if (isRppsRejection(record)) {
         progress.reject(record.line, record.reason)
         continue
       }
       progress.accept()
-      batch.push(row(record, key, words))
+      if (run.length > 0 && record.rpps !== run[0]!.rpps) endRun()
+      run.push(record)
     }
     yield batch
+    batch = []
   }
+  endRun()
+  yield batch
 }
 
 /** The RPPS extract: one row per line into `directory_activities`, persons derived from it. */
@@ -135,12 +151,9 @@ export const rppsSpec: DirectorySpec = {
     const columns = sql.raw(PERSON_COLUMNS.join(', '))
     const run = (statement: string) => sql.raw(statement).execute(db)
     // Two streams of work at once on PostgreSQL (one after the other on the embedded engine): the
-    // activities' index beside the persons' derivation, then the persons' indexes two by two.
+    // activities' index beside the persons' derivation, then the persons' indexes all at once.
     const activities = async () => {
       await run('create index directory_activities_next_rpps on directory_activities_next (rpps)')
-      await run(
-        'create index directory_activities_next_words on directory_activities_next using gin (search_vector)',
-      )
       await run('analyze directory_activities_next')
       await run(
         'alter table directory_person_words_next add constraint directory_person_words_next_pkey primary key (word)',
@@ -164,6 +177,10 @@ export const rppsSpec: DirectorySpec = {
           ),
         () =>
           run('create index directory_persons_next_first_name on directory_persons_next (search_first_name)'),
+        () =>
+          run(
+            'create index directory_persons_next_words on directory_persons_next using gin (search_vector)',
+          ),
       ])
       await run(
         'alter table directory_persons_next add constraint directory_persons_next_pkey primary key using index directory_persons_next_pkey',
@@ -182,7 +199,7 @@ export const rppsSpec: DirectorySpec = {
       'alter table directory_persons_next rename to directory_persons',
       'alter table directory_person_words_next rename to directory_person_words',
       'alter index directory_person_words_next_pkey rename to directory_person_words_pkey',
-      'alter index directory_activities_next_words rename to directory_activities_words',
+      'alter index directory_persons_next_words rename to directory_persons_words',
       'alter index directory_persons_next_pkey rename to directory_persons_pkey',
       'alter index directory_persons_next_search rename to directory_persons_search',
       'alter index directory_persons_next_first_name rename to directory_persons_first_name',

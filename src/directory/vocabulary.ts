@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Executor } from '../db/schema.ts'
-import { anyOf, documentWords, prefixQuery, type QueryWord } from '../shared/word-search.ts'
+import { anyOf, documentWords, prefixQuery, type QueryWord, weightedVector } from '../shared/word-search.ts'
 import type { Value } from './bulk-load.ts'
 
 /**
@@ -15,25 +15,40 @@ export type VocabularyTable = 'directory_person_words' | 'directory_establishmen
 /** A prefix beginning more words than this is left to the index as a prefix. */
 const MOST_WORDS_PER_PREFIX = 200
 
-/** How an import finds the words of its texts: each distinct text folded once (bounded), every word kept. */
+/**
+ * How an import writes the words of its texts: each distinct text folded once (a directory names the
+ * same cities and people thousands of times; bounded, so that memory stays flat), every word kept.
+ */
 export class WordCollector {
   readonly #vocabulary = new Set<string>()
-  readonly #known = new Map<string, readonly string[]>()
+  readonly #main = new Map<string, string>()
+  readonly #other = new Map<string, string>()
   readonly #size: number
 
-  constructor(size = 100_000) {
+  constructor(size = 50_000) {
     this.#size = size
   }
 
-  wordsOf(text: string): readonly string[] {
-    let words = this.#known.get(text)
-    if (words === undefined) {
-      if (this.#known.size >= this.#size) this.#known.clear()
-      words = documentWords(text)
-      this.#known.set(text, words)
+  /** The words of `text` in a tsvector's text form: with the weight of what ranks first, or not. */
+  vectorPart(text: string, main: boolean): string {
+    const known = main ? this.#main : this.#other
+    let part = known.get(text)
+    if (part === undefined) {
+      if (known.size >= this.#size) known.clear()
+      const words = documentWords(text)
       for (const word of words) this.#vocabulary.add(word)
+      part = main ? weightedVector(words, []) : weightedVector([], words)
+      known.set(text, part)
     }
-    return words
+    return part
+  }
+
+  /** A tsvector's text form: the main texts' words with weight A, the others' with the default weight. */
+  vector(main: readonly string[], other: readonly string[]): string {
+    let vector = ''
+    for (const text of main) vector = joined(vector, this.vectorPart(text, true))
+    for (const text of other) vector = joined(vector, this.vectorPart(text, false))
+    return vector
   }
 
   /** The vocabulary as rows for the bulk loader, in batches. */
@@ -49,6 +64,9 @@ export class WordCollector {
     if (batch.length > 0) yield batch
   }
 }
+
+const joined = (left: string, right: string) =>
+  left === '' ? right : right === '' ? left : `${left} ${right}`
 
 export interface WordQuery {
   /** For the GIN index: `(martin | martinez) & marseille`. */
