@@ -26,10 +26,22 @@ export function wordQueries(count = QUERIES, seed = 16): { path: string; query: 
   const city = () => random.pick(CITIES).name
   // A word being typed: its first 3 letters or more.
   const typing = (word: string) => (random.chance(0.3) ? word.slice(0, 3 + random.int(3)) : word)
+  // Benoît is a first and a last name: a query is not the same word twice.
+  const otherThan = (word: string, pick: () => string) => {
+    let other = pick()
+    while (other === word) other = pick()
+    return other
+  }
   const people = [
-    () => `${firstName()} ${typing(lastName())}`,
+    () => {
+      const first = firstName()
+      return `${first} ${typing(otherThan(first, lastName))}`
+    },
     () => `${lastName()} ${typing(city())}`,
-    () => `${lastName()} ${firstName()} ${typing(city())}`,
+    () => {
+      const last = lastName()
+      return `${last} ${otherThan(last, firstName)} ${typing(city())}`
+    },
   ]
   const establishments = [
     () =>

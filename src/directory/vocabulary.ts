@@ -4,16 +4,21 @@ import { anyOf, documentWords, prefixQuery, type QueryWord, weightedVector } fro
 import type { Value } from './bulk-load.ts'
 
 /**
- * Every word of a directory, once. A prefix gathered from a GIN index (`mar:*`) reads every row of
- * every word it begins into a bitmap before the other words of the query are looked at: on 2 million
- * lines, tens of thousands of rows for `martin` or `marseille`. Expanded first into the words it
- * begins (`martin | martinez`), the query is read word by word instead, the index skipping through
- * the longer lists to the rows of the rarer words.
+ * Every word of a directory, once, to choose how the GIN index reads each word of a query:
+ * - a prefix of a few words (`martin`: martin, martine, martinez) as those words, which the index reads
+ *   list by list, skipping through the longer lists to the rows of the rarer words: a prefix read as a
+ *   prefix (`martin:*`) would first gather every row of every word it begins into a bitmap, tens of
+ *   thousands on 2 million lines for `martin` or `marseille`;
+ * - a prefix of many words (`fer`, the beginning of hundreds of names) as a prefix: listing them all
+ *   would have the index weigh each of them on every row of the other words;
+ * - a prefix of very many words (one or two letters) as a check on the rows the other words find.
  */
 export type VocabularyTable = 'directory_person_words' | 'directory_establishment_words'
 
-/** A prefix beginning more words than this is left to the index as a prefix. */
-const MOST_WORDS_PER_PREFIX = 200
+/** A prefix beginning at most this many words is read as those words. */
+const FEW_WORDS = 8
+/** A prefix beginning more words than this is checked on the rows the other words find. */
+const MANY_WORDS = 1000
 
 /**
  * How an import writes the words of its texts: each distinct text folded once (a directory names the
@@ -69,9 +74,9 @@ const joined = (left: string, right: string) =>
   left === '' ? right : right === '' ? left : `${left} ${right}`
 
 export interface WordQuery {
-  /** For the GIN index: `(martin | martinez) & marseille`. */
+  /** For the GIN index: `(martin | martinez) & fer:* & marseille`. */
   indexed: string
-  /** Prefixes too common to expand, checked on the rows the index found (null when none). */
+  /** Prefixes of very many words, checked on the rows the index found (null when none). */
   filter: string | null
 }
 
@@ -86,23 +91,28 @@ export async function wordQuery(
 ): Promise<WordQuery | null> {
   const prefixes = [...new Set(words.flat())]
   // Words are [a-z0-9]+ and compare byte by byte: those beginning with `w` are in [w, w || '~').
-  const { rows } = await sql<{ prefix: string; words: string[] }>`
-    select prefix, array(
-      select word from ${sql.table(table)}
-      where word >= prefix and word < prefix || '~' order by word limit ${MOST_WORDS_PER_PREFIX + 1}
-    ) as words
+  const { rows } = await sql<{ prefix: string; count: number; words: string[] }>`
+    select prefix,
+      (select count(*)::integer from (
+        select 1 from ${sql.table(table)} where word >= prefix and word < prefix || '~' limit ${MANY_WORDS + 1}
+      ) as begun) as count,
+      array(
+        select word from ${sql.table(table)}
+        where word >= prefix and word < prefix || '~' order by word limit ${FEW_WORDS + 1}
+      ) as words
     from (values ${sql.join(prefixes.map((prefix) => sql`(${prefix}::text collate "C")`))}) as query (prefix)`.execute(
     db,
   )
-  const begun = new Map(rows.map((row) => [row.prefix, row.words]))
-  const expanded: string[] = []
-  const common: QueryWord[] = []
+  const begun = new Map(rows.map((row) => [row.prefix, row]))
+  const indexed: string[] = []
+  const checked: QueryWord[] = []
   for (const forms of words) {
-    const found = [...new Set(forms.flatMap((form) => begun.get(form) ?? []))]
-    if (found.length === 0) return null
-    if (forms.some((form) => begun.get(form)!.length > MOST_WORDS_PER_PREFIX)) common.push(forms)
-    else expanded.push(anyOf(found))
+    const count = Math.max(...forms.map((form) => begun.get(form)!.count))
+    if (count === 0) return null
+    if (count > MANY_WORDS) checked.push(forms)
+    else if (count > FEW_WORDS) indexed.push(prefixQuery([forms]))
+    else indexed.push(anyOf([...new Set(forms.flatMap((form) => begun.get(form)!.words))]))
   }
-  if (expanded.length === 0) return { indexed: prefixQuery(common), filter: null }
-  return { indexed: expanded.join(' & '), filter: common.length > 0 ? prefixQuery(common) : null }
+  if (indexed.length === 0) return { indexed: prefixQuery(checked), filter: null }
+  return { indexed: indexed.join(' & '), filter: checked.length > 0 ? prefixQuery(checked) : null }
 }
