@@ -110,7 +110,10 @@ async function* rows(
     if (!first) return
     const places = new Set<string>()
     for (const activity of run) places.add(activity.city).add(activity.structureName)
-    batch.push(row(first, key, words.vector([first.lastName, first.firstName], [...places])))
+    // Never empty (names of no Latin letter: the RPPS then): the persons are derived from these lines.
+    const vector =
+      words.vector([first.lastName, first.firstName], [...places]) || words.vector([first.rpps], [])
+    batch.push(row(first, key, vector))
     for (let i = 1; i < run.length; i++) batch.push(row(run[i]!, key, ''))
     run = []
   }
@@ -161,11 +164,13 @@ export const rppsSpec: DirectorySpec = {
       await run('analyze directory_person_words_next')
     }
     const persons = async () => {
-      // A person is on as many lines as activities: their first line speaks for them. (Created from its
-      // query, the table is written in bulk, faster than by an insert; the columns keep their types.)
+      // A person is on as many lines as activities: their first line speaks for them, and only the first
+      // line of each run of a person's lines has words, half the lines to sort. (Created from its query,
+      // the table is written in bulk, faster than by an insert; the columns keep their types.)
       await sql`
         create table directory_persons_next as
-        select distinct on (rpps) ${columns} from directory_activities_next order by rpps, line`.execute(db)
+        select distinct on (rpps) ${columns} from directory_activities_next
+        where search_vector <> '' order by rpps, line`.execute(db)
       await run(
         `alter table directory_persons_next ${PERSON_COLUMNS.map((column) => `alter column ${column} set not null`).join(', ')}`,
       )

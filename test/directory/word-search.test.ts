@@ -96,6 +96,12 @@ const PEOPLE: Person[] = [
     firstName: 'Jean',
     activities: [activity('Cabinet Marseille', '69003', 'Lyon')],
   }),
+  person('0066', {
+    civility: 'M',
+    lastName: '王',
+    firstName: '伟',
+    activities: [activity('', '', '')],
+  }),
   person('0055', {
     civility: 'M',
     lastName: "N'Diaye",
@@ -219,6 +225,12 @@ describe('professionals found by the words people type', () => {
     expect(await professionals({ q: 'albi', lastName: 'dup' })).toEqual(['Hélène Dupont'])
     expect(await professionals({ q: 'martin', rpps: rppsOf('1000000022') })).toEqual(['Claire Martin'])
     expect(await professionals({ q: 'marseille', lastName: 'martin' })).toEqual(['Claire Martin'])
+  })
+
+  it('keeps a person whose names hold no Latin letter, found by RPPS', async () => {
+    const rpps = rppsOf('1000000066')
+    expect(await professionals({ rpps })).toEqual(['伟 王'])
+    expect(await professionals({ q: rpps })).toEqual(['伟 王'])
   })
 
   it('answers each person with all their activities', async () => {
