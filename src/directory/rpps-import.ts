@@ -3,23 +3,11 @@ import type { DB } from '../db/schema.ts'
 import type { Value } from './bulk-load.ts'
 import type { DirectorySpec, ImportProgress } from './import-job.ts'
 import { isRppsRejection, type RppsActivity, readRppsBatches } from './rpps-file.ts'
+import { PERSON_COLUMNS as PERSON_FIELDS } from './search.ts'
 import { searchKey } from './search-key.ts'
 import { WordCollector } from './vocabulary.ts'
 
-const PERSON_COLUMNS = [
-  'rpps',
-  'id_type',
-  'national_id',
-  'civility_code',
-  'civility_label',
-  'practice_civility_code',
-  'practice_civility_label',
-  'last_name',
-  'first_name',
-  'search_last_name',
-  'search_first_name',
-  'search_vector',
-] as const
+const PERSON_COLUMNS = [...PERSON_FIELDS, 'search_vector'] as const
 
 const ACTIVITY_COLUMNS = [
   ...PERSON_COLUMNS,

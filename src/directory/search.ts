@@ -21,7 +21,8 @@ export interface ProfessionalQuery {
 /** A page's sort key: 0 when every word begins a word of the person's names, else 1; then the names. */
 type PersonKey = [tier: number, lastName: string, firstName: string, rpps: string]
 
-const PERSON_COLUMNS = [
+/** A person's columns, as the search answers them (the import adds their words). */
+export const PERSON_COLUMNS = [
   'rpps',
   'id_type',
   'national_id',

@@ -130,17 +130,28 @@ afterAll(() => t.close())
 
 const get = (path: string, query: Record<string, string>) =>
   t.app.inject({ url: `${path}?${new URLSearchParams(query)}` })
+const nameOf = (item: { name: string }) => item.name
+const fullName = (p: { firstName: string; lastName: string }) => `${p.firstName} ${p.lastName}`
 const establishments = async (query: Record<string, string>) => {
   const response = await get('/v1/directory/establishments', query)
   expect(response.statusCode, response.body).toBe(200)
-  return response.json().items.map((item: { name: string }) => item.name) as string[]
+  return response.json().items.map(nameOf) as string[]
 }
 const professionals = async (query: Record<string, string>) => {
   const response = await get('/v1/directory/professionals', query)
   expect(response.statusCode, response.body).toBe(200)
-  return response
-    .json()
-    .items.map((p: { firstName: string; lastName: string }) => `${p.firstName} ${p.lastName}`)
+  return response.json().items.map(fullName) as string[]
+}
+/** Every page of a search, one after the other, through the cursors. */
+async function pagedThrough<T>(path: string, query: Record<string, string>, label: (item: T) => string) {
+  const labels: string[] = []
+  let cursor: string | null = null
+  do {
+    const response = await get(path, { ...query, ...(cursor ? { cursor } : {}) })
+    labels.push(...response.json().items.map(label))
+    cursor = response.json().nextCursor
+  } while (cursor)
+  return labels
 }
 
 describe('establishments found by the words people type', () => {
@@ -179,19 +190,9 @@ describe('establishments found by the words people type', () => {
 
   it('pages with a cursor that keeps the ranking', async () => {
     for (const q of ['centre', 'centre albi', 'hopital']) {
-      const all = await establishments({ q })
-      const paged: string[] = []
-      let cursor: string | null = null
-      do {
-        const response = await get('/v1/directory/establishments', {
-          q,
-          limit: '1',
-          ...(cursor ? { cursor } : {}),
-        })
-        paged.push(...response.json().items.map((item: { name: string }) => item.name))
-        cursor = response.json().nextCursor
-      } while (cursor)
-      expect(paged).toEqual(all)
+      expect(await pagedThrough('/v1/directory/establishments', { q, limit: '1' }, nameOf)).toEqual(
+        await establishments({ q }),
+      )
     }
   })
 })
@@ -244,22 +245,7 @@ describe('professionals found by the words people type', () => {
   it('pages with a cursor that keeps the ranking', async () => {
     const all = await professionals({ q: 'c' })
     expect(all.length).toBeGreaterThan(3)
-    const paged: string[] = []
-    let cursor: string | null = null
-    do {
-      const response = await get('/v1/directory/professionals', {
-        q: 'c',
-        limit: '2',
-        ...(cursor ? { cursor } : {}),
-      })
-      paged.push(
-        ...response
-          .json()
-          .items.map((p: { firstName: string; lastName: string }) => `${p.firstName} ${p.lastName}`),
-      )
-      cursor = response.json().nextCursor
-    } while (cursor)
-    expect(paged).toEqual(all)
+    expect(await pagedThrough('/v1/directory/professionals', { q: 'c', limit: '2' }, fullName)).toEqual(all)
   })
 })
 
