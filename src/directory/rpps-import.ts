@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { isUniqueViolation } from '../db/errors.ts'
 import type { DB } from '../db/schema.ts'
 import type { Value } from './bulk-load.ts'
 import type { DirectorySpec, ImportProgress } from './import-job.ts'
@@ -82,8 +83,8 @@ const row = (a: RppsActivity, key: (name: string) => string, vector: string): Va
 /**
  * The rows of the lines, as they come. The extract lists a person's activities one after the other:
  * the first line of each run carries the words of the whole run (names, every city and structure), the
- * others none; the person, derived from their first line, is then searched by all of them. (Were a
- * person's lines apart, only the words of their first run would find them.)
+ * others none; the person, derived from that line, is then searched by all of them. (Were a person's
+ * lines apart, only the words of their first run would find them.)
  */
 async function* rows(
   input: NodeJS.ReadableStream,
@@ -151,14 +152,18 @@ export const rppsSpec: DirectorySpec = {
       )
       await run('analyze directory_person_words_next')
     }
-    const persons = async () => {
-      // A person is on as many lines as activities: their first line speaks for them, and only the first
-      // line of each run of a person's lines has words, half the lines to sort. (Created from its query,
-      // the table is written in bulk, faster than by an insert; the columns keep their types.)
-      await sql`
-        create table directory_persons_next as
-        select distinct on (rpps) ${columns} from directory_activities_next
-        where search_vector <> '' order by rpps, line`.execute(db)
+    // Persons come from the first line of each run of their lines (the lines with words), written in the
+    // order of their names, so that a name's persons sit together on disk and a search reads few pages.
+    // (Created from its query, the table is written in bulk, faster than by an insert; the columns keep
+    // their types.) The extract lists a person's lines together, one run each; were a person's lines
+    // apart, the unique index refuses the table, derived again from each person's first line.
+    const derivePersons = (runsApart: boolean) =>
+      sql`
+      create table directory_persons_next as
+      select ${runsApart ? sql`distinct on (rpps)` : sql``} ${columns} from directory_activities_next
+      where search_vector <> ''
+      order by ${runsApart ? sql`rpps, line` : sql`search_last_name, search_first_name, rpps`}`.execute(db)
+    const indexPersons = async () => {
       await run(
         `alter table directory_persons_next ${PERSON_COLUMNS.map((column) => `alter column ${column} set not null`).join(', ')}`,
       )
@@ -175,6 +180,17 @@ export const rppsSpec: DirectorySpec = {
             'create index directory_persons_next_words on directory_persons_next using gin (search_vector)',
           ),
       ])
+    }
+    const persons = async () => {
+      await derivePersons(false)
+      try {
+        await indexPersons()
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error
+        await run('drop table directory_persons_next')
+        await derivePersons(true)
+        await indexPersons()
+      }
       await run(
         'alter table directory_persons_next add constraint directory_persons_next_pkey primary key using index directory_persons_next_pkey',
       )
