@@ -11,7 +11,7 @@ import type { Value } from './bulk-load.ts'
  *   thousands on 2 million lines for `martin` or `marseille`;
  * - a prefix of many words (`fer`, the beginning of hundreds of names) as a prefix: listing them all
  *   would have the index weigh each of them on every row of the other words;
- * - a prefix of very many words (one or two letters) as a check on the rows the other words find.
+ * - a prefix of very many words, or of one or two letters, as a check on the rows the other words find.
  */
 export type VocabularyTable = 'directory_person_words' | 'directory_establishment_words'
 
@@ -109,7 +109,9 @@ export async function wordQuery(
   for (const forms of words) {
     const count = Math.max(...forms.map((form) => begun.get(form)!.count))
     if (count === 0) return null
-    if (count > MANY_WORDS) checked.push(forms)
+    // One or two letters begin words of all kinds, each common: found by the others, then checked.
+    const short = forms.every((form) => form.length <= 2)
+    if (count > MANY_WORDS || (short && count > FEW_WORDS)) checked.push(forms)
     else if (count > FEW_WORDS) indexed.push(prefixQuery([forms]))
     else indexed.push(anyOf([...new Set(forms.flatMap((form) => begun.get(form)!.words))]))
   }

@@ -43,6 +43,8 @@ describe('how a query reads each word', () => {
     ['martine mars', { indexed: 'martine & marseille', filter: null }],
     ['helene fer', { indexed: 'helene & fer:*', filter: null }],
     ['helene b', { indexed: 'helene', filter: 'b:*' }],
+    ['helene fe', { indexed: 'helene', filter: 'fe:*' }],
+    ['ma', { indexed: '(marseille | martin | martine)', filter: null }],
     ['b', { indexed: 'b:*', filter: null }],
     ["l'hel", { indexed: 'helene', filter: null }],
   ])('%s', async (q, expected) => {
