@@ -97,11 +97,14 @@ async function* rows(
   const endRun = () => {
     const [first] = run
     if (!first) return
-    const places = new Set<string>()
-    for (const activity of run) places.add(activity.city).add(activity.structureName)
+    // A few texts a run: a list is quicker than a set, whose every text is hashed.
+    const places: string[] = []
+    for (const { city, structureName } of run) {
+      if (!places.includes(city)) places.push(city)
+      if (!places.includes(structureName)) places.push(structureName)
+    }
     // Never empty (names of no Latin letter: the RPPS then): the persons are derived from these lines.
-    const vector =
-      words.vector([first.lastName, first.firstName], [...places]) || words.vector([first.rpps], [])
+    const vector = words.vector([first.lastName, first.firstName], places) || words.vector([first.rpps], [])
     batch.push(row(first, key, vector))
     for (let i = 1; i < run.length; i++) batch.push(row(run[i]!, key, ''))
     run = []
