@@ -6,10 +6,10 @@ import { prefixQuery, type QueryWord, queryWords } from '../shared/word-search.t
 import { searchKey } from './search-key.ts'
 import { wordQuery } from './vocabulary.ts'
 
-export const likePrefix = (text: string) => `${searchKey(text).replace(/[\\%_]/g, '\\$&')}%`
+const likePrefix = (text: string) => `${searchKey(text).replace(/[\\%_]/g, '\\$&')}%`
 
 export interface ProfessionalQuery {
-  /** Words of the names, city or structure name, in any order. */
+  /** Words of the names, or of the cities and structures of the activities, in any order. */
   q?: string | undefined
   lastName?: string | undefined
   firstName?: string | undefined
