@@ -43,9 +43,9 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'searchProfessionals',
         summary: 'RPPS directory: by words in any order, name prefixes or RPPS; each person once',
         description:
-          'Every word of `q` begins a word of the last name, first name, city or structure name of one of the ' +
-          "person's activities, in any order (case, accents, apostrophes and hyphens aside): persons found by " +
-          'their names alone first, then by name. The other criteria narrow the search.',
+          'Every word of `q` begins a word of the last name, the first name, or the city or structure name of ' +
+          "the person's activities, in any order (case, accents, apostrophes and hyphens aside): persons " +
+          'found by their names alone first, then by name. The other criteria narrow the search.',
         querystring: Type.Object({
           q: Type.Optional(SearchText('helene dupont albi')),
           lastName: Type.Optional(Name('martin')),
