@@ -43,7 +43,7 @@ import { labApiRoutes } from './labs/lab-api-routes.ts'
 import { linkRoutes } from './labs/link-routes.ts'
 import { oauthRoutes } from './labs/oauth-routes.ts'
 import { labRoutes } from './labs/routes.ts'
-import { createLogger } from './logger.ts'
+import { createLogger, requestLogger } from './logger.ts'
 import { createOutbox, type Outbox } from './notifications/outbox.ts'
 import { createMailTransport, type MailTransport } from './notifications/transport.ts'
 import { createOutboxWorker, type OutboxWorker } from './notifications/worker.ts'
@@ -115,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    childLoggerFactory: requestLogger,
     ajv: { customOptions: { coerceTypes: false } },
     // Errors before routing and before parsing are problems too (see plugins/errors.ts).
     frameworkErrors,
@@ -124,8 +125,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
 
   const box = new SecretBox(options.secretKey)

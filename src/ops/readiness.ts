@@ -1,9 +1,10 @@
-import { type Kysely, sql } from 'kysely'
+import { CompiledQuery, type Kysely } from 'kysely'
 import { pendingMigrations } from '../db/migrate.ts'
 
 export type Readiness = { ready: true } | { ready: false; reason: string }
 
 const CHECK_TIMEOUT_MS = 2_000
+const PING = CompiledQuery.raw('select 1')
 
 /**
  * Ready when the database answers in time and every migration of this build is applied. Migrations
@@ -13,7 +14,7 @@ export function readinessCheck<T>(db: Kysely<T>, migrations: string[]): () => Pr
   let migrated = false
   const check = async (): Promise<Readiness> => {
     try {
-      await sql`select 1`.execute(db)
+      await db.executeQuery(PING)
     } catch {
       return { ready: false, reason: 'database unreachable' }
     }

@@ -7,7 +7,7 @@ import { metricsRoutes } from './metrics-routes.ts'
 import { readinessCheck } from './readiness.ts'
 
 const Health = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+  status: Type.Enum(['ok', 'unavailable'] as const),
   reason: Type.Optional(Type.String({ examples: ['database unreachable'] })),
 })
 

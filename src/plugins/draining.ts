@@ -29,7 +29,8 @@ export function installDraining(app: FastifyInstance): void {
       started = true
     },
   })
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (started) reply.header('connection', 'close')
+    done(null, payload)
   })
 }

@@ -27,13 +27,19 @@ export function installMetrics(app: FastifyInstance, deps: { db: Kysely<DB> }): 
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   })
-  app.addHook('onResponse', async (request, reply) => {
+  // One series per (method, route, status), looked up once: observing then skips hashing the labels.
+  const series = new Map<string, ReturnType<typeof durations.labels>>()
+  app.addHook('onResponse', (request, reply, done) => {
     // Unknown paths share one label, so scanners cannot blow up the series count.
     const route = request.routeOptions.url ?? 'unmatched'
-    durations.observe(
-      { method: request.method, route, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    )
+    const key = `${request.method} ${reply.statusCode} ${route}`
+    let observer = series.get(key)
+    if (!observer) {
+      observer = durations.labels({ method: request.method, route, status_code: String(reply.statusCode) })
+      series.set(key, observer)
+    }
+    observer.observe(reply.elapsedTime / 1000)
+    done()
   })
 
   const databaseUnavailable = new Counter({

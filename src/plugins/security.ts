@@ -1,5 +1,4 @@
 import cors from '@fastify/cors'
-import helmet from '@fastify/helmet'
 import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance } from 'fastify'
@@ -10,6 +9,7 @@ import type { Config } from '../config.ts'
 import type { DB } from '../db/schema.ts'
 import { sweepCounters } from '../throttle/counters.ts'
 import { createRateCounter } from '../throttle/rate-counter.ts'
+import { installSecurityHeaders } from './security-headers.ts'
 
 /**
  * HTTP hardening: security headers, the CORS allow-list, request rate limits shared by every instance
@@ -20,9 +20,9 @@ export async function installSecurity(
   deps: { config: Config; db: Kysely<DB>; clock: Clock },
 ): Promise<void> {
   const { config } = deps
-  await app.register(helmet, {
+  installSecurityHeaders(app, {
     // The interactive docs page needs its own scripts and styles; the API itself serves only JSON.
-    contentSecurityPolicy: config.DOCS_ENABLED ? false : undefined,
+    ...(config.DOCS_ENABLED && { contentSecurityPolicy: false }),
   })
   await app.register(cors, {
     origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false,
