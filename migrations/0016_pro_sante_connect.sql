@@ -2,10 +2,12 @@
 
 -- An account may be linked to one PSC identity, by its national identifier (`SubjectNameID`: `8` + RPPS),
 -- never by PSC's technical `sub`; one identity, one account. An account whose identity PSC verified
--- (registered through it, or linked to it) says so to the support desk.
+-- (registered through it, or linked to it) says so to the support desk. An account whose owner unlinked
+-- PSC is not linked again by its RPPS at a PSC sign-in: only by the owner, from the account.
 alter table accounts
   add column psc_national_id text,
   add column psc_linked_at timestamptz,
+  add column psc_unlinked_at timestamptz,
   add column identity_verified_by text check (identity_verified_by in ('psc')),
   add column identity_verified_at timestamptz,
   add check ((psc_national_id is null) = (psc_linked_at is null)),

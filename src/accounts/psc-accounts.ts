@@ -17,13 +17,14 @@ export const linkedElsewhere = () =>
 export const pscLinkColumns = (identity: PscIdentity, now: Date) => ({
   psc_national_id: identity.nationalId,
   psc_linked_at: now,
+  psc_unlinked_at: null,
   identity_verified_by: 'psc' as const,
   identity_verified_at: now,
 })
 
 /** The account linked to this identity, else the one with its RPPS (to be linked), if any. */
 export async function accountOfPscIdentity(db: Executor, identity: PscIdentity) {
-  const columns = ['id', 'status', 'rpps', 'psc_national_id'] as const
+  const columns = ['id', 'status', 'rpps', 'psc_national_id', 'psc_unlinked_at'] as const
   const linked = await db
     .selectFrom('accounts')
     .select(columns)

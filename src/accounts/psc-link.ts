@@ -66,7 +66,12 @@ export async function unlinkPsc(deps: Deps, actor: AuditActor & { id: string }) 
     }
     const unlinked = await trx
       .updateTable('accounts')
-      .set({ psc_national_id: null, psc_linked_at: null, updated_at: deps.clock.now() })
+      .set({
+        psc_national_id: null,
+        psc_linked_at: null,
+        psc_unlinked_at: deps.clock.now(),
+        updated_at: deps.clock.now(),
+      })
       .where('id', '=', account.id)
       .where('psc_national_id', '=', account.psc_national_id)
       .returning('id')

@@ -81,7 +81,8 @@ export const pscRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: PscSignInOutcome,
           '4xx': refusals(
             '`invalid_credentials` (the account may not sign in), `psc_rpps_required` (no RPPS to register with), ' +
-              '`psc_identity_conflict` (the account of this RPPS is linked to another identity)',
+              '`psc_identity_conflict` (the account of this RPPS is linked to another identity), `psc_unlinked` ' +
+              '(its owner unlinked PSC: they link it again from the account)',
           ),
           '5xx': PROVIDER_DOWN,
         },
@@ -148,6 +149,10 @@ export const pscRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['me'],
         operationId: 'unlinkPsc',
         summary: 'Unlinks Pro Santé Connect; only from an account with a password (`409 password_required`)',
+        description:
+          'Needs a recent re-authentication (else 401 `step_up_required`). `404 psc_not_linked` when it is not ' +
+          'linked. Once unlinked, a PSC sign-in no longer links the account by its RPPS: `409 psc_unlinked`, ' +
+          'until the person links it again (`POST /v1/me/psc-link`).',
         security,
         response: { 204: Type.Null() },
       },

@@ -34,6 +34,14 @@ export async function completePscSignIn(deps: Deps, context: RequestContext, res
     if (account.psc_national_id !== null && account.psc_national_id !== identity.nationalId) {
       return { refused: conflict('psc_identity_conflict', 'This account is linked to another identity.') }
     }
+    if (account.psc_national_id === null && account.psc_unlinked_at !== null) {
+      return {
+        refused: conflict(
+          'psc_unlinked',
+          'Pro Santé Connect was unlinked from this account: sign in with the password, then link it again.',
+        ),
+      }
+    }
     const person = { type: 'person' as const, id: account.id, requestId: context.requestId }
     if (account.status !== 'active') {
       // As at password sign-in: the true reason goes to the audit trail only.

@@ -228,6 +228,8 @@ export interface AccountsTable extends Timestamps {
   /** The Pro Santé Connect identity linked to the account: its national identifier (`8` + RPPS). */
   psc_national_id: ColumnType<string | null, string | null | undefined, string | null>
   psc_linked_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** The owner unlinked PSC: a PSC sign-in does not link the account again by its RPPS. */
+  psc_unlinked_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   /** Who verified the person's identity: Pro Santé Connect, at registration or when linked. */
   identity_verified_by: ColumnType<'psc' | null, 'psc' | null | undefined, 'psc' | null>
   identity_verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>
