@@ -1,9 +1,11 @@
 import { Type } from 'typebox'
 import {
   DateTime,
+  EXAMPLE_ACCESS_TOKEN,
   EXAMPLE_ID,
   EXAMPLE_PSC_REGISTRATION_TOKEN,
   EXAMPLE_PSC_STATE,
+  EXAMPLE_REFRESH_TOKEN,
   EXAMPLE_RPPS,
   Nullable,
   Str,
@@ -108,6 +110,39 @@ export const PscRegistration = Type.Object(
 )
 
 export const PscSignInOutcome = Type.Union([PscSignedIn, PscRegistration], {
+  examples: [
+    {
+      outcome: 'signed_in',
+      accessToken: EXAMPLE_ACCESS_TOKEN,
+      refreshToken: EXAMPLE_REFRESH_TOKEN,
+      tokenType: 'Bearer',
+      expiresIn: 600,
+    },
+    {
+      outcome: 'registration',
+      registrationToken: EXAMPLE_PSC_REGISTRATION_TOKEN,
+      expiresAt: '2026-11-24T10:00:00.000Z',
+      prefill: {
+        rpps: EXAMPLE_RPPS,
+        civility: 'MME',
+        practiceCivility: 'DR',
+        firstName: 'CLAIRE',
+        lastName: 'MARTIN',
+        profession: { code: '10', label: 'Médecin' },
+        practiceSites: [
+          {
+            name: 'CABINET MEDICAL DES LICES',
+            finess: '810000018',
+            siret: null,
+            address: '12 rue des Lilas',
+            postalCode: '81000',
+            city: 'ALBI',
+            structureId: EXAMPLE_ID.structure,
+          },
+        ],
+      },
+    },
+  ],
   description:
     '`signed_in`: an account is linked to this identity, or has its RPPS (it is linked now): tokens, no ' +
     'emailed code. `registration`: nobody yet; register with the token, the form filled with `prefill`.',
