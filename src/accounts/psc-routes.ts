@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
 import { contextOf } from '../deps.ts'
-import { startPscAuthorization } from '../psc/authorizations.ts'
+import { type PscPurpose, startPscAuthorization } from '../psc/authorizations.ts'
 import { problemResponse } from '../shared/problem.ts'
 import { linkPscToAccount, unlinkPsc } from './psc-link.ts'
 import {
@@ -36,6 +37,8 @@ const PROVIDER_DOWN = problemResponse(
  */
 export const pscRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { deps, guard } = app
+  const start = (request: FastifyRequest<{ Body: { redirectUri: string } }>, purpose: PscPurpose) =>
+    startPscAuthorization(deps, contextOf(request), purpose, request.body.redirectUri)
 
   app.post(
     '/v1/auth/psc/authorizations',
@@ -49,17 +52,7 @@ export const pscRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: PscAuthorization, '5xx': PROVIDER_DOWN },
       },
     },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await startPscAuthorization(
-            deps,
-            contextOf(request),
-            { purpose: 'sign_in' },
-            request.body.redirectUri,
-          ),
-        ),
+    async (request, reply) => reply.status(201).send(await start(request, { purpose: 'sign_in' })),
   )
 
   app.post(
@@ -106,16 +99,7 @@ export const pscRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await startPscAuthorization(
-            deps,
-            contextOf(request),
-            { purpose: 'link', accountId: personOf(request).sub },
-            request.body.redirectUri,
-          ),
-        ),
+      reply.status(201).send(await start(request, { purpose: 'link', accountId: personOf(request).sub })),
   )
 
   app.post(

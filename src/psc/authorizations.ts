@@ -14,7 +14,8 @@ import type { PscRelyingParty, PscRequest, PscResponse } from './relying-party.t
  */
 const AUTHORIZATION_MINUTES = 10
 const STATE_PURPOSE = 'psc-state'
-export type PscPurpose = 'sign_in' | 'link'
+/** What an authorization is for: signing in, or linking the account that asked for it. */
+export type PscPurpose = { purpose: 'sign_in' } | { purpose: 'link'; accountId: string }
 
 /** Pro Santé Connect, or the 404 problem saying it is off. */
 export function pscOf(deps: Deps): PscRelyingParty {
@@ -25,7 +26,7 @@ export function pscOf(deps: Deps): PscRelyingParty {
 export async function startPscAuthorization(
   deps: Deps,
   context: RequestContext,
-  purpose: { purpose: 'sign_in' } | { purpose: 'link'; accountId: string },
+  purpose: PscPurpose,
   redirectUri: string,
 ) {
   const psc = pscOf(deps)
@@ -70,7 +71,7 @@ export async function startPscAuthorization(
 export async function receivePscResponse(
   deps: Deps,
   context: RequestContext,
-  purpose: { purpose: 'sign_in' } | { purpose: 'link'; accountId: string },
+  purpose: PscPurpose,
   response: PscResponse,
 ) {
   const psc = pscOf(deps)

@@ -2,6 +2,8 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Provider, { type Adapter, type AdapterPayload, type ClientMetadata, type JWK } from 'oidc-provider'
+import { Browser, bodyOf } from './browser.ts'
+import { type PscPerson, pscClaims } from './psc-claims.ts'
 
 /**
  * A real OpenID provider, in process on a loopback port, shaped like Pro Santé Connect: its issuer under
@@ -16,63 +18,6 @@ import Provider, { type Adapter, type AdapterPayload, type ClientMetadata, type 
 const REALM = '/auth/realms/esante-wallet'
 const DISCOVERY = '/.well-known/wallet-openid-configuration'
 export const PSC_REDIRECT_URI = 'https://portal.example.org/psc/callback'
-
-export interface PscActivity {
-  numeroFinessSite?: string
-  numeroSiretSite?: string
-  raisonSocialeSite: string
-  numeroVoie?: string
-  libelleVoie?: string
-  codePostal?: string
-  bureauCedex?: string
-}
-
-export interface PscPerson {
-  /** `8` + RPPS for RPPS holders. */
-  nationalId: string
-  givenName: string
-  familyName: string
-  civility?: string
-  practiceCivility?: string
-  profession?: string
-  activities?: PscActivity[]
-}
-
-/** The claims PSC's userinfo answers for a person (fields PSC leaves empty are empty strings). */
-export function pscClaims(person: PscPerson, sub: string) {
-  return {
-    sub,
-    preferred_username: person.nationalId,
-    SubjectNameID: person.nationalId,
-    given_name: person.givenName,
-    family_name: person.familyName,
-    codeCivilite: person.civility ?? '',
-    SubjectRefPro: {
-      codeCivilite: person.civility ?? '',
-      exercices: [
-        {
-          codeProfession: person.profession ?? '10',
-          codeCategorieProfessionnelle: 'C',
-          codeCiviliteDexercice: person.practiceCivility ?? '',
-          nomDexercice: person.familyName,
-          prenomDexercice: person.givenName,
-          activities: (person.activities ?? []).map((activity) => ({
-            codeModeExercice: 'L',
-            codeSecteurDactivite: 'SA07',
-            numeroFinessSite: '',
-            numeroSiretSite: '',
-            complementDestinataire: '',
-            indiceRepetitionVoie: '',
-            codeTypeDeVoie: 'R',
-            codePays: '99000',
-            ...activity,
-          })),
-        },
-      ],
-    },
-    otherIds: [{ identifiant: person.nationalId, origine: 'RPPS', qualite: 1 }],
-  }
-}
 
 function signingKey(kid: string): JWK {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -331,46 +276,4 @@ const callbackParameters = (url: URL): CallbackParameters => {
   return Object.fromEntries(
     Object.entries(parameters).filter(([, value]) => value !== undefined),
   ) as unknown as CallbackParameters
-}
-
-async function bodyOf(request: IncomingMessage): Promise<string> {
-  let body = ''
-  for await (const chunk of request) body += chunk
-  return body
-}
-
-/** What a browser keeps between pages: the provider's cookies (one host, paths ignored). */
-class Browser {
-  readonly #cookies = new Map<string, string>()
-
-  async get(url: string) {
-    return this.#send(url, { method: 'GET' })
-  }
-
-  async post(url: string, form: URLSearchParams) {
-    return this.#send(url, {
-      method: 'POST',
-      body: form.toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    })
-  }
-
-  async #send(url: string, init: { method: string; body?: string; headers?: Record<string, string> }) {
-    const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-    const response = await fetch(url, {
-      ...init,
-      redirect: 'manual',
-      headers: { ...init.headers, ...(cookie && { cookie }) },
-    })
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';')
-      const at = pair?.indexOf('=') ?? -1
-      if (pair && at > 0) this.#cookies.set(pair.slice(0, at), pair.slice(at + 1))
-    }
-    return {
-      status: response.status,
-      location: response.headers.get('location') ?? '',
-      body: await response.text(),
-    }
-  }
 }

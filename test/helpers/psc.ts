@@ -1,7 +1,8 @@
 import { expect } from 'vitest'
 import type { TestApp } from './app.ts'
 import { anRpps } from './builders.ts'
-import { type CallbackParameters, PSC_REDIRECT_URI, type PscPerson, type TestPsc } from './psc-provider.ts'
+import type { PscPerson } from './psc-claims.ts'
+import { type CallbackParameters, PSC_REDIRECT_URI, type TestPsc } from './psc-provider.ts'
 
 type Headers = { authorization: string }
 

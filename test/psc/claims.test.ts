@@ -2,7 +2,7 @@ import * as oidc from 'openid-client'
 import { describe, expect, it } from 'vitest'
 import { identityFromClaims } from '../../src/psc/claims.ts'
 import { problemOf } from '../../src/psc/problems.ts'
-import { pscClaims } from '../helpers/psc-provider.ts'
+import { pscClaims } from '../helpers/psc-claims.ts'
 
 const strict = { acceptAnyRppsCheckDigit: false }
 const RPPS = '10003456786'
