@@ -75,7 +75,7 @@ export async function decideValidation(
       await deps.outbox.enqueue(trx, {
         ...mail,
         template: 'account.validated',
-        data: { firstName: target.first_name, withCode, withPsc },
+        data: { firstName: target.first_name, withCode, ...(withPsc && { withPsc }) },
         ...(withCode && { secrets: { provisionalCode: await issueProvisionalCode(deps, trx, accountId) } }),
       })
     if (validate) {
