@@ -1,6 +1,10 @@
 import argon2 from 'argon2'
 import type { FastifyRequest } from 'fastify'
+import { Kysely, PostgresDialect } from 'kysely'
 import type pg from 'pg'
+import type { DB } from '../../src/db/schema.ts'
+import { searchEstablishments } from '../../src/directory/establishments.ts'
+import { searchProfessionals } from '../../src/directory/search.ts'
 import { searchKey } from '../../src/directory/search-key.ts'
 
 /** The password of the sign-in scenario's accounts. */
@@ -17,6 +21,7 @@ export interface BaselineRoute {
 
 type Query = Record<string, string | undefined>
 let passwordHash: Promise<string> | undefined
+let kysely: Kysely<DB> | undefined
 
 /** The check of `activeSessionRoles`, which the service's person guard makes on every request. */
 async function activeSession(pool: pg.Pool, account: string | undefined, session: string | undefined) {
@@ -69,6 +74,19 @@ export const baselineRoutes: BaselineRoute[] = [
           activities: activities.rows.filter((a) => a.rpps === person.rpps),
         })),
       }
+    },
+  },
+  {
+    // The word searches of the directory: the service's own search functions (the same SQL, built the
+    // same way), called from a bare route.
+    method: 'GET',
+    url: '/directory/words/:kind',
+    async handler(pool, request) {
+      const { kind } = request.params as { kind: string }
+      const { q, limit = '20' } = request.query as Query
+      kysely ??= new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+      const search = kind === 'professionals' ? searchProfessionals : searchEstablishments
+      return search(kysely, { q, limit: Number(limit) })
     },
   },
   {
