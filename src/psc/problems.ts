@@ -27,6 +27,12 @@ export const pscProblems = {
       'psc_access_denied',
       'The authentication was declined or cancelled at Pro Santé Connect.',
     ),
+  responseIncomplete: () =>
+    new AppError(
+      400,
+      'psc_authorization_error',
+      'The answer is incomplete or not from Pro Santé Connect: pass on code, state and iss as they came back.',
+    ),
   authorizationError: () =>
     new AppError(
       400,
@@ -99,9 +105,10 @@ export function problemOf(error: unknown): AppError {
     case 'OAUTH_KEY_SELECTION_FAILED':
       return pscProblems.signatureInvalid()
     case 'OAUTH_INVALID_RESPONSE':
-      return cause?.message === 'JWT signature verification failed'
-        ? pscProblems.signatureInvalid()
-        : pscProblems.idTokenInvalid()
+      if (cause?.message === 'JWT signature verification failed') return pscProblems.signatureInvalid()
+      // The redirect's own parameters (`iss` missing or another issuer's), before any token.
+      if (cause?.message?.includes('response parameter')) return pscProblems.responseIncomplete()
+      return pscProblems.idTokenInvalid()
     default:
       return UNREACHABLE.has(error.code ?? '') ? pscProblems.unavailable() : pscProblems.providerError()
   }

@@ -154,7 +154,10 @@ export function createPscRelyingParty(settings: PscSettings, logger: Logger): Ps
       const idToken = tokens.claims()
       if (!idToken) throw pscProblems.idTokenInvalid()
       if (typeof idToken.acr !== 'string' || !settings.acrValues.includes(idToken.acr)) {
-        logger.info({ psc: { step: 'token', problem: 'psc_acr_insufficient', acr: String(idToken.acr) } })
+        logger.info(
+          { psc: { step: 'token', problem: 'psc_acr_insufficient', acr: String(idToken.acr) } },
+          'Pro Santé Connect: an authentication below the required level',
+        )
         throw pscProblems.acrInsufficient()
       }
       return withProvider('userinfo', () => oidc.fetchUserInfo(config, tokens.access_token, idToken.sub))

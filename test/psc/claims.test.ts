@@ -142,6 +142,11 @@ describe('the problem for each failure of the relying-party library', () => {
       'psc_signature_invalid',
     ],
     [clientError('OAUTH_KEY_SELECTION_FAILED'), 401, 'psc_signature_invalid'],
+    [
+      clientError('OAUTH_INVALID_RESPONSE', { message: 'response parameter "iss" (issuer) missing' }),
+      400,
+      'psc_authorization_error',
+    ],
     [clientError('OAUTH_UNSUPPORTED_OPERATION'), 502, 'psc_provider_error'],
     [new Error('anything else'), 502, 'psc_provider_error'],
   ])('%s', (error, status, code) => {

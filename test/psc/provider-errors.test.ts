@@ -91,6 +91,14 @@ describe('the callback refuses', () => {
     await expectRefusedWithoutWriting({ ...second, code: first.code }, 400, 'psc_code_rejected')
   })
 
+  it('an answer without its issuer (RFC 9207), or with another one', async () => {
+    const doctor = aPscProfessional(psc)
+    const { iss: _iss, ...withoutIssuer } = await throughPsc(t, psc, doctor.nationalId)
+    await expectRefusedWithoutWriting(withoutIssuer, 400, 'psc_authorization_error')
+    const otherIssuer = { ...withoutIssuer, iss: 'https://auth.example.net/auth/realms/esante-wallet' }
+    await expectRefusedWithoutWriting(otherIssuer, 400, 'psc_authorization_error')
+  })
+
   it('the person cancelling at the provider (error=access_denied)', async () => {
     const doctor = aPscProfessional(psc)
     const parameters = await throughPsc(t, psc, doctor.nationalId, { cancel: true })
