@@ -20,6 +20,7 @@ import { authRoutes } from './accounts/auth-routes.ts'
 import { meRoutes } from './accounts/me-routes.ts'
 import { createPasswordHasher } from './accounts/passwords.ts'
 import { profileRoutes } from './accounts/profile-routes.ts'
+import { pscRoutes } from './accounts/psc-routes.ts'
 import { publicAccountRoutes } from './accounts/public-routes.ts'
 import { Me } from './accounts/schemas.ts'
 import { supportRoutes } from './accounts/support-routes.ts'
@@ -54,6 +55,7 @@ import { installMetrics } from './plugins/metrics.ts'
 import { installSecurity } from './plugins/security.ts'
 import { installSwagger } from './plugins/swagger.ts'
 import { installValidation } from './plugins/validation.ts'
+import { createPscRelyingParty, pscSettingsOf } from './psc/relying-party.ts'
 import { SecretBox } from './shared/secret-box.ts'
 import { trustProxyOption } from './shared/trust-proxy.ts'
 import { structureRoutes } from './structures/routes.ts'
@@ -164,6 +166,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Schemas that several areas answer with, under components.schemas in the OpenAPI document.
   for (const schema of [Structure, DirectoryProfessional, DirectoryEstablishment, Me]) app.addSchema(schema)
   const tokens = createTokenService({ db: database.db, box, clock, audience: config.TOKEN_AUDIENCE })
+  const pscSettings = pscSettingsOf(config)
   const deps: Deps = {
     db: database.db,
     clock,
@@ -174,6 +177,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     box,
     tokens,
     attempts: createHitCounter(database.db),
+    psc: pscSettings && createPscRelyingParty(pscSettings, logger),
   }
   app.decorate('deps', deps)
   installAuthentication(app, {
@@ -193,6 +197,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(jwksRoutes)
   await app.register(publicAccountRoutes)
   await app.register(authRoutes)
+  await app.register(pscRoutes)
   await app.register(meRoutes)
   await app.register(profileRoutes)
   await app.register(supportRoutes)

@@ -61,12 +61,22 @@ export const ConfigSchema = Type.Object({
   ARGON2_PARALLELISM: Type.Integer({ minimum: 1, default: 1 }),
   SESSION_TTL_DAYS: Type.Integer({ minimum: 1, default: 30 }),
   TOKEN_AUDIENCE: Type.String({ pattern: '^[\\x21-\\x7e]{1,200}$', default: 'sesame-api' }),
+  PSC_DISCOVERY_URL: Type.Optional(Url('https?')),
+  PSC_CLIENT_ID: Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{1,200}$' })),
+  PSC_CLIENT_SECRET: Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{1,500}$' })),
+  PSC_SCOPES: Type.String({ pattern: '^[\\x21-\\x7e]+( [\\x21-\\x7e]+)*$', default: 'openid scope_all' }),
+  PSC_ACR_VALUES: Type.String({ pattern: '^[\\x21-\\x7e]+( [\\x21-\\x7e]+)*$', default: 'eidas1' }),
+  PSC_REDIRECT_URIS: Type.String({ default: '' }),
+  PSC_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 10_000 }),
 })
 
 export type RawConfig = Type.Static<typeof ConfigSchema>
 
-export interface Config extends Omit<RawConfig, 'CORS_ORIGINS' | 'DOCS_ENABLED' | 'TRUST_PROXY'> {
+export interface Config
+  extends Omit<RawConfig, 'CORS_ORIGINS' | 'DOCS_ENABLED' | 'TRUST_PROXY' | 'PSC_REDIRECT_URIS'> {
   CORS_ORIGINS: string[]
+  /** The front-end pages Pro Santé Connect may send a person back to. */
+  PSC_REDIRECT_URIS: string[]
   DOCS_ENABLED: boolean
   /** The proxies in front: none, a hop count, or their addresses and CIDR ranges. */
   TRUST_PROXY: TrustProxy
@@ -118,6 +128,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (raw.SHUTDOWN_DRAIN_MS >= raw.SHUTDOWN_GRACE_MS) {
     problems.push('SHUTDOWN_DRAIN_MS must be shorter than SHUTDOWN_GRACE_MS (the drain is part of it)')
   }
+  const psc = pscProblems(raw)
+  problems.push(...psc.problems)
   if (problems.length > 0 || !trustProxy.ok) throw new ConfigError(problems)
   const corsOrigins = raw.CORS_ORIGINS.split(',')
     .map((origin) => origin.trim())
@@ -125,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...raw,
     TRUST_PROXY: trustProxy.value,
+    PSC_REDIRECT_URIS: psc.redirectUris,
     // Outside production, the portal in development may call the API from the browser at once.
     CORS_ORIGINS:
       corsOrigins.length > 0 || raw.NODE_ENV === 'production'
@@ -132,6 +145,50 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : [new URL(raw.PORTAL_URL).origin],
     DOCS_ENABLED: raw.DOCS_ENABLED ?? raw.NODE_ENV !== 'production',
   }
+}
+
+const PSC_VARIABLES = [
+  'PSC_DISCOVERY_URL',
+  'PSC_CLIENT_ID',
+  'PSC_CLIENT_SECRET',
+  'PSC_REDIRECT_URIS',
+] as const
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/**
+ * Pro Santé Connect is on when its four variables are set, off when none is; half of them is a mistake.
+ * Its addresses are HTTPS, but on the loopback (a provider on the developer's machine or in tests).
+ */
+function pscProblems(raw: RawConfig): { problems: string[]; redirectUris: string[] } {
+  const problems: string[] = []
+  const redirectUris = raw.PSC_REDIRECT_URIS.split(',')
+    .map((uri) => uri.trim())
+    .filter(Boolean)
+  const set = PSC_VARIABLES.filter((name) => (name === 'PSC_REDIRECT_URIS' ? redirectUris.length : raw[name]))
+  if (set.length > 0 && set.length < PSC_VARIABLES.length) {
+    const missing = PSC_VARIABLES.filter((name) => !set.includes(name))
+    problems.push(
+      `${missing.join(', ')} must be set too: Pro Santé Connect needs all of ${PSC_VARIABLES.join(', ')}`,
+    )
+  }
+  if (raw.PSC_DISCOVERY_URL && !secureOrLoopback(raw.PSC_DISCOVERY_URL)) {
+    problems.push('PSC_DISCOVERY_URL must be an https:// address (http:// only on the loopback)')
+  }
+  for (const uri of redirectUris) {
+    if (!secureOrLoopback(uri) || new URL(uri).search || uri.includes('#')) {
+      problems.push(
+        'PSC_REDIRECT_URIS must list absolute https:// addresses without query or fragment, separated by commas',
+      )
+      break
+    }
+  }
+  return { problems, redirectUris }
+}
+
+function secureOrLoopback(address: string): boolean {
+  const url = URL.parse(address)
+  if (!url) return false
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname))
 }
 
 function expectation(name: string): string | undefined {

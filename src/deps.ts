@@ -6,6 +6,7 @@ import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { DB } from './db/schema.ts'
 import type { Outbox } from './notifications/outbox.ts'
+import type { PscRelyingParty } from './psc/relying-party.ts'
 import type { SecretBox } from './shared/secret-box.ts'
 import type { HitCounter } from './throttle/counters.ts'
 
@@ -21,6 +22,8 @@ export interface Deps {
   tokens: TokenService
   /** The attempt counters behind the throttles (passwords, codes). */
   attempts: HitCounter
+  /** Pro Santé Connect, when configured. */
+  psc?: PscRelyingParty | undefined
 }
 
 /** Who asks, for throttling and the audit trail. */

@@ -52,27 +52,33 @@ export const accountTemplates = {
     },
   ),
   'account.registered_support': plain<
-    Name & { accountId: string; name: string; profile: string; status: string }
+    Name & { accountId: string; name: string; profile: string; status: string; identityVerifiedBy?: 'psc' }
   >(
     { fr: 'nouvelle inscription à valider', en: 'new registration to validate' },
     {
       fr: (d) =>
-        `Nouvelle inscription : ${quoted(d.name, 'fr')} (${d.profile}), statut ${d.status}.\nCompte : ${d.accountId}`,
+        `Nouvelle inscription : ${quoted(d.name, 'fr')} (${d.profile}), statut ${d.status}.\nCompte : ${d.accountId}` +
+        (d.identityVerifiedBy === 'psc' ? '\nIdentité vérifiée par Pro Santé Connect.' : ''),
       en: (d) =>
-        `New registration: ${quoted(d.name, 'en')} (${d.profile}), status ${d.status}.\nAccount: ${d.accountId}`,
+        `New registration: ${quoted(d.name, 'en')} (${d.profile}), status ${d.status}.\nAccount: ${d.accountId}` +
+        (d.identityVerifiedBy === 'psc' ? '\nIdentity verified by Pro Santé Connect.' : ''),
     },
   ),
-  'account.validated': plain<Name & { withCode: boolean }, { provisionalCode?: string }>(
+  'account.validated': plain<Name & { withCode: boolean; withPsc?: boolean }, { provisionalCode?: string }>(
     { fr: 'votre compte est activé', en: 'your account is active' },
     {
       fr: (d, s) =>
         d.withCode
           ? `Votre inscription est validée. Votre code d'accès provisoire est : ${s.provisionalCode}\n\nIl est valable 7 jours : à la première connexion, il vous sera demandé de définir votre mot de passe.`
-          : 'Votre inscription est validée : vous pouvez vous connecter.',
+          : d.withPsc
+            ? 'Votre inscription est validée : vous pouvez vous connecter avec Pro Santé Connect.'
+            : 'Votre inscription est validée : vous pouvez vous connecter.',
       en: (d, s) =>
         d.withCode
           ? `Your registration is validated. Your provisional access code is: ${s.provisionalCode}\n\nIt is valid for 7 days: at your first sign-in you will set your password.`
-          : 'Your registration is validated: you can sign in.',
+          : d.withPsc
+            ? 'Your registration is validated: you can sign in with Pro Santé Connect.'
+            : 'Your registration is validated: you can sign in.',
     },
   ),
   'account.rejected': plain<Name & { reason: string }>(

@@ -57,6 +57,8 @@ export async function loadMe(db: Executor, accountId: string) {
     phones: account.phones,
     locale: account.locale,
     totpEnabled: account.totp_confirmed_at !== null,
+    pscLinked: account.psc_national_id !== null,
+    identityVerifiedBy: account.identity_verified_by,
     emails,
     practicePlaces: places,
     rights: [...rightsByStructure.values()],

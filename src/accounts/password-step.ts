@@ -8,7 +8,9 @@ import { addressKey } from './repository.ts'
 
 export type PasswordAccount = ChallengedAccount & { status: string; password_hash: string | null }
 
-const invalidCredentials = () => unauthorized('Wrong email or password.', 'invalid_credentials')
+/** What every refused sign-in answers, whatever the reason (which only the audit trail records). */
+export const invalidCredentials = (detail = 'Wrong email or password.') =>
+  unauthorized(detail, 'invalid_credentials')
 let failuresSinceSweep = 0
 
 /**

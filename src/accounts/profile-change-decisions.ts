@@ -10,7 +10,8 @@ const identityColumns = (changes: Record<string, string>) => ({
   ...(changes.civility !== undefined && { civility: changes.civility as 'M' | 'MME' }),
   ...(changes.firstName !== undefined && { first_name: changes.firstName }),
   ...(changes.lastName !== undefined && { last_name: changes.lastName }),
-  ...(changes.rpps !== undefined && { rpps: changes.rpps }),
+  // The Pro Santé Connect identity linked was the former RPPS's.
+  ...(changes.rpps !== undefined && { rpps: changes.rpps, psc_national_id: null, psc_linked_at: null }),
 })
 
 /**

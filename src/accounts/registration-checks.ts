@@ -25,6 +25,9 @@ export function requiredRpps(
 }
 
 export interface CheckedRegistration {
+  civility: 'M' | 'MME'
+  firstName: string
+  lastName: string
   rpps: string | null
   phones: string[]
   rights: { results: boolean; invoices: boolean }
@@ -41,6 +44,10 @@ export function checkRegistration(
   options: { acceptAnyRppsCheckDigit: boolean },
 ): CheckedRegistration {
   const problems: FieldProblem[] = []
+  const { civility, firstName, lastName } = input
+  for (const [field, value] of Object.entries({ civility, firstName, lastName })) {
+    if (value === undefined) problems.push(problem(field, 'is required'))
+  }
   const professional = input.profile === 'health_professional'
   const rpps = professional ? requiredRpps(input.rpps, options, problems) : null
   if (professional) {
@@ -84,8 +91,8 @@ export function checkRegistration(
   if (input.password !== undefined || input.passwordConfirmation !== undefined) {
     const verdict = checkPassword(input.password ?? '', input.passwordConfirmation ?? '', {
       email,
-      firstName: input.firstName,
-      lastName: input.lastName,
+      firstName: firstName ?? '',
+      lastName: lastName ?? '',
     })
     for (const item of verdict.problems) {
       problems.push(problem(item.code === 'mismatch' ? 'passwordConfirmation' : 'password', item.message))
@@ -101,5 +108,13 @@ export function checkRegistration(
 
   if (problems.length > 0)
     throw badRequest('invalid_registration', 'The registration is not valid.', problems)
-  return { rpps, phones, rights, asksSensitiveRights }
+  return {
+    civility: civility!,
+    firstName: firstName!,
+    lastName: lastName!,
+    rpps,
+    phones,
+    rights,
+    asksSensitiveRights,
+  }
 }

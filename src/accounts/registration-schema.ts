@@ -1,5 +1,11 @@
 import { Type } from 'typebox'
-import { EXAMPLE_ID, EXAMPLE_PROOF, EXAMPLE_RPPS, UuidOf } from '../shared/examples.ts'
+import {
+  EXAMPLE_ID,
+  EXAMPLE_PROOF,
+  EXAMPLE_PSC_REGISTRATION_TOKEN,
+  EXAMPLE_RPPS,
+  UuidOf,
+} from '../shared/examples.ts'
 import { Line } from '../shared/text.ts'
 import { Phone } from '../structures/schemas.ts'
 
@@ -25,11 +31,26 @@ export const Registration = Type.Object(
       minLength: 20,
       description: 'From POST /v1/email-proofs/{id}/confirm',
     }),
+    pscRegistrationToken: Type.Optional(
+      Line(200, EXAMPLE_PSC_REGISTRATION_TOKEN, {
+        minLength: 20,
+        description:
+          'From POST /v1/auth/psc/callback (outcome `registration`), 30 minutes, single use: the identity ' +
+          'Pro Santé Connect verified (RPPS, names, and civility and profession when it gives them) comes ' +
+          'from it and may not be typed',
+      }),
+    ),
     profile: Type.Enum(['health_professional', 'collaborator', 'administrative'] as const),
-    civility: Type.Enum(['M', 'MME'] as const),
+    civility: Type.Optional(
+      Type.Enum(['M', 'MME'] as const, { description: 'Required, unless Pro Santé Connect gave it' }),
+    ),
     practiceCivility: Type.Optional(Type.Enum(['DR', 'PR'] as const)),
-    firstName: Line(100, 'Claire'),
-    lastName: Line(100, 'Martin'),
+    firstName: Type.Optional(
+      Line(100, 'Claire', { description: 'Required, unless with a Pro Santé Connect registration token' }),
+    ),
+    lastName: Type.Optional(
+      Line(100, 'Martin', { description: 'Required, unless with a Pro Santé Connect registration token' }),
+    ),
     profession: Type.Optional(
       Type.String({
         pattern: '^[0-9]{2}$',
@@ -74,6 +95,21 @@ export const Registration = Type.Object(
         rights: { results: true, invoices: true },
         password: 'Tournesol-vert-qui-chante-42',
         passwordConfirmation: 'Tournesol-vert-qui-chante-42',
+        phones: ['+33563000000'],
+        termsVersion: '2026-01',
+      },
+      {
+        proof: 'Pq7Lm2Nx5Vb8Cz1Ak4Sd6Fg9Hj3Kl0Qw2Er5Ty8Ui1O',
+        pscRegistrationToken: EXAMPLE_PSC_REGISTRATION_TOKEN,
+        profile: 'health_professional',
+        practicePlaces: [
+          {
+            structureId: '6f1c2d7e-9a3b-4c5d-8e7f-0a1b2c3d4e5f',
+            labCenterId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+            primary: true,
+          },
+        ],
+        correspondentCode: 'C012345',
         phones: ['+33563000000'],
         termsVersion: '2026-01',
       },

@@ -5,6 +5,8 @@ import type { Deps, RequestContext } from '../deps.ts'
 import { conflict, unprocessable } from '../shared/errors.ts'
 import { structureFromDirectory } from '../structures/service.ts'
 import { consumeProof, peekProof } from './email-proofs.ts'
+import { pscLinkColumns } from './psc-accounts.ts'
+import { consumePscRegistration, peekPscRegistration, withPscIdentity } from './psc-registration.ts'
 import { checkRegistration } from './registration-checks.ts'
 import type { RegistrationInput } from './registration-schema.ts'
 import { insertFirstAddress, responsibleProfessional } from './repository.ts'
@@ -13,9 +15,13 @@ type Place = { structureId: string; labCenterId: string; labId: string; primary:
 
 /**
  * Registers a person. A collaborator asking for results or invoices waits for the professional they
- * name (`pending_approval`); everyone else waits for the support desk (`pending_validation`).
+ * name (`pending_approval`); everyone else waits for the support desk (`pending_validation`). With a
+ * Pro Santé Connect registration token, the identity is PSC's and the account is linked to it.
  */
-export async function register(deps: Deps, context: RequestContext, input: RegistrationInput) {
+export async function register(deps: Deps, context: RequestContext, form: RegistrationInput) {
+  const token = form.pscRegistrationToken
+  const psc = token === undefined ? undefined : await peekPscRegistration(deps, token)
+  const input = psc ? withPscIdentity(form, psc) : form
   if (input.termsVersion !== deps.config.TERMS_VERSION) {
     throw unprocessable(
       'terms_outdated',
@@ -33,6 +39,7 @@ export async function register(deps: Deps, context: RequestContext, input: Regis
   try {
     return await deps.db.transaction().execute(async (trx) => {
       const email = await consumeProof(deps, trx, input.proof, 'registration')
+      if (token !== undefined) await consumePscRegistration(deps, trx, token)
       const places = await resolvePlaces(deps, trx, input)
       const primary = places.find((place) => place.primary)!
       await checkCorrespondentCode(trx, primary, input.correspondentCode)
@@ -56,10 +63,10 @@ export async function register(deps: Deps, context: RequestContext, input: Regis
         .values({
           status,
           profile: input.profile,
-          civility: input.civility,
+          civility: checked.civility,
           practice_civility: input.practiceCivility ?? null,
-          first_name: input.firstName,
-          last_name: input.lastName,
+          first_name: checked.firstName,
+          last_name: checked.lastName,
           profession_code: input.profession ?? null,
           rpps: checked.rpps,
           account_title: input.accountTitle ?? null,
@@ -70,6 +77,7 @@ export async function register(deps: Deps, context: RequestContext, input: Regis
           terms_accepted_at: now,
           created_at: now,
           updated_at: now,
+          ...(psc && pscLinkColumns(psc, now)),
         })
         .returning('id')
         .executeTakeFirstOrThrow()
@@ -119,7 +127,7 @@ export async function register(deps: Deps, context: RequestContext, input: Regis
           .executeTakeFirstOrThrow()
         await notifyApprover(deps, trx, approver.id, {
           requestId: request.id,
-          requester: `${input.firstName} ${input.lastName}`,
+          requester: `${checked.firstName} ${checked.lastName}`,
           rights: wanted,
         })
       }
@@ -131,7 +139,12 @@ export async function register(deps: Deps, context: RequestContext, input: Regis
           action: 'account.registered',
           subjectType: 'account',
           subjectId: account.id,
-          details: { profile: input.profile, status, places: places.length },
+          details: {
+            profile: input.profile,
+            status,
+            places: places.length,
+            ...(psc && { identityVerifiedBy: 'psc' }),
+          },
         },
       )
       await deps.outbox.enqueue(trx, {
@@ -139,9 +152,10 @@ export async function register(deps: Deps, context: RequestContext, input: Regis
         template: 'account.registered_support',
         data: {
           accountId: account.id,
-          name: `${input.firstName} ${input.lastName}`,
+          name: `${checked.firstName} ${checked.lastName}`,
           profile: input.profile,
           status,
+          ...(psc && { identityVerifiedBy: 'psc' as const }),
         },
       })
       return { id: account.id, status }

@@ -42,6 +42,12 @@ export const Me = Type.Object(
     phones: Type.Array(Str('+33563000000')),
     locale: Type.Enum(['fr', 'en'] as const),
     totpEnabled: Type.Boolean(),
+    pscLinked: Type.Boolean({ description: 'Signs in with Pro Santé Connect' }),
+    identityVerifiedBy: Nullable(
+      Type.Enum(['psc'] as const, {
+        description: 'Pro Santé Connect verified the identity (registered through it, or linked to it)',
+      }),
+    ),
     emails: Type.Array(
       Type.Object({
         id: UuidOf(EXAMPLE_ID.email),

@@ -26,7 +26,7 @@ async function transition(
     .set({ ...to, updated_at: deps.clock.now() })
     .where('id', '=', accountId)
     .where('status', '=', from)
-    .returning(['id', 'status', 'password_hash'])
+    .returning(['id', 'status', 'password_hash', 'psc_national_id'])
     .executeTakeFirst()
   if (moved) return moved
   const account = await accountById(trx, accountId)
@@ -36,7 +36,8 @@ async function transition(
 
 /**
  * The desk's decision on an account waiting for validation. Validated without a password, the person
- * is mailed a provisional access code to set one; rejected, they are mailed the reason.
+ * is mailed a provisional access code to set one, unless they sign in with Pro Santé Connect; rejected,
+ * they are mailed the reason.
  */
 export async function decideValidation(
   deps: Deps,
@@ -61,7 +62,8 @@ export async function decideValidation(
         : { status: 'rejected', status_reason: reason },
     )
     const target = await notificationTarget(trx, accountId)
-    const withCode = validate && account.password_hash === null
+    const withPsc = account.psc_national_id !== null
+    const withCode = validate && account.password_hash === null && !withPsc
     const mail = { to: target.address, locale: target.locale }
     if (!validate)
       await deps.outbox.enqueue(trx, {
@@ -73,7 +75,7 @@ export async function decideValidation(
       await deps.outbox.enqueue(trx, {
         ...mail,
         template: 'account.validated',
-        data: { firstName: target.first_name, withCode },
+        data: { firstName: target.first_name, withCode, ...(withPsc && { withPsc }) },
         ...(withCode && { secrets: { provisionalCode: await issueProvisionalCode(deps, trx, accountId) } }),
       })
     if (validate) {

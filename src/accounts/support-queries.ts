@@ -30,6 +30,7 @@ export async function listAccounts(
       'a.first_name',
       'a.last_name',
       'a.rpps',
+      'a.identity_verified_by',
       'a.created_at',
       'e.address',
     ])
@@ -69,6 +70,7 @@ export async function listAccounts(
       lastName: row.last_name,
       rpps: row.rpps,
       loginEmail: row.address,
+      identityVerifiedBy: row.identity_verified_by,
       createdAt: row.created_at.toISOString(),
     })),
     nextCursor: page.nextCursor,

@@ -21,6 +21,9 @@ export const AccountSummary = Type.Object({
   lastName: Str('Martin'),
   rpps: Nullable(Str(EXAMPLE_RPPS)),
   loginEmail: Nullable(Str('claire.martin@example.org')),
+  identityVerifiedBy: Nullable(
+    Type.Enum(['psc'] as const, { description: 'Pro Santé Connect verified the identity' }),
+  ),
   createdAt: DateTime,
 })
 

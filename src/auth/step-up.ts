@@ -12,7 +12,7 @@ export function requireRecentAuthentication(principal: { auth_time: number }, no
   throw new AppError(
     401,
     'step_up_required',
-    'Confirm it is you: re-authenticate with POST /v1/auth/step-up (password and a code), then retry with the new access token.',
+    'Confirm it is you: re-authenticate with POST /v1/auth/step-up (password and a code), or sign in again with Pro Santé Connect, then retry with the new access token.',
     {
       headers: {
         'www-authenticate': `Bearer error="insufficient_user_authentication", error_description="A more recent authentication is required", max_age=${STEP_UP_MAX_AGE_SECONDS}`,

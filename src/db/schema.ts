@@ -243,6 +243,14 @@ export interface AccountsTable extends Timestamps {
   terms_accepted_at: Date
   status_reason: string | null
   validated_at: Date | null
+  /** The Pro Santé Connect identity linked to the account: its national identifier (`8` + RPPS). */
+  psc_national_id: ColumnType<string | null, string | null | undefined, string | null>
+  psc_linked_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** The owner unlinked PSC: a PSC sign-in does not link the account again by its RPPS. */
+  psc_unlinked_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** Who verified the person's identity: Pro Santé Connect, at registration or when linked. */
+  identity_verified_by: ColumnType<'psc' | null, 'psc' | null | undefined, 'psc' | null>
+  identity_verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface AccountEmailsTable {
@@ -305,6 +313,30 @@ export interface LoginChallengesTable {
   expires_at: Date
   completed_at: Date | null
   created_at: Date
+}
+
+/** An authorization asked of Pro Santé Connect: 10 minutes, used once. */
+export interface PscAuthorizationsTable {
+  state_hash: string
+  purpose: 'sign_in' | 'link'
+  /** For `link`: the account that asked. */
+  account_id: string | null
+  redirect_uri: string
+  nonce: string
+  code_verifier: string
+  created_at: Date
+  expires_at: Date
+  used_at: Date | null
+}
+
+/** What Pro Santé Connect said of a professional not yet registered: 30 minutes, used once. */
+export interface PscRegistrationTokensTable {
+  token_hash: string
+  national_id: string
+  identity: ColumnType<unknown, string, string>
+  created_at: Date
+  expires_at: Date
+  used_at: Date | null
 }
 
 export interface SessionsTable {
@@ -465,6 +497,8 @@ export interface DB {
   practice_places: PracticePlacesTable
   email_proofs: EmailProofsTable
   login_challenges: LoginChallengesTable
+  psc_authorizations: PscAuthorizationsTable
+  psc_registration_tokens: PscRegistrationTokensTable
   sessions: SessionsTable
   refresh_tokens: RefreshTokensTable
   account_secrets: AccountSecretsTable

@@ -23,6 +23,7 @@ export const LIMITS = {
   resetPerEmail: { max: 3, windowMs: 60 * MINUTE },
   resetPerIp: { max: 30, windowMs: 60 * MINUTE },
   activationPerClient: { max: 5, windowMs: 60 * MINUTE },
+  pscPerIp: { max: 300, windowMs: 15 * MINUTE },
 } satisfies Record<string, Limit>
 
 /**
