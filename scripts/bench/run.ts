@@ -48,6 +48,7 @@ const env = {
   LOG_LEVEL: 'warn',
   NODE_ENV: 'production' as const,
   SECRET_KEY: '0'.repeat(64),
+  MSSANTE_DOMAIN: 'mssante.bench.example',
   RATE_LIMIT_MAX: '100000000',
   OUTBOX_WORKER: 'false',
   // Load comes from many client addresses, named by x-forwarded-for as one proxy would (see http.ts).
