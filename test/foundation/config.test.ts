@@ -84,9 +84,9 @@ describe('configuration', () => {
         MAILBOX_REGIONS: '76,20',
       })
     expect(attempt).toThrow(/MSSANTE_DOMAIN /)
-    expect(() => loadConfig({ MSSANTE_DOMAINS_BY_PROFESSION: '99=x.mssante.fr', MAILBOX_REGIONS: '76,20' })).toThrow(
-      /codes that are no national profession: 99[\s\S]*codes that are no region: 20/,
-    )
+    expect(() =>
+      loadConfig({ MSSANTE_DOMAINS_BY_PROFESSION: '99=x.mssante.fr', MAILBOX_REGIONS: '76,20' }),
+    ).toThrow(/codes that are no national profession: 99[\s\S]*codes that are no region: 20/)
     expect(() => loadConfig({ MSSANTE_DOMAINS_BY_PROFESSION: '21:pharmacien.fr' })).toThrow(
       /MSSANTE_DOMAINS_BY_PROFESSION/,
     )

@@ -8,27 +8,64 @@ import {
   MAX_LOCAL_PART,
 } from '../../src/mailboxes/address.ts'
 
-const org = (name: string, postalCode: string, city: string): AddressSource => ({ kind: 'ORG', name, postalCode, city })
+const org = (name: string, postalCode: string, city: string): AddressSource => ({
+  kind: 'ORG',
+  name,
+  postalCode,
+  city,
+})
 const per = (firstName: string, lastName: string): AddressSource => ({ kind: 'PER', firstName, lastName })
 const DOMAIN = 'pharmacien.oc.mssante.fr'
 
 describe('the MSSanté address derived from a mailbox', () => {
   it.each([
     ['the manual’s pharmacy', org('Pharmacie du Centre', '81000', 'Albi'), 'pharmacie.du.centre.81000.albi'],
-    ['accents and ligatures', org('Pharmacie Hélène Bœuf', '31000', 'Toulouse'), 'pharmacie.helene.boeuf.31000.toulouse'],
-    ['an apostrophe', org("Pharmacie de l'Église", '13001', 'Marseille'), 'pharmacie.de.l.eglise.13001.marseille'],
-    ['a typographic apostrophe', org('Pharmacie de l’Étoile', '75017', 'Paris'), 'pharmacie.de.l.etoile.75017.paris'],
+    [
+      'accents and ligatures',
+      org('Pharmacie Hélène Bœuf', '31000', 'Toulouse'),
+      'pharmacie.helene.boeuf.31000.toulouse',
+    ],
+    [
+      'an apostrophe',
+      org("Pharmacie de l'Église", '13001', 'Marseille'),
+      'pharmacie.de.l.eglise.13001.marseille',
+    ],
+    [
+      'a typographic apostrophe',
+      org('Pharmacie de l’Étoile', '75017', 'Paris'),
+      'pharmacie.de.l.etoile.75017.paris',
+    ],
     [
       'hyphens and runs of signs',
       org('Centre  Médico-Social -- (CMS)', '59650', 'Villeneuve-d’Ascq'),
       'centre.medico.social.cms.59650.villeneuve.d.ascq',
     ],
-    ['signs at both ends', org('« Pharmacie du Lac » !', '66000', 'Perpignan'), 'pharmacie.du.lac.66000.perpignan'],
+    [
+      'signs at both ends',
+      org('« Pharmacie du Lac » !', '66000', 'Perpignan'),
+      'pharmacie.du.lac.66000.perpignan',
+    ],
     ['Corse-du-Sud', org('Pharmacie du Port', '20000', 'Ajaccio'), 'pharmacie.du.port.20000.ajaccio'],
-    ['Haute-Corse', org('Pharmacie Saint-Nicolas', '20200', 'Bastia'), 'pharmacie.saint.nicolas.20200.bastia'],
-    ['Martinique', org('Pharmacie de la Savane', '97200', 'Fort-de-France'), 'pharmacie.de.la.savane.97200.fort.de.france'],
-    ['La Réunion', org('Pharmacie du Barachois', '97400', 'Saint-Denis'), 'pharmacie.du.barachois.97400.saint.denis'],
-    ['Mayotte', org('Pharmacie de Mamoudzou', '97600', 'Mamoudzou'), 'pharmacie.de.mamoudzou.97600.mamoudzou'],
+    [
+      'Haute-Corse',
+      org('Pharmacie Saint-Nicolas', '20200', 'Bastia'),
+      'pharmacie.saint.nicolas.20200.bastia',
+    ],
+    [
+      'Martinique',
+      org('Pharmacie de la Savane', '97200', 'Fort-de-France'),
+      'pharmacie.de.la.savane.97200.fort.de.france',
+    ],
+    [
+      'La Réunion',
+      org('Pharmacie du Barachois', '97400', 'Saint-Denis'),
+      'pharmacie.du.barachois.97400.saint.denis',
+    ],
+    [
+      'Mayotte',
+      org('Pharmacie de Mamoudzou', '97600', 'Mamoudzou'),
+      'pharmacie.de.mamoudzou.97600.mamoudzou',
+    ],
     ['a person', per('Claire', 'Martin'), 'claire.martin'],
     ['a person with a compound first name', per('Jean-François', 'Lefèvre'), 'jean.francois.lefevre'],
     ['a person with an apostrophe', per('Aïssatou', "N'Diaye"), 'aissatou.n.diaye'],
@@ -71,7 +108,11 @@ describe('the MSSanté address derived from a mailbox', () => {
   })
 
   it('a long name that collides is shortened further, so that its suffix fits in 64 characters', () => {
-    const source = org('Pharmacie mutualiste et centre de santé pluriprofessionnel du Grand Albigeois', '81000', 'Albi')
+    const source = org(
+      'Pharmacie mutualiste et centre de santé pluriprofessionnel du Grand Albigeois',
+      '81000',
+      'Albi',
+    )
     const first = candidateAddress(source, DOMAIN, 1)
     const second = deriveAddress(source, DOMAIN, new Set([first]))
     expect(second).toBe(`pharmacie.mutualiste.et.centre.de.sante.pluriprofes.81000.albi.2@${DOMAIN}`)

@@ -17,7 +17,14 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 const mailboxCount = async () =>
-  Number((await t.app.db.selectFrom('mailboxes').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+  Number(
+    (
+      await t.app.db
+        .selectFrom('mailboxes')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
 
 async function refused(body: object, status: number, code: string, field?: string, headers = creator) {
   const before = await mailboxCount()
@@ -32,7 +39,11 @@ async function refused(body: object, status: number, code: string, field?: strin
 
 describe('an organisational mailbox, as the manual’s form describes it', () => {
   it('is created pending validation, its department derived from the postal code, its phones as E.164', async () => {
-    const created = await createMailbox(t, creator, await pharmacyForm(t, { phones: ['05 63 54 12 34', '+33 6 12 34 56 78'] }))
+    const created = await createMailbox(
+      t,
+      creator,
+      await pharmacyForm(t, { phones: ['05 63 54 12 34', '+33 6 12 34 56 78'] }),
+    )
     expect(created.statusCode, created.body).toBe(201)
     expect(created.json()).toMatchObject({
       status: 'pending_validation',
@@ -54,14 +65,30 @@ describe('an organisational mailbox, as the manual’s form describes it', () =>
 
   it.each([
     ['a FINESS with a wrong check digit', { identifier: '810000019' }, 'identifier'],
-    ['a SIRET with a wrong check digit', { identifierType: 'siret', identifier: '73282932000075' }, 'identifier'],
-    ['a responsible’s RPPS with a wrong check digit', { responsible: { firstName: 'A', lastName: 'B', professionCode: '21', rpps: '10003456787' } }, 'responsible.rpps'],
-    ['a profession that is no national code', { responsible: { firstName: 'A', lastName: 'B', professionCode: '99', rpps: anRpps() } }, 'responsible.professionCode'],
+    [
+      'a SIRET with a wrong check digit',
+      { identifierType: 'siret', identifier: '73282932000075' },
+      'identifier',
+    ],
+    [
+      'a responsible’s RPPS with a wrong check digit',
+      { responsible: { firstName: 'A', lastName: 'B', professionCode: '21', rpps: '10003456787' } },
+      'responsible.rpps',
+    ],
+    [
+      'a profession that is no national code',
+      { responsible: { firstName: 'A', lastName: 'B', professionCode: '99', rpps: anRpps() } },
+      'responsible.professionCode',
+    ],
     ['a phone that is no number', { phones: ['05 63 54'] }, 'phones.0'],
     ['a third phone', { phones: ['0563541234', '0563541235', '0563541236'] }, 'phones'],
     ['a name with a control character', { name: 'Pharmacie\u0000du Centre' }, 'name'],
     ['a description with an escape sequence', { description: 'Pharmacie \u001b[2J' }, 'description'],
-    ['a city on two lines', { postalAddress: { line: '1 rue', postalCode: '81000', city: 'Albi\nCastres' } }, 'postalAddress.city'],
+    [
+      'a city on two lines',
+      { postalAddress: { line: '1 rue', postalCode: '81000', city: 'Albi\nCastres' } },
+      'postalAddress.city',
+    ],
     ['a region that is no INSEE code', { region: '73' }, 'region'],
     ['an unknown property', { website: 'https://example.org' }, undefined],
   ])('refuses %s (400, nothing written)', async (_case, overrides, field) => {
@@ -70,19 +97,63 @@ describe('an organisational mailbox, as the manual’s form describes it', () =>
   })
 
   it.each([
-    ['a region the operator does not serve', { region: '11', postalAddress: { line: '1 rue de Rivoli', postalCode: '75001', city: 'Paris' } }, 'region_not_served', 'region'],
+    [
+      'a region the operator does not serve',
+      { region: '11', postalAddress: { line: '1 rue de Rivoli', postalCode: '75001', city: 'Paris' } },
+      'region_not_served',
+      'region',
+    ],
     ['a department that is not the postal code’s', { department: '31' }, 'place_mismatch', 'department'],
-    ['a postal code of another region', { postalAddress: { line: '1 rue', postalCode: '13001', city: 'Marseille' } }, 'place_mismatch', 'postalAddress.postalCode'],
-    ['Bastia given as Corse-du-Sud', { region: '94', department: '2A', postalAddress: { line: '1 quai', postalCode: '20200', city: 'Bastia' } }, 'place_mismatch', 'department'],
-    ['Fort-de-France in Guadeloupe’s department', { region: '02', department: '971', postalAddress: { line: '1 rue', postalCode: '97200', city: 'Fort-de-France' } }, 'place_mismatch', 'department'],
+    [
+      'a postal code of another region',
+      { postalAddress: { line: '1 rue', postalCode: '13001', city: 'Marseille' } },
+      'place_mismatch',
+      'postalAddress.postalCode',
+    ],
+    [
+      'Bastia given as Corse-du-Sud',
+      {
+        region: '94',
+        department: '2A',
+        postalAddress: { line: '1 quai', postalCode: '20200', city: 'Bastia' },
+      },
+      'place_mismatch',
+      'department',
+    ],
+    [
+      'Fort-de-France in Guadeloupe’s department',
+      {
+        region: '02',
+        department: '971',
+        postalAddress: { line: '1 rue', postalCode: '97200', city: 'Fort-de-France' },
+      },
+      'place_mismatch',
+      'department',
+    ],
   ])('refuses %s (422 naming the field)', async (_case, overrides, code, field) => {
     await refused(await pharmacyForm(t, overrides), 422, code, field)
   })
 
   it.each([
-    ['Ajaccio', { region: '94', postalAddress: { line: '2 cours Napoléon', postalCode: '20000', city: 'Ajaccio' } }, '2A'],
-    ['Bastia', { region: '94', department: '2B', postalAddress: { line: '1 quai', postalCode: '20200', city: 'Bastia' } }, '2B'],
-    ['Fort-de-France', { region: '02', postalAddress: { line: '1 rue', postalCode: '97200', city: 'Fort-de-France' } }, '972'],
+    [
+      'Ajaccio',
+      { region: '94', postalAddress: { line: '2 cours Napoléon', postalCode: '20000', city: 'Ajaccio' } },
+      '2A',
+    ],
+    [
+      'Bastia',
+      {
+        region: '94',
+        department: '2B',
+        postalAddress: { line: '1 quai', postalCode: '20200', city: 'Bastia' },
+      },
+      '2B',
+    ],
+    [
+      'Fort-de-France',
+      { region: '02', postalAddress: { line: '1 rue', postalCode: '97200', city: 'Fort-de-France' } },
+      '972',
+    ],
   ])('accepts %s in its department', async (_case, overrides, department) => {
     const created = await createMailbox(t, creator, await pharmacyForm(t, overrides))
     expect(created.statusCode, created.body).toBe(201)
@@ -102,7 +173,11 @@ describe('an organisational mailbox, as the manual’s form describes it', () =>
     const first = await createMailbox(t, creator, await pharmacyForm(t, { identifier, service: 'Officine' }))
     expect(first.statusCode).toBe(201)
     await refused(await pharmacyForm(t, { identifier, service: 'officine ' }), 409, 'mailbox_exists')
-    const other = await createMailbox(t, creator, await pharmacyForm(t, { identifier, service: 'Préparatoire' }))
+    const other = await createMailbox(
+      t,
+      creator,
+      await pharmacyForm(t, { identifier, service: 'Préparatoire' }),
+    )
     expect(other.statusCode).toBe(201)
     const rejected = await t.app.inject({
       method: 'POST',
@@ -121,7 +196,11 @@ describe('a personal (PER) or internal (INT) mailbox, whose identity is the acco
     const doctor = await anAccount(t.app, { profile: 'health_professional' })
     const created = await createMailbox(t, doctor.headers, { kind: 'PER', region: '76' })
     expect(created.statusCode, created.body).toBe(201)
-    const account = await t.app.db.selectFrom('accounts').selectAll().where('id', '=', doctor.id).executeTakeFirstOrThrow()
+    const account = await t.app.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', doctor.id)
+      .executeTakeFirstOrThrow()
     expect(created.json()).toMatchObject({
       kind: 'PER',
       name: `${account.first_name} ${account.last_name}`,
@@ -139,17 +218,35 @@ describe('a personal (PER) or internal (INT) mailbox, whose identity is the acco
   it('INT: for someone awaiting an RPPS, with a profession; refused with an RPPS or without a profession', async () => {
     const intern = await anAccount(t.app, { profile: 'collaborator' })
     await refused({ kind: 'INT', region: '76' }, 422, 'profession_required', undefined, intern.headers)
-    await t.app.db.updateTable('accounts').set({ profession_code: '60' }).where('id', '=', intern.id).execute()
-    const created = await createMailbox(t, intern.headers, { kind: 'INT', region: '76', preferences: { listed: false } })
+    await t.app.db
+      .updateTable('accounts')
+      .set({ profession_code: '60' })
+      .where('id', '=', intern.id)
+      .execute()
+    const created = await createMailbox(t, intern.headers, {
+      kind: 'INT',
+      region: '76',
+      preferences: { listed: false },
+    })
     expect(created.statusCode, created.body).toBe(201)
-    expect(created.json()).toMatchObject({ kind: 'INT', responsible: { rpps: null }, preferences: { listed: false } })
+    expect(created.json()).toMatchObject({
+      kind: 'INT',
+      responsible: { rpps: null },
+      preferences: { listed: false },
+    })
     const doctor = await anAccount(t.app, { profile: 'health_professional' })
     await refused({ kind: 'INT', region: '76' }, 422, 'rpps_held', undefined, doctor.headers)
   })
 
   it('takes no establishment field', async () => {
     const doctor = await anAccount(t.app, { profile: 'health_professional' })
-    await refused({ kind: 'PER', region: '76', name: 'Cabinet', description: 'x' }, 400, 'invalid_mailbox', 'name', doctor.headers)
+    await refused(
+      { kind: 'PER', region: '76', name: 'Cabinet', description: 'x' },
+      400,
+      'invalid_mailbox',
+      'name',
+      doctor.headers,
+    )
   })
 })
 
@@ -202,7 +299,12 @@ describe('what the national directories say (once imported)', () => {
   const responsible = { firstName: 'Claire', lastName: 'Martin', professionCode: '21', rpps: '10003456786' }
 
   it('a FINESS the directory knows as a legal entity is refused: the establishment’s is asked', async () => {
-    await refused(await pharmacyForm(t, { identifier: '810000026', responsible }), 422, 'legal_entity_finess', 'identifier')
+    await refused(
+      await pharmacyForm(t, { identifier: '810000026', responsible }),
+      422,
+      'legal_entity_finess',
+      'identifier',
+    )
   })
 
   it('a responsible’s RPPS the directory does not know is refused', async () => {
@@ -210,9 +312,20 @@ describe('what the national directories say (once imported)', () => {
   })
 
   it('an establishment and a professional it knows are accepted; the desk sees the directory’s establishment', async () => {
-    const created = await createMailbox(t, creator, await pharmacyForm(t, { identifier: '810000034', responsible }))
+    const created = await createMailbox(
+      t,
+      creator,
+      await pharmacyForm(t, { identifier: '810000034', responsible }),
+    )
     expect(created.statusCode, created.body).toBe(201)
-    const seen = await t.app.inject({ url: `/v1/admin/mailboxes/${created.json().id}`, headers: await supportAgent(t) })
-    expect(seen.json().inDirectory).toMatchObject({ finess: '810000034', finessLegal: '810000042', name: 'PHARMACIE DES LICES' })
+    const seen = await t.app.inject({
+      url: `/v1/admin/mailboxes/${created.json().id}`,
+      headers: await supportAgent(t),
+    })
+    expect(seen.json().inDirectory).toMatchObject({
+      finess: '810000034',
+      finessLegal: '810000042',
+      name: 'PHARMACIE DES LICES',
+    })
   })
 })

@@ -7,7 +7,15 @@ import { supportAgent } from '../helpers/people.ts'
 
 type Headers = Record<string, string>
 type Person = Awaited<ReturnType<typeof anAccount>>
-type Actor = 'manager' | 'staleManager' | 'member' | 'outsider' | 'support' | 'lab' | 'mailboxToken' | 'anonymous'
+type Actor =
+  | 'manager'
+  | 'staleManager'
+  | 'member'
+  | 'outsider'
+  | 'support'
+  | 'lab'
+  | 'mailboxToken'
+  | 'anonymous'
 
 let t: TestApp
 let mailboxId: string
@@ -49,7 +57,11 @@ afterAll(() => t.close())
 const operations = {
   create: async () => ({ method: 'POST', url: '/v1/mailboxes', payload: await pharmacyForm(t) }),
   read: async () => ({ method: 'GET', url: `/v1/mailboxes/${mailboxId}` }),
-  edit: async () => ({ method: 'PATCH', url: `/v1/mailboxes/${mailboxId}`, payload: { description: 'Officine, Albi' } }),
+  edit: async () => ({
+    method: 'PATCH',
+    url: `/v1/mailboxes/${mailboxId}`,
+    payload: { description: 'Officine, Albi' },
+  }),
   invite: async () => ({
     method: 'POST',
     url: `/v1/mailboxes/${mailboxId}/invitations`,
@@ -67,7 +79,11 @@ const operations = {
     return { method: 'DELETE', url: `/v1/mailboxes/${mailboxId}/members/${victim.id}` }
   },
   switch: async () => ({ method: 'POST', url: `/v1/mailboxes/${mailboxId}/session` }),
-  askToClose: async () => ({ method: 'POST', url: `/v1/mailboxes/${mailboxId}/closure-request`, payload: {} }),
+  askToClose: async () => ({
+    method: 'POST',
+    url: `/v1/mailboxes/${mailboxId}/closure-request`,
+    payload: {},
+  }),
   mailboxSession: async () => ({ method: 'GET', url: '/v1/mailbox-session' }),
   directory: async () => ({ method: 'GET', url: '/v1/mailboxes/directory?q=pharmacie' }),
   supportQueue: async () => ({ method: 'GET', url: '/v1/admin/mailboxes' }),
