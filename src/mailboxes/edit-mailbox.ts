@@ -1,6 +1,7 @@
+import type { Updateable } from 'kysely'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/errors.ts'
-import type { Executor } from '../db/schema.ts'
+import type { Executor, MailboxesTable } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { conflict, notFound } from '../shared/errors.ts'
 import { checkAgainstDirectories, checkEstablishment, checkPhones, checkWhere } from './checks.ts'
@@ -21,10 +22,38 @@ async function openForChanges(trx: Executor, mailboxId: string) {
   return mailbox
 }
 
-const mapUniqueViolation = (error: unknown) => {
-  if (isUniqueViolation(error, 'mailboxes_org_live'))
-    return conflict('mailbox_exists', 'This establishment and service already have a mailbox.')
-  return error
+/**
+ * Changes a box that is neither closed nor rejected, in one transaction with its audit record: `change`
+ * computes the columns from the box as it is, locked.
+ */
+async function changeMailbox(
+  deps: Deps,
+  audit: AuditActor,
+  mailboxId: string,
+  action: string,
+  fields: string[],
+  change: (current: MailboxRow, trx: Executor) => Promise<Updateable<MailboxesTable>>,
+) {
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const current = await openForChanges(trx, mailboxId)
+      const mailbox = await updateMailbox(trx, mailboxId, {
+        ...(await change(current, trx)),
+        updated_at: deps.clock.now(),
+      })
+      await recordAudit(trx, deps.clock, audit, {
+        action,
+        subjectType: 'mailbox',
+        subjectId: mailboxId,
+        details: { fields },
+      })
+      return mailboxView(mailbox)
+    })
+  } catch (error) {
+    if (isUniqueViolation(error, 'mailboxes_org_live'))
+      throw conflict('mailbox_exists', 'This establishment and service already have a mailbox.')
+    throw error
+  }
 }
 
 /** A manager edits what is theirs to edit: description, service, phones, preferences. */
@@ -37,35 +66,22 @@ export async function editMailbox(
 ) {
   await authorizeOnMailbox(deps.db, actor, mailboxId, 'edit')
   const phones = changes.phones === undefined ? undefined : checkPhones(changes.phones)
-  try {
-    return await deps.db.transaction().execute(async (trx) => {
-      const current = await openForChanges(trx, mailboxId)
-      const merged = {
-        ...current,
-        ...(changes.description !== undefined && { description: changes.description }),
-        ...(changes.service !== undefined && { service: changes.service }),
-      }
-      const mailbox = await updateMailbox(trx, mailboxId, {
-        description: merged.description,
-        service: merged.service,
-        service_key: sortName(merged.service ?? ''),
-        ...(phones !== undefined && { phones }),
-        ...(changes.preferences?.paperless !== undefined && { paperless: changes.preferences.paperless }),
-        ...(changes.preferences?.listed !== undefined && { listed: changes.preferences.listed }),
-        ...searchColumns(merged),
-        updated_at: deps.clock.now(),
-      })
-      await recordAudit(trx, deps.clock, audit, {
-        action: 'mailbox.edited',
-        subjectType: 'mailbox',
-        subjectId: mailboxId,
-        details: { fields: Object.keys(changes) },
-      })
-      return mailboxView(mailbox)
-    })
-  } catch (error) {
-    throw mapUniqueViolation(error)
-  }
+  return changeMailbox(deps, audit, mailboxId, 'mailbox.edited', Object.keys(changes), async (current) => {
+    const merged = {
+      ...current,
+      ...(changes.description !== undefined && { description: changes.description }),
+      ...(changes.service !== undefined && { service: changes.service }),
+    }
+    return {
+      description: merged.description,
+      service: merged.service,
+      service_key: sortName(merged.service ?? ''),
+      ...(phones !== undefined && { phones }),
+      ...(changes.preferences?.paperless !== undefined && { paperless: changes.preferences.paperless }),
+      ...(changes.preferences?.listed !== undefined && { listed: changes.preferences.listed }),
+      ...searchColumns(merged),
+    }
+  })
 }
 
 /** The establishment and the responsible of an ORG box as stored, to merge changes into. */
@@ -96,9 +112,14 @@ export async function editEstablishment(
   mailboxId: string,
   changes: EstablishmentChangesInput,
 ) {
-  try {
-    return await deps.db.transaction().execute(async (trx) => {
-      const current = await openForChanges(trx, mailboxId)
+  const fields = Object.keys(changes)
+  return changeMailbox(
+    deps,
+    audit,
+    mailboxId,
+    'mailbox.establishment_changed',
+    fields,
+    async (current, trx) => {
       if (current.kind !== 'ORG')
         throw conflict(
           'personal_mailbox',
@@ -126,24 +147,14 @@ export async function editEstablishment(
       )
       await checkAgainstDirectories(trx, establishment)
       const columns = establishmentColumns(establishment)
-      const mailbox = await updateMailbox(trx, mailboxId, {
+      return {
         ...columns,
         region: where.region,
         department: where.department,
         ...searchColumns({ ...current, ...columns }),
-        updated_at: deps.clock.now(),
-      })
-      await recordAudit(trx, deps.clock, audit, {
-        action: 'mailbox.establishment_changed',
-        subjectType: 'mailbox',
-        subjectId: mailboxId,
-        details: { fields: Object.keys(changes) },
-      })
-      return mailboxView(mailbox)
-    })
-  } catch (error) {
-    throw mapUniqueViolation(error)
-  }
+      }
+    },
+  )
 }
 
 /** A manager asks the support desk to close the box; the desk is emailed and closes it. */

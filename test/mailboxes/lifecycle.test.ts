@@ -296,7 +296,7 @@ describe('the support desk’s queue', () => {
     const seen: string[] = []
     let cursor: string | null = null
     do {
-      const page = await t.app.inject({
+      const page: Awaited<ReturnType<TestApp['app']['inject']>> = await t.app.inject({
         url: `/v1/admin/mailboxes?status=pending_validation&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
         headers: support,
       })

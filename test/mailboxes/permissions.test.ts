@@ -157,12 +157,12 @@ describe('who may do what with a mailbox, through the API', () => {
     ['manager', 'supportExport', 403],
     ['lab', 'supportExport', 403],
   ] as const)('%s → %s: %i', async (actor, operation, status) => {
-    const request = await operations[operation]()
+    const request: { method: string; url: string; payload?: object } = await operations[operation]()
     const response = await t.app.inject({
       method: request.method as 'GET',
       url: request.url,
       headers: headers[actor],
-      ...('payload' in request && { payload: request.payload }),
+      ...(request.payload && { payload: request.payload }),
     })
     expect(response.statusCode, response.body).toBe(status)
     if (status >= 400) expect(response.headers['content-type']).toContain('application/problem+json')
