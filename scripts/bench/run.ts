@@ -13,7 +13,7 @@ import { measureSync } from './sync.ts'
 
 // `npm run bench [-- --only search,me --duration 10 --connections 20 --quick]`: builds the service,
 // measures each scenario against its baseline in the same run (see README, Benchmarks), prints a table.
-// Scenarios: import, health, search, me, approvals, login, sync. PostgreSQL: BENCH_DATABASE_URL, default a
+// Scenarios: import, health, search, me, approvals, login, mailboxes, sync. PostgreSQL: BENCH_DATABASE_URL, default a
 // `sesame_bench` database on the local server.
 const { values } = parseArgs({
   options: {

@@ -1,5 +1,6 @@
 import { BENCH_PASSWORD } from './baseline-routes.ts'
 import type { HttpScenario } from './http.ts'
+import { mailboxDirectoryScenario } from './mailboxes.ts'
 import { approvalQueue, signedInPerson, signInAccounts } from './setup.ts'
 
 /** Last-name prefixes as typed in a registration form: 2 to 4 letters, any case, some with accents. */
@@ -112,4 +113,5 @@ export const httpScenarios: HttpScenario[] = [
       }
     },
   },
+  mailboxDirectoryScenario,
 ]

@@ -207,38 +207,87 @@ export interface DirectoryQuery {
   limit: number
 }
 
-/** Active and listed boxes, by name, one more than the page: words off the GIN index, order off the btree. */
-export function searchDirectory(db: Executor, query: DirectoryQuery) {
-  let rows = db
+const DIRECTORY_COLUMNS = [
+  'id',
+  'kind',
+  'mssante_address',
+  'name',
+  'commercial_name',
+  'service',
+  'description',
+  'address_line',
+  'postal_code',
+  'city',
+  'department',
+  'phones',
+  'sort_name',
+] as const
+
+// How many boxes, in the order of names, a search reads before it asks the words' index instead.
+export const ORDERED_WINDOW = 2000
+
+/** Active and listed boxes, by the query's criteria but its words, after its cursor. */
+const listedBoxes = (db: Executor, query: DirectoryQuery, after = query.after) =>
+  db
     .selectFrom('mailboxes')
-    .select([
-      'id',
-      'kind',
-      'mssante_address',
-      'name',
-      'commercial_name',
-      'service',
-      'description',
-      'address_line',
-      'postal_code',
-      'city',
-      'department',
-      'phones',
-      'sort_name',
-    ])
     .where('status', '=', 'active')
     .where('listed', '=', true)
-  if (query.words.length > 0)
-    rows = rows.where(sql<boolean>`search_vector @@ to_tsquery('simple', ${prefixQuery(query.words)})`)
-  if (query.postalCode) rows = rows.where('postal_code', 'like', `${query.postalCode}%`)
-  if (query.kind) rows = rows.where('kind', '=', query.kind)
-  const after = query.after
-  if (after) rows = rows.where((eb) => eb(eb.refTuple('sort_name', 'id'), '>', eb.tuple(after[0], after[1])))
-  return rows
+    .$if(query.postalCode !== undefined, (rows) => rows.where('postal_code', 'like', `${query.postalCode}%`))
+    .$if(query.kind !== undefined, (rows) => rows.where('kind', '=', query.kind!))
+    .$if(after !== undefined, (rows) =>
+      rows.where((eb) => eb(eb.refTuple('sort_name', 'id'), '>', eb.tuple(after![0], after![1]))),
+    )
+
+/**
+ * Active and listed boxes whose words begin with the query's, in the order of names, one more than
+ * the page. Words common enough are met soon in the order of names: the first 2,000 boxes in that
+ * order are read and checked. Words that are rarer, or whose boxes all sort late (every "Pharmacie"
+ * after every "Cabinet"), are then looked up in the GIN index of words and the matches sorted: the
+ * planner, which cannot see how names and words go together, would otherwise read the names in order
+ * through tens of thousands of boxes.
+ */
+export async function searchDirectory(db: Executor, query: DirectoryQuery) {
+  const take = query.limit + 1
+  const ordered = (rows: ReturnType<typeof listedBoxes>) =>
+    rows.select(DIRECTORY_COLUMNS).orderBy('sort_name').orderBy('id').limit(take)
+  if (query.words.length === 0) return ordered(listedBoxes(db, query)).execute()
+  const matches = sql<boolean>`search_vector @@ to_tsquery('simple', ${prefixQuery(query.words)})`
+  const window = listedBoxes(db, query)
+    .select([...DIRECTORY_COLUMNS, 'search_vector'])
     .orderBy('sort_name')
     .orderBy('id')
-    .limit(query.limit + 1)
+    .limit(ORDERED_WINDOW)
+  const near = await db
+    .selectFrom(window.as('w'))
+    .select(DIRECTORY_COLUMNS)
+    .where(matches)
+    .orderBy('sort_name')
+    .orderBy('id')
+    .limit(take)
     .execute()
+  if (near.length === take) return near
+  const boundary = await listedBoxes(db, query)
+    .select(['sort_name', 'id'])
+    .orderBy('sort_name')
+    .orderBy('id')
+    .offset(ORDERED_WINDOW - 1)
+    .limit(1)
+    .executeTakeFirst()
+  if (!boundary) return near
+  // Materialised: every match from the words' index, then sorted, never a walk through the names.
+  const rest = await db
+    .with(
+      (cte) => cte('m').materialized(),
+      () =>
+        listedBoxes(db, query, [boundary.sort_name, boundary.id]).select(DIRECTORY_COLUMNS).where(matches),
+    )
+    .selectFrom('m')
+    .selectAll()
+    .orderBy('sort_name')
+    .orderBy('id')
+    .limit(take - near.length)
+    .execute()
+  return [...near, ...rest]
 }
 
 /** The support desk's queue: boxes in a status, oldest first, one more than the page. */

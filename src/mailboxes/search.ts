@@ -31,9 +31,9 @@ export function documentWords(texts: readonly (string | null | undefined)[]): st
   return [...words]
 }
 
-/** The `tsvector` of these texts, for an insert or an update. */
+/** The `tsvector` of these texts, for an insert or an update: words without positions, which prefixes need not. */
 export const searchVector = (texts: readonly (string | null | undefined)[]) =>
-  sql<string>`to_tsvector('simple', ${documentWords(texts).join(' ')})`
+  sql<string>`strip(to_tsvector('simple', ${documentWords(texts).join(' ')}))`
 
 /** The words of a query, each the beginning of a word to find; none when it holds no letter nor digit. */
 export const queryWords = (query: string) => [...new Set(wordsOf(fold(query).replace(APOSTROPHES, '')))]

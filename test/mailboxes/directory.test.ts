@@ -1,5 +1,7 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EXTRACT_COLUMNS } from '../../src/mailboxes/directory.ts'
+import { ORDERED_WINDOW } from '../../src/mailboxes/repository.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { anAccount } from '../helpers/auth.ts'
 import {
@@ -125,6 +127,54 @@ describe('the directory of mailboxes', () => {
   })
 })
 
+describe('a directory larger than the search reads in the order of names', () => {
+  beforeAll(async () => {
+    // Many boxes whose names sort first, none of them a pharmacy: the pharmacies come after them all.
+    const template = await t.app.db
+      .selectFrom('mailboxes')
+      .selectAll()
+      .where('id', '=', boxes.cms!)
+      .executeTakeFirstOrThrow()
+    await sql`
+      insert into mailboxes (kind, status, owner_id, contact_email, description, identifier_type, identifier, name,
+        service, service_key, address_line, postal_code, city, region, department, phones, responsible_civility,
+        responsible_first_name, responsible_last_name, responsible_profession, responsible_rpps, paperless, listed,
+        mssante_address, sort_name, search_vector, created_by, created_at, updated_at)
+      select kind, status, owner_id, contact_email, description, identifier_type, 'X' || i, 'Cabinet ' || i,
+        service, service_key, address_line, postal_code, city, region, department, phones, responsible_civility,
+        responsible_first_name, responsible_last_name, responsible_profession, responsible_rpps, paperless, listed,
+        'cabinet.' || i || '@oc.mssante.fr', 'cabinet ' || lpad(i::text, 6, '0'),
+        to_tsvector('simple', 'cabinet ' || i || ' albi'), created_by, created_at, updated_at
+      from mailboxes, generate_series(1, ${ORDERED_WINDOW + 100}) as i where id = ${template.id}`.execute(
+      t.app.db,
+    )
+  })
+
+  it('finds the boxes that sort after the first ones it reads, in order, page by page', async () => {
+    expect(await found('q=pharm')).toEqual(ids('centre', 'etoile'))
+    const first = await search('q=pharm&limit=1')
+    const second = await search(`q=pharm&limit=1&cursor=${first.nextCursor}`)
+    expect([...first.items, ...second.items].map((item) => item.name)).toEqual([
+      'Pharmacie de l’Étoile',
+      'Pharmacie du Centre',
+    ])
+    expect(second.nextCursor).toBeNull()
+  })
+
+  it('pages through matches on both sides of what it reads in order', async () => {
+    const names: string[] = []
+    let cursor: string | null = null
+    do {
+      const page = await search(`q=albi&limit=50${cursor ? `&cursor=${cursor}` : ''}`)
+      names.push(...page.items.map((item) => item.name))
+      cursor = page.nextCursor
+    } while (cursor)
+    expect(names).toHaveLength(ORDERED_WINDOW + 100 + 1)
+    expect(names.at(-1)).toBe('Pharmacie du Centre')
+    expect(new Set(names).size).toBe(names.length)
+  })
+})
+
 describe('the national extract', () => {
   it('holds every active, listed box, pipe-separated under the header, and the export is audited', async () => {
     const support = await supportAgent(t)
@@ -134,7 +184,7 @@ describe('the national extract', () => {
     expect(exported.headers['content-disposition']).toContain('Extraction_Correspondance_MSSante')
     const [header, ...lines] = exported.body.trimEnd().split('\n')
     expect(header).toBe(EXTRACT_COLUMNS.join('|'))
-    expect(lines).toHaveLength(4)
+    expect(lines).toHaveLength(4 + ORDERED_WINDOW + 100)
     for (const line of lines) expect(line.split('|')).toHaveLength(EXTRACT_COLUMNS.length)
     const rows = lines.map((line) =>
       Object.fromEntries(line.split('|').map((value, i) => [EXTRACT_COLUMNS[i], value])),
