@@ -40,9 +40,12 @@ create table mailboxes (
   paperless boolean not null default true,
   listed boolean not null default true,
   mssante_address text unique,
-  -- What the directory sorts and searches by (see src/mailboxes/search.ts).
+  -- What the directory sorts by (the folded name), and searches: the words of the box's names, service,
+  -- description and address, as word search reads them (search_words, src/shared/word-search.ts).
   sort_name text not null,
-  search_vector tsvector not null,
+  search_vector tsvector generated always as (strip(search_words(name || ' ' || coalesce(commercial_name, '')
+    || ' ' || coalesce(service, '') || ' ' || coalesce(description, '') || ' ' || coalesce(address_line, '')
+    || ' ' || coalesce(postal_code, '') || ' ' || coalesce(city, '')))) stored,
   created_by uuid not null references accounts (id),
   created_at timestamptz not null,
   updated_at timestamptz not null,

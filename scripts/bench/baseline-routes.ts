@@ -1,6 +1,10 @@
 import argon2 from 'argon2'
 import type { FastifyRequest } from 'fastify'
+import { Kysely, PostgresDialect } from 'kysely'
 import type pg from 'pg'
+import type { DB } from '../../src/db/schema.ts'
+import { searchEstablishments } from '../../src/directory/establishments.ts'
+import { searchProfessionals } from '../../src/directory/search.ts'
 import { searchKey } from '../../src/directory/search-key.ts'
 import { mailboxDirectoryBaseline } from './mailboxes.ts'
 import { activeSession } from './session-check.ts'
@@ -19,6 +23,7 @@ export interface BaselineRoute {
 
 export type Query = Record<string, string | undefined>
 let passwordHash: Promise<string> | undefined
+let kysely: Kysely<DB> | undefined
 
 /**
  * The baseline of each HTTP scenario: the same SQL (or the same hash check) as the service's route, on
@@ -61,6 +66,19 @@ export const baselineRoutes: BaselineRoute[] = [
           activities: activities.rows.filter((a) => a.rpps === person.rpps),
         })),
       }
+    },
+  },
+  {
+    // The word searches of the directory: the service's own search functions (the same SQL, built the
+    // same way), called from a bare route.
+    method: 'GET',
+    url: '/directory/words/:kind',
+    async handler(pool, request) {
+      const { kind } = request.params as { kind: string }
+      const { q, limit = '20' } = request.query as Query
+      kysely ??= new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+      const search = kind === 'professionals' ? searchProfessionals : searchEstablishments
+      return search(kysely, { q, limit: Number(limit) })
     },
   },
   {

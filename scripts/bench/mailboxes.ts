@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { ORDERED_WINDOW } from '../../src/mailboxes/repository.ts'
-import { prefixQuery, queryWords, searchVector, sortName } from '../../src/mailboxes/search.ts'
+import { sortName } from '../../src/mailboxes/sort-name.ts'
+import { prefixQuery, queryWords } from '../../src/shared/word-search.ts'
 import { CITIES, FIRST_NAMES, LAST_NAMES, STREET_TYPES, STREETS } from '../directory/french-data.ts'
 import { createRandom } from '../directory/random.ts'
 import type { BaselineRoute, Query } from './baseline-routes.ts'
@@ -112,7 +113,6 @@ function aMailbox(random: ReturnType<typeof createRandom>, index: number, creato
     listed: true,
     mssante_address: `boite.${index}@${DOMAIN}`,
     sort_name: sortName(name),
-    search_vector: searchVector([name, service, description, street, city.postalCode, city.name]),
     created_by: creator,
     created_at: now,
     updated_at: now,

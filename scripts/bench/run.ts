@@ -13,8 +13,8 @@ import { measureSync } from './sync.ts'
 
 // `npm run bench [-- --only search,me --duration 10 --connections 20 --quick]`: builds the service,
 // measures each scenario against its baseline in the same run (see README, Benchmarks), prints a table.
-// Scenarios: import, health, search, me, approvals, login, mailboxes, sync. PostgreSQL: BENCH_DATABASE_URL, default a
-// `sesame_bench` database on the local server.
+// Scenarios: import, health, search, words, me, approvals, login, mailboxes, sync. PostgreSQL:
+// BENCH_DATABASE_URL, default a `sesame_bench` database on the local server.
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
@@ -75,10 +75,11 @@ const attempt = async (name: string, measure: () => Promise<Figure[]>) => {
 const servers: ChildProcess[] = []
 const logs = await mkdtemp(join(tmpdir(), 'sesame-bench-logs-'))
 try {
-  // The search runs on the imported directory: with none loaded yet, the import runs first.
+  // The searches run on the imported directory: with none loaded yet, the import runs first.
   const emptyDirectory = async () =>
     (await bench.pool.query('select 1 from directory_persons limit 1')).rowCount === 0
-  if (selected('import') || (httpSelected.some((s) => s.id === 'search') && (await emptyDirectory()))) {
+  const searching = httpSelected.some((s) => s.id === 'search' || s.id === 'words')
+  if (selected('import') || (searching && (await emptyDirectory()))) {
     await attempt('directory import', () => measureImport(bench.pool, env, importLines, quick ? 1 : 2))
     // Settle the database before the HTTP loads: the vacuum and checkpoint that a 2-million-row import
     // calls for would otherwise run in the middle of them.

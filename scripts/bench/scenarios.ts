@@ -2,6 +2,7 @@ import { BENCH_PASSWORD } from './baseline-routes.ts'
 import type { HttpScenario } from './http.ts'
 import { mailboxDirectoryScenario } from './mailboxes.ts'
 import { approvalQueue, signedInPerson, signInAccounts } from './setup.ts'
+import { wordSearchScenario } from './word-search.ts'
 
 /** Last-name prefixes as typed in a registration form: 2 to 4 letters, any case, some with accents. */
 export const NAME_PREFIXES = [
@@ -69,6 +70,7 @@ export const httpScenarios: HttpScenario[] = [
       }
     },
   },
+  wordSearchScenario,
   {
     id: 'me',
     name: 'GET /v1/me',

@@ -1,4 +1,4 @@
-import { CITIES, type City, routingName, STREET_TYPES, STREETS } from './french-data.ts'
+import { CITIES, type City, LAST_NAMES, routingName, STREET_TYPES, STREETS } from './french-data.ts'
 import { createRandom, type Random, withLuhnKey } from './random.ts'
 
 export interface FinessGeneratorOptions {
@@ -69,7 +69,7 @@ export function* generateFinessLines(options: FinessGeneratorOptions): Generator
     const bad = coordinates.chance(badLineRatio)
     const x = bad ? 'NaN' : (city.x + (coordinates.next() - 0.5) * 8000).toFixed(1)
     const y = (city.y + (coordinates.next() - 0.5) * 8000).toFixed(1)
-    yield `geolocalisation;${finess};${x};${y};1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93;${date}`
+    yield `geolocalisation;${finess};${x};${y};1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,${city.system};${date}`
   }
 }
 
@@ -89,13 +89,19 @@ function establishmentFields(random: Random, finess: string, city: City): string
   const cedex = random.chance(0.05)
   const upperCity = city.name.toUpperCase()
   const public_ = code === '355'
+  // Most private establishments are known by a name of their own (a person, a place), not their city's.
+  const ownName = !public_ && random.chance(0.6) ? random.pick(LAST_NAMES).toUpperCase() : ''
   const year = 1960 + random.int(64)
   return [
     'structureet',
     finess,
     withLuhnKey(`${city.finessDepartment}${random.digits(6)}`),
     `${short} ${routing}`.slice(0, 38),
-    long.endsWith(',') ? `${long.slice(0, -1)} ${upperCity}` : `${long} ${upperCity}`,
+    ownName
+      ? `${long.replace(/( DE|,)$/, '')} ${ownName}`
+      : long.endsWith(',')
+        ? `${long.slice(0, -1)} ${upperCity}`
+        : `${long} ${upperCity}`,
     '',
     '',
     String(1 + random.int(120)),

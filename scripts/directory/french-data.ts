@@ -8,11 +8,30 @@ export const FIRST_NAMES = {
   MME: 'Hélène|Françoise|Chloé|Zoé|Anaïs|Céline|Maëlle|Agnès|Bérénice|Inès|Marie|Sophie|Léa|Aïcha'.split('|'),
 }
 
-export const LAST_NAMES = (
+const COMMON_LAST_NAMES = (
   "Martin|Bernard|Dubois|Lefèvre|Müller|Brûlé|N'Diaye|d'Argent|Lévêque|Girard|Fontaine|Chevalier|Mercier|" +
   "Gauthier|Perrin|Crépin|Le Gall|Ménard|D'Almeida|Nguyen|Da Silva|Benoît|Rousseau|Boucher|Hénaff|Lemaître|" +
   'Sénéchal|Bouvier-Dupré|Petit|Moreau'
 ).split('|')
+
+// A long tail of rarer names, as a national directory has (some 8,000 here, from syllables), so that a
+// word search meets lists of realistic lengths rather than 30 names shared by everyone.
+const NAME_STARTS =
+  'Ber|Lam|Mor|Ker|Gal|Ros|Duv|Fer|Cas|Bon|Gui|Pel|Tes|Vial|Char|Bou|Rog|Lac|Mai|Ro|Tho|Gré|Bla|Cou|Del|Far|Hu|Jou|Lo|Ni|Pa|Que|Ri|Sa|Tou|Va|Vil|Bro|Cha|Dau'.split(
+    '|',
+  )
+const NAME_MIDDLES = ['', 'ra', 'ne', 'li', 'va', 'mo', 'ge', 'su']
+const NAME_ENDS =
+  'ard|ier|eau|ot|in|and|ec|ès|ault|ou|elle|ert|ic|on|oux|et|y|as|ié|enne|aud|ez|an|ay|erre'.split('|')
+
+/** Last names: the 30 most common first (`COMMON_LAST_NAMES`), then the tail. */
+export const LAST_NAMES = [
+  ...COMMON_LAST_NAMES,
+  ...NAME_STARTS.flatMap((start) =>
+    NAME_MIDDLES.flatMap((middle) => NAME_ENDS.map((end) => `${start}${middle}${end}`)),
+  ),
+]
+export const COMMON_LAST_NAME_COUNT = COMMON_LAST_NAMES.length
 
 export interface Profession {
   code: string
@@ -86,9 +105,11 @@ export interface City {
   department: string
   finessDepartment: string
   departmentLabel: string
-  /** Approximate projected coordinates (Lambert-93 in mainland France and Corsica). */
+  /** Approximate projected coordinates: Lambert-93 in mainland France and Corsica, UTM overseas. */
   x: number
   y: number
+  /** Their system, as FINESS names it in `sourcecoordet`. */
+  system: 'LAMBERT_93' | 'UTM_N20' | 'UTM_S40'
 }
 
 const city = (row: string): City => {
@@ -102,6 +123,7 @@ const city = (row: string): City => {
     departmentLabel: departmentLabel!,
     x: Number(x),
     y: Number(y),
+    system: finessDepartment === '9A' ? 'UTM_N20' : finessDepartment === '9D' ? 'UTM_S40' : 'LAMBERT_93',
   }
 }
 

@@ -1,5 +1,6 @@
 import {
   CITIES,
+  COMMON_LAST_NAME_COUNT,
   FIRST_NAMES,
   GEO_COMPLEMENTS,
   LAST_NAMES,
@@ -47,7 +48,10 @@ export function* generateRppsLines(options: RppsGeneratorOptions): Generator<str
     const rpps = withLuhnKey(String(1_000_000_000 + ((offset + person * 7919) % 2_000_000_000)))
     const civility = random.chance(0.55) ? 'MME' : 'M'
     const firstIndex = random.int(FIRST_NAMES[civility].length)
-    const lastIndex = random.int(LAST_NAMES.length)
+    // A third of the persons bear one of the common names (about 1% each), the others one of the tail.
+    const lastIndex = random.chance(1 / 3)
+      ? random.int(COMMON_LAST_NAME_COUNT)
+      : COMMON_LAST_NAME_COUNT + random.int(LAST_NAMES.length - COMMON_LAST_NAME_COUNT)
     const profession = random.pick(PROFESSIONS)
     const doctor = profession.practiceCivility && random.chance(0.8)
     const skill = profession.skills.length > 0 ? random.pick(profession.skills) : undefined

@@ -3,8 +3,8 @@ import type { Executor } from '../db/schema.ts'
 /** How addresses are compared: one address, one account, whatever the case. */
 export const addressKey = (address: string) => address.trim().toLowerCase()
 
-/** The account that signs in with this address, if any. */
-export const accountByLoginAddress = (db: Executor, address: string) =>
+/** Accounts with their login address, as sign-in and step-up read them. */
+const loginAccounts = (db: Executor) =>
   db
     .selectFrom('account_emails as e')
     .innerJoin('accounts as a', 'a.id', 'e.account_id')
@@ -17,9 +17,15 @@ export const accountByLoginAddress = (db: Executor, address: string) =>
       'a.totp_confirmed_at',
       'e.address',
     ])
-    .where('e.address_key', '=', addressKey(address))
     .where('e.is_login', '=', true)
-    .executeTakeFirst()
+
+/** The account that signs in with this address, if any. */
+export const accountByLoginAddress = (db: Executor, address: string) =>
+  loginAccounts(db).where('e.address_key', '=', addressKey(address)).executeTakeFirst()
+
+/** An account with its login address. */
+export const loginAccountById = (db: Executor, accountId: string) =>
+  loginAccounts(db).where('a.id', '=', accountId).executeTakeFirst()
 
 export const accountById = (db: Executor, id: string) =>
   db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()

@@ -1,9 +1,9 @@
 import { recordAudit } from '../audit/audit.ts'
-import type { Executor } from '../db/schema.ts'
 import type { Deps, RequestContext } from '../deps.ts'
 import { unauthorized } from '../shared/errors.ts'
 import { answerChallenge, issueChallenge } from './challenges.ts'
 import { verifyPasswordStep } from './password-step.ts'
+import { loginAccountById } from './repository.ts'
 import { accessTokenFor } from './sign-in.ts'
 
 export interface SignedIn {
@@ -11,30 +11,12 @@ export interface SignedIn {
   sid: string
 }
 
-/** The account of a session, as the password step reads it, by its login address. */
-const loginAccountOf = (db: Executor, accountId: string) =>
-  db
-    .selectFrom('account_emails as e')
-    .innerJoin('accounts as a', 'a.id', 'e.account_id')
-    .select([
-      'a.id',
-      'a.status',
-      'a.password_hash',
-      'a.first_name',
-      'a.locale',
-      'a.totp_confirmed_at',
-      'e.address',
-    ])
-    .where('a.id', '=', accountId)
-    .where('e.is_login', '=', true)
-    .executeTakeFirst()
-
 /**
  * Step-up, first step: the signed-in person types their password again, with the throttles and failure
  * counts of sign-in; a code is then mailed, or the authenticator app asked.
  */
 export async function startStepUp(deps: Deps, context: RequestContext, person: SignedIn, password: string) {
-  const account = await loginAccountOf(deps.db, person.sub)
+  const account = await loginAccountById(deps.db, person.sub)
   if (!account) throw unauthorized()
   const actor = { type: 'person' as const, id: person.sub, requestId: context.requestId }
   const checked = await verifyPasswordStep(

@@ -1,13 +1,17 @@
 import { sql } from 'kysely'
 import type { AccountStatus, Executor } from '../db/schema.ts'
 import { decodeCursor, decodeTimeCursor, pageOf } from '../shared/pagination.ts'
+import { matchesWords, queryWords } from '../shared/word-search.ts'
 import { loadMe } from './me.ts'
 
 type ChangeStatus = 'pending' | 'approved' | 'rejected'
 
 const contains = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`
 
-/** Accounts, newest first; `q` matches names (either order), the login address, or the RPPS. */
+/**
+ * Accounts, newest first; `q` matches names (every word the beginning of a word of the first or last
+ * name, in any order, case and accents aside), a part of the login address, or the RPPS.
+ */
 export async function listAccounts(
   db: Executor,
   options: { status?: AccountStatus | undefined; q?: string | undefined; cursor?: string; limit: number },
@@ -35,11 +39,13 @@ export async function listAccounts(
   if (options.status) query = query.where('a.status', '=', options.status)
   const q = options.q?.trim()
   if (q) {
-    const pattern = contains(q)
+    const words = queryWords(q)
     query = query.where((eb) =>
       eb.or([
-        eb(sql<string>`a.first_name || ' ' || a.last_name`, 'ilike', pattern),
-        eb(sql<string>`a.last_name || ' ' || a.first_name`, 'ilike', pattern),
+        // The expression of the `accounts_words` index.
+        ...(words.length > 0
+          ? [matchesWords(sql`search_words(a.first_name || ' ' || a.last_name)`, words)]
+          : []),
         eb('e.address_key', 'like', contains(q.toLowerCase())),
         eb('a.rpps', '=', q),
       ]),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
-import { Line } from '../shared/text.ts'
+import { SearchText } from '../shared/word-search.ts'
 import { Uuid } from './schemas.ts'
 import { decideValidation, liftSuspension, suspendAccount } from './support-desk.ts'
 import { accountForSupport, listAccounts } from './support-queries.ts'
@@ -35,7 +35,7 @@ export const supportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         querystring: Type.Object({
           status: Type.Optional(AccountStatus),
-          q: Type.Optional(Line(100, 'martin')),
+          q: Type.Optional(SearchText('claire martin')),
           cursor: Type.Optional(Cursor),
           limit: Limit(),
         }),

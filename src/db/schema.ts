@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Kysely, RawBuilder, Transaction } from 'kysely'
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely'
 
 /** Table types, one interface per table, kept beside the migrations that create them. */
 export interface OutboxTable {
@@ -133,6 +133,12 @@ export interface DirectoryPersonsTable {
   first_name: string
   search_last_name: string
   search_first_name: string
+  /**
+   * A tsvector: the words of the names (weight A), and of the cities and structures of the person's
+   * activities (see src/shared/word-search.ts). On activities, the first line of each run of a person's
+   * lines holds them, the others ''.
+   */
+  search_vector: string
 }
 
 export interface DirectoryActivitiesTable extends Omit<DirectoryPersonsTable, 'rpps'> {
@@ -174,6 +180,18 @@ export interface DirectoryEstablishmentsTable {
   x: number | null
   y: number | null
   geo_source: string | null
+  /** The system of x and y, as `sourcecoordet` names it: `LAMBERT_93`, `UTM_N20`… */
+  coordinate_system: string | null
+  /** WGS 84, computed from x and y; null when the system is unknown. */
+  latitude: number | null
+  longitude: number | null
+  /** A tsvector: the name's and long name's words (weight A), the city's and postal code's. */
+  search_vector: string
+}
+
+/** Every word of a directory's search vectors, once (see src/directory/vocabulary.ts). */
+export interface DirectoryWordsTable {
+  word: string
 }
 
 export interface DirectoryImportsTable {
@@ -476,8 +494,8 @@ export interface MailboxesTable {
   listed: boolean
   mssante_address: string | null
   sort_name: string
-  /** A tsvector, written by an SQL expression (see mailboxes/search.ts). */
-  search_vector: ColumnType<string, RawBuilder<string>, RawBuilder<string>>
+  /** Generated: the words of the box (see migrations/0014_mailboxes.sql). */
+  search_vector: ColumnType<string, never, never>
   created_by: string
   created_at: ColumnType<Date, Date, never>
   updated_at: Date
@@ -543,6 +561,8 @@ export interface DB {
   directory_persons: DirectoryPersonsTable
   directory_activities: DirectoryActivitiesTable
   directory_establishments: DirectoryEstablishmentsTable
+  directory_person_words: DirectoryWordsTable
+  directory_establishment_words: DirectoryWordsTable
   directory_imports: DirectoryImportsTable
   audit_events: AuditEventsTable
   outbox: OutboxTable

@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite'
 import { DirectoryFileError } from './file-error.ts'
 import { appendPart, type ByteSource, holdsNul, NUL_IN_LINE, readLineBatches } from './lines.ts'
+import { coordinateSystemOf } from './positions.ts'
 
 /** A `structureet` line of the FINESS etalab extract (etalab-cs1100507-stock-*.csv). */
 export interface FinessEstablishment {
@@ -27,14 +28,17 @@ export interface FinessEstablishment {
   updatedOn: string
 }
 
-/** A `geolocalisation` line: Lambert-93 coordinates of an establishment. */
+/** A `geolocalisation` line: projected coordinates of an establishment, in the system its source names. */
 export interface FinessGeolocation {
   kind: 'geolocation'
   line: number
   finess: string
   x: number
   y: number
+  /** `sourcecoordet`: `1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93`. */
   source: string
+  /** Its last field: `LAMBERT_93`, `UTM_N20`, `UTM_S40`… */
+  system: string
 }
 
 export interface FinessRejection {
@@ -95,7 +99,16 @@ export function parseFinessLine(line: string, lineNumber: number): FinessRecord 
     if (xText === '' || yText === '' || !Number.isFinite(x) || !Number.isFinite(y)) {
       return { kind: 'rejected', line: lineNumber, reason: `non-numeric coordinates "${xText}", "${yText}"` }
     }
-    return { kind: 'geolocation', line: lineNumber, finess: f[1]!, x, y, source: f[4]! }
+    const source = f[4]!
+    return {
+      kind: 'geolocation',
+      line: lineNumber,
+      finess: f[1]!,
+      x,
+      y,
+      source,
+      system: coordinateSystemOf(source),
+    }
   }
   return { kind: 'rejected', line: lineNumber, reason: `unknown line type "${type}"` }
 }

@@ -2,7 +2,9 @@ import { sql } from 'kysely'
 import type { Value } from './bulk-load.ts'
 import { readFinessFile } from './finess-file.ts'
 import type { DirectorySpec, ImportProgress } from './import-job.ts'
+import { toWgs84 } from './positions.ts'
 import { searchKey } from './search-key.ts'
+import { WordCollector } from './vocabulary.ts'
 
 // Establishments and their geolocation come on separate lines of the file: both go to one staging
 // table as they come, and are joined on FINESS in SQL, so memory stays flat.
@@ -25,9 +27,17 @@ const STAGING_COLUMNS = [
   'x',
   'y',
   'geo_source',
+  'coordinate_system',
+  'latitude',
+  'longitude',
+  'search_vector',
 ] as const
 
-async function* rows(input: NodeJS.ReadableStream, progress: ImportProgress): AsyncGenerator<Value[]> {
+async function* rows(
+  input: NodeJS.ReadableStream,
+  progress: ImportProgress,
+  words: WordCollector,
+): AsyncGenerator<Value[]> {
   for await (const record of readFinessFile(input)) {
     if (record.kind === 'rejected') {
       progress.reject(record.line, record.reason)
@@ -52,9 +62,14 @@ async function* rows(input: NodeJS.ReadableStream, progress: ImportProgress): As
         null,
         null,
         null,
+        null,
+        null,
+        null,
+        words.vector([record.name, record.shortName], [record.city, record.postalCode]),
       ]
     } else {
       progress.accept()
+      const position = toWgs84(record.system, record.x, record.y)
       yield [
         'G',
         record.finess,
@@ -74,6 +89,10 @@ async function* rows(input: NodeJS.ReadableStream, progress: ImportProgress): As
         record.x,
         record.y,
         record.source,
+        record.system,
+        position?.latitude ?? null,
+        position?.longitude ?? null,
+        '',
       ]
     }
   }
@@ -89,12 +108,19 @@ export const finessSpec: DirectorySpec = {
         short_name text not null, search_name text not null, address text not null, postal_code text not null,
         city text not null, department_code text not null, department_label text not null, phone text not null,
         category_code text not null, category_label text not null, siret text not null,
-        x double precision, y double precision, geo_source text
+        x double precision, y double precision, geo_source text, coordinate_system text,
+        latitude double precision, longitude double precision, search_vector tsvector not null
       )`.execute(db)
+    await sql`create table directory_establishment_words_next (like directory_establishment_words)`.execute(
+      db,
+    )
   },
 
-  load: (input, loader, progress) =>
-    loader.load('directory_finess_staging', STAGING_COLUMNS, inBatches(rows(input, progress))),
+  async load(input, loader, progress) {
+    const words = new WordCollector()
+    await loader.load('directory_finess_staging', STAGING_COLUMNS, inBatches(rows(input, progress, words)))
+    await loader.load('directory_establishment_words_next', ['word'], words.rows())
+  },
 
   async finish(db) {
     await sql`create table directory_establishments_next (like directory_establishments including defaults)`.execute(
@@ -103,22 +129,30 @@ export const finessSpec: DirectorySpec = {
     await sql`
       insert into directory_establishments_next
         (finess, finess_legal, name, short_name, search_name, address, postal_code, city, department_code,
-         department_label, phone, category_code, category_label, siret, x, y, geo_source)
-      select distinct on (e.finess) e.finess, e.finess_legal, e.name, e.short_name, e.search_name, e.address,
-        e.postal_code, e.city, e.department_code, e.department_label, e.phone, e.category_code, e.category_label,
-        e.siret, g.x, g.y, g.geo_source
-      from directory_finess_staging e
-      left join directory_finess_staging g on g.line_kind = 'G' and g.finess = e.finess
-      where e.line_kind = 'E'
-      order by e.finess`.execute(db)
+         department_label, phone, category_code, category_label, siret, x, y, geo_source, coordinate_system,
+         latitude, longitude, search_vector)
+      select * from (
+        select distinct on (e.finess) e.finess, e.finess_legal, e.name, e.short_name, e.search_name, e.address,
+          e.postal_code, e.city, e.department_code, e.department_label, e.phone, e.category_code,
+          e.category_label, e.siret, g.x, g.y, g.geo_source, g.coordinate_system, g.latitude, g.longitude,
+          e.search_vector
+        from directory_finess_staging e
+        left join directory_finess_staging g on g.line_kind = 'G' and g.finess = e.finess
+        where e.line_kind = 'E'
+        order by e.finess
+      ) as establishment
+      -- In the order of their names: the rows a search finds sit together on disk.
+      order by search_name, finess`.execute(db)
     for (const statement of [
       'alter table directory_establishments_next add constraint directory_establishments_next_pkey primary key (finess)',
-      'create index directory_establishments_next_search on directory_establishments_next (search_name, finess)',
+      'create index directory_establishments_next_words on directory_establishments_next using gin (search_vector)',
       'create index directory_establishments_next_postal_code on directory_establishments_next (postal_code)',
       'create index directory_establishments_next_legal on directory_establishments_next (finess_legal)',
       'create index directory_establishments_next_siret on directory_establishments_next (siret)',
       'drop table directory_finess_staging',
       'analyze directory_establishments_next',
+      'alter table directory_establishment_words_next add constraint directory_establishment_words_next_pkey primary key (word)',
+      'analyze directory_establishment_words_next',
     ]) {
       await sql.raw(statement).execute(db)
     }
@@ -127,8 +161,11 @@ export const finessSpec: DirectorySpec = {
   async swap(db) {
     for (const statement of [
       'drop table directory_establishments',
+      'drop table directory_establishment_words',
       'alter table directory_establishments_next rename to directory_establishments',
-      ...['pkey', 'search', 'postal_code', 'legal', 'siret'].map(
+      'alter table directory_establishment_words_next rename to directory_establishment_words',
+      'alter index directory_establishment_words_next_pkey rename to directory_establishment_words_pkey',
+      ...['pkey', 'words', 'postal_code', 'legal', 'siret'].map(
         (name) =>
           `alter index directory_establishments_next_${name} rename to directory_establishments_${name}`,
       ),
@@ -138,7 +175,9 @@ export const finessSpec: DirectorySpec = {
   },
 
   async discard(db) {
-    await sql`drop table if exists directory_finess_staging, directory_establishments_next`.execute(db)
+    await sql`drop table if exists directory_finess_staging, directory_establishments_next, directory_establishment_words_next`.execute(
+      db,
+    )
   },
 }
 

@@ -1,18 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { badRequest, notFound } from '../shared/errors.ts'
+import { notFound } from '../shared/errors.ts'
 import { EXAMPLE_RPPS } from '../shared/examples.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
 import { Line } from '../shared/text.ts'
-import {
-  establishmentByFiness,
-  establishmentView,
-  professionalByRpps,
-  searchEstablishments,
-  searchProfessionals,
-} from './search.ts'
+import { SearchText } from '../shared/word-search.ts'
+import { establishmentByFiness, establishmentView, searchEstablishments } from './establishments.ts'
+import { professionalByRpps, searchProfessionals } from './search.ts'
 
-const Name = (example: string) => Line(100, example)
+const Name = (example: string) =>
+  Line(100, example, { description: 'The beginning of the name; case and accents aside' })
 const Rpps = Type.String({ pattern: '^[0-9]{9,11}$', examples: [EXAMPLE_RPPS] })
 const Finess = Type.String({ pattern: '^[0-9][0-9ABab][0-9]{7}$', examples: ['810000018'] })
 /**
@@ -39,8 +36,13 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['directory'],
         operationId: 'searchProfessionals',
-        summary: 'RPPS directory: by name prefix (case and accents ignored) or RPPS; each person once',
+        summary: 'RPPS directory: by words in any order, name prefixes or RPPS; each person once',
+        description:
+          'Every word of `q` begins a word of the last name, the first name, or the city or structure name of ' +
+          "the person's activities, in any order (case, accents, apostrophes and hyphens aside): persons " +
+          'found by their names alone first, then by name. The other criteria narrow the search.',
         querystring: Type.Object({
+          q: Type.Optional(SearchText('helene dupont albi')),
           lastName: Type.Optional(Name('martin')),
           firstName: Type.Optional(Name('clai')),
           rpps: Type.Optional(Rpps),
@@ -50,13 +52,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Page(Professional) },
       },
     },
-    async (request) => {
-      const { lastName, firstName, rpps } = request.query
-      if (!lastName && !firstName && !rpps) {
-        throw badRequest('criteria_required', 'Search by lastName, firstName or rpps.')
-      }
-      return searchProfessionals(db, request.query)
-    },
+    async (request) => searchProfessionals(db, request.query),
   )
 
   app.get(
@@ -85,9 +81,13 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['directory'],
         operationId: 'searchEstablishments',
-        summary: 'FINESS directory: by name prefix, FINESS or postal code',
+        summary: 'FINESS directory: by words in any order, FINESS or postal code',
+        description:
+          'Every word of `q` begins a word of the name, the long name, the city or the postal code, in any ' +
+          'order (case, accents, apostrophes and hyphens aside). Best matches first: every word in the name ' +
+          'before matches in the city, then shorter names. The other criteria narrow the search.',
         querystring: Type.Object({
-          q: Type.Optional(Name('centre de sante')),
+          q: Type.Optional(SearchText('centre sante albi')),
           finess: Type.Optional(Finess),
           postalCode: Type.Optional(Type.String({ pattern: '^[0-9]{5}$', examples: ['81000'] })),
           limit: Limit(50, 20),
@@ -96,12 +96,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Page(Establishment) },
       },
     },
-    async (request) => {
-      const { q, finess, postalCode } = request.query
-      if (!q && !finess && !postalCode)
-        throw badRequest('criteria_required', 'Search by q, finess or postalCode.')
-      return searchEstablishments(db, request.query)
-    },
+    async (request) => searchEstablishments(db, request.query),
   )
 
   app.get(

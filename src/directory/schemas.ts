@@ -46,11 +46,26 @@ export const DirectoryEstablishment = Type.Object(
     category: Nullable(CodeLabel('124', 'Centre de Santé')),
     siret: Nullable(Str('73282932000074')),
     location: Nullable(
-      Type.Object({
-        x: Type.Number({ examples: [632310.4] }),
-        y: Type.Number({ examples: [6312487.9] }),
-        system: Type.Literal('Lambert-93'),
-      }),
+      Type.Object(
+        {
+          x: Type.Number({ examples: [632310.4] }),
+          y: Type.Number({ examples: [6312487.9] }),
+          system: Str('Lambert-93', {
+            description:
+              'The system of x and y, as the extract names it per line: `Lambert-93` (metropolitan France, ' +
+              'Corsica), `UTM 20N` (Antilles), `UTM 21N` (Saint-Pierre-et-Miquelon), `UTM 22N` (Guyane), ' +
+              '`UTM 38S` (Mayotte), `UTM 40S` (La Réunion); another name as written',
+          }),
+          epsg: Nullable(Type.Integer({ examples: [2154], description: 'EPSG code of the system' })),
+          latitude: Nullable(Type.Number({ examples: [43.908146], description: 'WGS 84, degrees' })),
+          longitude: Nullable(Type.Number({ examples: [2.157397], description: 'WGS 84, degrees' })),
+        },
+        {
+          description:
+            'Where the establishment is: its coordinates as the extract gives them, and in WGS 84 (what map ' +
+            'libraries take), null when the system is unknown',
+        },
+      ),
     ),
   },
   { $id: 'DirectoryEstablishment', title: 'DirectoryEstablishment' },

@@ -1,16 +1,21 @@
 import { type Selectable, sql } from 'kysely'
-import type { DirectoryActivitiesTable, DirectoryEstablishmentsTable, Executor } from '../db/schema.ts'
+import type { DirectoryActivitiesTable, DirectoryPersonsTable, Executor } from '../db/schema.ts'
+import { badRequest } from '../shared/errors.ts'
 import { decodeCursor, pageOf } from '../shared/pagination.ts'
+import { prefixQuery, type QueryWord, queryWords } from '../shared/word-search.ts'
 import { searchKey } from './search-key.ts'
+import { wordQuery } from './vocabulary.ts'
 
 const likePrefix = (text: string) => `${searchKey(text).replace(/[\\%_]/g, '\\$&')}%`
 
 export interface ProfessionalQuery {
-  lastName?: string
-  firstName?: string
-  rpps?: string
+  /** Words of the names, or of the cities and structures of the activities, in any order. */
+  q?: string | undefined
+  lastName?: string | undefined
+  firstName?: string | undefined
+  rpps?: string | undefined
   limit: number
-  cursor?: string
+  cursor?: string | undefined
 }
 
 /**
@@ -29,60 +34,114 @@ export async function rppsInDirectory(
   return row.known ? 'known' : 'unknown'
 }
 
-/** Persons by name prefix (case and accents ignored) or exact RPPS, each once, with their activities. */
+/** A page's sort key: 0 when every word begins a word of the person's names, else 1; then the names. */
+type PersonKey = [tier: number, lastName: string, firstName: string, rpps: string]
+
+/** A person's columns, as the search answers them (the import adds their words). */
+export const PERSON_COLUMNS = [
+  'rpps',
+  'id_type',
+  'national_id',
+  'civility_code',
+  'civility_label',
+  'practice_civility_code',
+  'practice_civility_label',
+  'last_name',
+  'first_name',
+  'search_last_name',
+  'search_first_name',
+] as const
+type PersonRow = Pick<Selectable<DirectoryPersonsTable>, (typeof PERSON_COLUMNS)[number]>
+type ActivityRow = Pick<Selectable<DirectoryActivitiesTable>, (typeof ACTIVITY_COLUMNS)[number]>
+
+/**
+ * Persons, each once, with their activities: by the words of `q` (names first, then by name), by name
+ * prefixes (case and accents ignored), by RPPS, or by all of these at once.
+ */
 export async function searchProfessionals(db: Executor, query: ProfessionalQuery) {
-  const after = decodeCursor(query.cursor, ['string', 'string', 'string']) as
-    | [string, string, string]
-    | undefined
-  let persons = db
-    .selectFrom('directory_persons')
-    .selectAll()
-    .orderBy('search_last_name')
-    .orderBy('search_first_name')
-    .orderBy('rpps')
-    .limit(query.limit + 1)
-  if (query.rpps) persons = persons.where('rpps', '=', query.rpps)
-  if (query.lastName) persons = persons.where('search_last_name', 'like', likePrefix(query.lastName))
-  if (query.firstName) persons = persons.where('search_first_name', 'like', likePrefix(query.firstName))
-  if (after) {
-    persons = persons.where((eb) =>
-      eb(
-        eb.refTuple('search_last_name', 'search_first_name', 'rpps'),
-        '>',
-        eb.tuple(after[0], after[1], after[2]),
-      ),
-    )
-  }
-  const page = pageOf(await persons.execute(), query.limit, (row) => [
-    row.search_last_name,
-    row.search_first_name,
-    row.rpps,
-  ])
+  const words = query.q ? queryWords(query.q) : []
+  if (words.length === 0 && !query.lastName && !query.firstName && !query.rpps)
+    throw badRequest('criteria_required', 'Search by q (words), lastName, firstName or rpps.')
+  const after = decodeCursor(query.cursor, ['integer', 'string', 'string', 'string']) as PersonKey | undefined
+  const persons = await findPersons(db, query, words, after)
+  const page = pageOf(
+    persons,
+    query.limit,
+    (row): PersonKey => [Number(row.tier), row.search_last_name, row.search_first_name, row.rpps],
+  )
   const activities = await activitiesOf(
     db,
     page.items.map((person) => person.rpps),
   )
   return {
     nextCursor: page.nextCursor,
-    items: page.items.map((person) => ({
-      rpps: person.rpps,
-      idType: person.id_type,
-      nationalId: person.national_id,
-      civility: { code: person.civility_code, label: person.civility_label },
-      practiceCivility: { code: person.practice_civility_code, label: person.practice_civility_label },
-      lastName: person.last_name,
-      firstName: person.first_name,
-      activities: (activities.get(person.rpps) ?? []).map(activityView),
-    })),
+    items: page.items.map((person) => personView(person, activities.get(person.rpps) ?? [])),
   }
 }
 
+/**
+ * A page of persons and their sort keys. By words: each person's words (their names, and the cities
+ * and structures of their activities) are read off the GIN index of `directory_persons.search_vector`;
+ * else by name prefixes, off the names' index.
+ */
+async function findPersons(
+  db: Executor,
+  query: ProfessionalQuery,
+  words: QueryWord[],
+  after: PersonKey | undefined,
+): Promise<(PersonRow & { tier: number })[]> {
+  const match = words.length > 0 ? await wordQuery(db, 'directory_person_words', words) : undefined
+  if (match === null) return []
+  const tier =
+    words.length > 0
+      ? sql<number>`case when search_vector @@ to_tsquery('simple', ${prefixQuery(words, 'A')}) then 0 else 1 end`
+      : sql<number>`0`
+  let persons = db
+    .selectFrom('directory_persons')
+    .select(PERSON_COLUMNS)
+    .select(tier.as('tier'))
+    .limit(query.limit + 1)
+  if (words.length > 0) persons = persons.orderBy('tier')
+  persons = persons.orderBy('search_last_name').orderBy('search_first_name').orderBy('rpps')
+  if (match) persons = persons.where(sql<boolean>`search_vector @@ to_tsquery('simple', ${match.indexed})`)
+  // ts_match_vq is `@@` that the planner does not take to the index: a filter on the persons found.
+  if (match?.filter)
+    persons = persons.where(sql<boolean>`ts_match_vq(search_vector, to_tsquery('simple', ${match.filter}))`)
+  if (query.rpps) persons = persons.where('rpps', '=', query.rpps)
+  if (query.lastName) persons = persons.where('search_last_name', 'like', likePrefix(query.lastName))
+  if (query.firstName) persons = persons.where('search_first_name', 'like', likePrefix(query.firstName))
+  if (after)
+    persons = persons.where(
+      words.length > 0
+        ? sql<boolean>`(${tier}, search_last_name, search_first_name, rpps) > (${after[0]}::integer, ${after[1]}, ${after[2]}, ${after[3]})`
+        : sql<boolean>`(search_last_name, search_first_name, rpps) > (${after[1]}, ${after[2]}, ${after[3]})`,
+    )
+  return persons.execute()
+}
+
+const ACTIVITY_COLUMNS = [
+  'rpps',
+  'profession_code',
+  'profession_label',
+  'category_code',
+  'mode_code',
+  'mode_label',
+  'structure_name',
+  'finess',
+  'finess_legal',
+  'siret',
+  'address',
+  'postal_code',
+  'city',
+  'department_code',
+] as const
+
 async function activitiesOf(db: Executor, rppsList: string[]) {
-  const byPerson = new Map<string, Selectable<DirectoryActivitiesTable>[]>()
+  const byPerson = new Map<string, ActivityRow[]>()
   if (rppsList.length === 0) return byPerson
   const rows = await db
     .selectFrom('directory_activities')
-    .selectAll()
+    .select(ACTIVITY_COLUMNS)
     .where('rpps', 'in', rppsList)
     .orderBy('line')
     .execute()
@@ -90,9 +149,22 @@ async function activitiesOf(db: Executor, rppsList: string[]) {
   return byPerson
 }
 
-const orNull = (value: string) => (value === '' ? null : value)
+export const orNull = (value: string) => (value === '' ? null : value)
 
-function activityView(row: Selectable<DirectoryActivitiesTable>) {
+function personView(person: PersonRow, activities: ActivityRow[]) {
+  return {
+    rpps: person.rpps,
+    idType: person.id_type,
+    nationalId: person.national_id,
+    civility: { code: person.civility_code, label: person.civility_label },
+    practiceCivility: { code: person.practice_civility_code, label: person.practice_civility_label },
+    lastName: person.last_name,
+    firstName: person.first_name,
+    activities: activities.map(activityView),
+  }
+}
+
+function activityView(row: ActivityRow) {
   return {
     profession: { code: row.profession_code, label: row.profession_label },
     category: orNull(row.category_code),
@@ -108,50 +180,5 @@ function activityView(row: Selectable<DirectoryActivitiesTable>) {
   }
 }
 
-export interface EstablishmentQuery {
-  q?: string
-  finess?: string
-  postalCode?: string
-  limit: number
-  cursor?: string
-}
-
-/** Establishments by name prefix, FINESS or postal code. */
-export async function searchEstablishments(db: Executor, query: EstablishmentQuery) {
-  const after = decodeCursor(query.cursor, ['string', 'string']) as [string, string] | undefined
-  let rows = db
-    .selectFrom('directory_establishments')
-    .selectAll()
-    .orderBy('search_name')
-    .orderBy('finess')
-    .limit(query.limit + 1)
-  if (query.q) rows = rows.where('search_name', 'like', likePrefix(query.q))
-  if (query.finess) rows = rows.where('finess', '=', query.finess.toUpperCase())
-  if (query.postalCode) rows = rows.where('postal_code', '=', query.postalCode)
-  if (after)
-    rows = rows.where((eb) => eb(eb.refTuple('search_name', 'finess'), '>', eb.tuple(after[0], after[1])))
-  const page = pageOf(await rows.execute(), query.limit, (row) => [row.search_name, row.finess])
-  return { nextCursor: page.nextCursor, items: page.items.map(establishmentView) }
-}
-
-export function establishmentView(row: Selectable<DirectoryEstablishmentsTable>) {
-  return {
-    finess: row.finess,
-    finessLegal: orNull(row.finess_legal),
-    name: row.name,
-    address: orNull(row.address),
-    postalCode: orNull(row.postal_code),
-    city: orNull(row.city),
-    departmentCode: orNull(row.department_code),
-    phone: orNull(row.phone),
-    category: row.category_code ? { code: row.category_code, label: row.category_label } : null,
-    siret: orNull(row.siret),
-    location: row.x === null || row.y === null ? null : { x: row.x, y: row.y, system: 'Lambert-93' as const },
-  }
-}
-
 export const professionalByRpps = async (db: Executor, rpps: string) =>
   (await searchProfessionals(db, { rpps, limit: 1 })).items[0]
-
-export const establishmentByFiness = (db: Executor, finess: string) =>
-  db.selectFrom('directory_establishments').selectAll().where('finess', '=', finess).executeTakeFirst()

@@ -9,7 +9,7 @@ import { badRequest, conflict, unprocessable } from '../shared/errors.ts'
 import { checkAgainstDirectories, checkEstablishment, checkPhones, checkWhere } from './checks.ts'
 import { addMember, insertMailbox } from './repository.ts'
 import type { NewMailboxInput } from './schemas.ts'
-import { searchVector, sortName } from './search.ts'
+import { sortName } from './sort-name.ts'
 import { mailboxView } from './views.ts'
 
 type Described = Omit<
@@ -18,7 +18,6 @@ type Described = Omit<
   | 'created_at'
   | 'updated_at'
   | 'sort_name'
-  | 'search_vector'
   | 'region'
   | 'department'
   | 'paperless'
@@ -47,25 +46,6 @@ const ORG_REQUIRED = [
   'postalAddress',
   'responsible',
 ] as const
-
-/** The words and the sort key of a box, from what describes it. */
-export const searchColumns = (
-  row: Pick<
-    Insertable<MailboxesTable>,
-    'name' | 'commercial_name' | 'service' | 'description' | 'address_line' | 'postal_code' | 'city'
-  >,
-) => ({
-  sort_name: sortName(row.name),
-  search_vector: searchVector([
-    row.name,
-    row.commercial_name,
-    row.service,
-    row.description,
-    row.address_line,
-    row.postal_code,
-    row.city,
-  ]),
-})
 
 /**
  * Creates a mailbox from a signed-in account, stepped up: an organisational one described as the
@@ -102,7 +82,7 @@ export async function createMailbox(
         department: where.department,
         paperless: input.preferences?.paperless ?? true,
         listed: input.preferences?.listed ?? true,
-        ...searchColumns(described),
+        sort_name: sortName(described.name),
         created_by: accountId,
         created_at: now,
         updated_at: now,

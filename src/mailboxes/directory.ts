@@ -4,8 +4,8 @@ import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor, MailboxKind } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { decodeCursor, pageOf } from '../shared/pagination.ts'
+import { queryWords } from '../shared/word-search.ts'
 import { listedBatch, type MailboxRow, searchDirectory } from './repository.ts'
-import { queryWords } from './search.ts'
 import { directoryEntryView } from './views.ts'
 
 /** Active, listed mailboxes whose names, service, description, city or address begin with the words typed. */

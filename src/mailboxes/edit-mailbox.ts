@@ -5,11 +5,11 @@ import type { Executor, MailboxesTable } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { conflict, notFound } from '../shared/errors.ts'
 import { checkAgainstDirectories, checkEstablishment, checkPhones, checkWhere } from './checks.ts'
-import { establishmentColumns, searchColumns } from './create-mailbox.ts'
+import { establishmentColumns } from './create-mailbox.ts'
 import { authorizeOnMailbox, type MailboxActor } from './policy.ts'
 import { lockMailbox, type MailboxRow, updateMailbox } from './repository.ts'
 import type { EstablishmentChangesInput, MailboxChangesInput } from './schemas.ts'
-import { sortName } from './search.ts'
+import { sortName } from './sort-name.ts'
 import { mailboxView } from './views.ts'
 
 const CLOSED = ['closed', 'rejected']
@@ -79,7 +79,6 @@ export async function editMailbox(
       ...(phones !== undefined && { phones }),
       ...(changes.preferences?.paperless !== undefined && { paperless: changes.preferences.paperless }),
       ...(changes.preferences?.listed !== undefined && { listed: changes.preferences.listed }),
-      ...searchColumns(merged),
     }
   })
 }
@@ -151,7 +150,7 @@ export async function editEstablishment(
         ...columns,
         region: where.region,
         department: where.department,
-        ...searchColumns({ ...current, ...columns }),
+        sort_name: sortName(columns.name),
       }
     },
   )

@@ -9,7 +9,7 @@ import type {
   MailboxRole,
   MailboxStatus,
 } from '../db/schema.ts'
-import { prefixQuery } from './search.ts'
+import { matchesWords, type QueryWord } from '../shared/word-search.ts'
 
 /** The one module that reads and writes the mailbox tables. */
 export type MailboxRow = Selectable<MailboxesTable>
@@ -199,8 +199,8 @@ export async function reserveAddress(trx: Executor, address: string, mailboxId: 
 // The directory, the support desk's queue and the national extract.
 
 export interface DirectoryQuery {
-  /** Each the beginning of a word of the box (see search.ts). */
-  words: string[]
+  /** Each the beginning of a word of the box (see shared/word-search.ts). */
+  words: readonly QueryWord[]
   postalCode?: string | undefined
   kind?: MailboxKind | undefined
   after?: [string, string] | undefined
@@ -251,7 +251,7 @@ export async function searchDirectory(db: Executor, query: DirectoryQuery) {
   const ordered = (rows: ReturnType<typeof listedBoxes>) =>
     rows.select(DIRECTORY_COLUMNS).orderBy('sort_name').orderBy('id').limit(take)
   if (query.words.length === 0) return ordered(listedBoxes(db, query)).execute()
-  const matches = sql<boolean>`search_vector @@ to_tsquery('simple', ${prefixQuery(query.words)})`
+  const matches = matchesWords(sql.ref('search_vector'), query.words)
   const window = listedBoxes(db, query)
     .select([...DIRECTORY_COLUMNS, 'search_vector'])
     .orderBy('sort_name')

@@ -1,6 +1,7 @@
-import type { Selectable } from 'kysely'
+import { type Selectable, sql } from 'kysely'
 import type { Executor, StructuresTable } from '../db/schema.ts'
 import { decodeCursor, pageOf } from '../shared/pagination.ts'
+import { matchesWords, queryWords } from '../shared/word-search.ts'
 
 export type StructureRow = Selectable<StructuresTable>
 
@@ -50,11 +51,14 @@ export async function listStructures(db: Executor, options: { q?: string; cursor
     .orderBy('name')
     .orderBy('id')
     .limit(options.limit + 1)
-  if (options.q) {
-    const q = options.q.trim()
+  const q = options.q?.trim()
+  if (q) {
+    const words = queryWords(q)
+    // The expression of the `structures_words` index.
+    const searched = sql`search_words(name || ' ' || coalesce(city, '') || ' ' || coalesce(postal_code, ''))`
     query = query.where((eb) =>
       eb.or([
-        eb('name', 'ilike', `%${q.replace(/[\\%_]/g, '\\$&')}%`),
+        ...(words.length > 0 ? [matchesWords(searched, words)] : []),
         eb('finess', '=', q.toUpperCase()),
         eb('siret', '=', q),
       ]),

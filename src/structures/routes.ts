@@ -41,7 +41,7 @@ export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['structures'],
         operationId: 'listStructures',
-        summary: 'Support: search structures by name, FINESS or SIRET',
+        summary: 'Support: search structures by words of the name, city or postal code, FINESS or SIRET',
         security: support,
         querystring: Type.Object({
           q: Type.Optional(Line(100, 'lices', { minLength: 0 })),

@@ -210,6 +210,7 @@ describe('an RPPS in an account request', () => {
         first_name: 'Paul',
         search_last_name: 'girard',
         search_first_name: 'paul',
+        search_vector: '',
       })
       .execute()
     try {

@@ -149,6 +149,7 @@ describe('reading a FINESS etalab extract', () => {
         x: 1034521.4,
         y: 6799612.9,
         source: '1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93',
+        system: 'LAMBERT_93',
       },
       expect.objectContaining({
         kind: 'geolocation',

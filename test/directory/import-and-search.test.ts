@@ -120,6 +120,23 @@ describe('the RPPS directory', () => {
     expect(found.activities[0].profession).toEqual({ code: '21', label: 'Pharmacien' })
   })
 
+  it('derives each person once when their lines are apart in the file', async () => {
+    const [first, second] = helene.activities!
+    const apart = rppsFile(56, [
+      { ...helene, activities: [first!] },
+      loic,
+      { ...helene, activities: [second!] },
+    ])
+    expect((await upload('rpps', apart)).json()).toMatchObject({ status: 'succeeded', imported: 3 })
+    const found = (await professionals('q=helene')).json().items
+    expect(found).toHaveLength(1)
+    expect(found[0].activities.map((a: { structureName: string }) => a.structureName)).toEqual([
+      'Cabinet du Dr Dupré',
+      'Clinique Toulouse-Lautrec',
+    ])
+    expect((await professionals('q=loic ndiaye')).json().items).toHaveLength(1)
+  })
+
   it('keeps the previous directory searchable when an import fails', async () => {
     await upload('rpps', rppsFile(56, [helene, loic, henri]))
     const broken = rppsFile(56, [henri]).replace("Nom d'exercice", 'Nom de naissance')
@@ -233,7 +250,14 @@ describe('the FINESS directory', () => {
         name: 'PHARMACIE DU CENTRE SAINTE-CÉCILE',
         postalCode: '81000',
         city: 'ALBI',
-        location: { x: 632000.5, y: 6314000.2, system: 'Lambert-93' },
+        location: {
+          x: 632000.5,
+          y: 6314000.2,
+          system: 'Lambert-93',
+          epsg: 2154,
+          latitude: 43.921725,
+          longitude: 2.153338,
+        },
       }),
     ])
     const corsica = await t.app.inject({ url: '/v1/directory/establishments/2a0000014' })

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts'
-import { freePort, startService } from '../helpers/processes.ts'
+import { startService, stopService } from '../helpers/service.ts'
 
 const { nodeVersionProblem } = createRequire(import.meta.url)('../../scripts/require-node.cjs') as {
   nodeVersionProblem(version: string, range: string): string | undefined
@@ -79,20 +79,19 @@ describe('./sesame <script>', () => {
     afterAll(() => database.drop())
 
     it(`stops when ${signal} is sent to the ./sesame process alone`, async () => {
-      const port = await freePort()
-      const service = await startService('./sesame', ['start'], {
-        PATH: process.env.PATH ?? '',
-        PORT: String(port),
-        LOG_LEVEL: 'info',
-        // Parallel test files load the machine: readiness must not shed load here.
-        MAX_EVENT_LOOP_DELAY_MS: '0',
-        ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: join(scratch, signal) }),
-      })
-      expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200)
-      service.child.kill(signal)
-      expect(await service.exited).toBe(0)
-      expect(service.messages).toContain('shutting down')
-      await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow()
+      const service = await startService(
+        database.url ? { DATABASE_URL: database.url } : { DATA_DIR: join(scratch, signal) },
+        { command: ['./sesame', 'start'] },
+      )
+      try {
+        expect((await fetch(`${service.url}/health/ready`)).status).toBe(200)
+        service.child.kill(signal)
+        expect(await service.exited).toBe(0)
+        expect(service.lines.map((line) => line.msg)).toContain('shutting down')
+        await expect(fetch(`${service.url}/health/live`)).rejects.toThrow()
+      } finally {
+        await stopService(service)
+      }
     }, 120_000)
   })
 })

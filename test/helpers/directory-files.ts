@@ -132,12 +132,16 @@ export function rppsFile(variant: RppsVariant, people: Person[], extraLines: str
 export interface Establishment {
   finess: string
   finessLegal: string
+  /** rslongue; rs is its first 38 characters unless `shortName` is given. */
   name: string
+  shortName?: string
   postalCode: string
   city: string
   department: string
   siret?: string
-  geo?: [x: number, y: number]
+  /** Coordinates in `system`, the last field of `sourcecoordet` (LAMBERT_93 when not given). */
+  geo?: [x: number, y: number, system?: string]
+  category?: [code: string, label: string]
 }
 
 /** A FINESS etalab extract, in ISO-8859-1: metadata line, `structureet` lines, then `geolocalisation` lines. */
@@ -149,7 +153,7 @@ export function finessFile(establishments: Establishment[], extraLines: string[]
         'structureet',
         e.finess,
         e.finessLegal,
-        e.name.slice(0, 38),
+        e.shortName ?? e.name.slice(0, 38),
         e.name,
         '',
         '',
@@ -164,8 +168,8 @@ export function finessFile(establishments: Establishment[], extraLines: string[]
         `${e.postalCode} ${e.city}`,
         '0563000000',
         '',
-        '620',
-        'Pharmacie d’Officine',
+        e.category?.[0] ?? '620',
+        e.category?.[1] ?? 'Pharmacie d’Officine',
         '3301',
         'Pharmacie',
         e.siret ?? '',
@@ -189,7 +193,7 @@ export function finessFile(establishments: Establishment[], extraLines: string[]
           e.finess,
           e.geo[0].toFixed(1),
           e.geo[1].toFixed(1),
-          '1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93',
+          `1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,${e.geo[2] ?? 'LAMBERT_93'}`,
           '2026-10-01',
         ].join(';'),
       )

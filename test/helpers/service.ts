@@ -24,15 +24,16 @@ export interface Service {
 }
 
 /**
- * Spawns `node src/server.ts` (or another entry) on a free port, with a data folder and key of its
- * own; resolves once it listens, unless `listening: false`.
+ * Spawns `node src/server.ts` (or another entry, or another command such as `./sesame start`) on a
+ * free port, with a data folder and key of its own; resolves once it listens, unless `listening: false`.
  */
 export async function startService(
   env: Record<string, string>,
-  options: { entry?: string; listening?: boolean } = {},
+  options: { entry?: string; command?: [string, ...string[]]; listening?: boolean } = {},
 ): Promise<Service> {
   const port = await freePort()
-  const child = spawn(process.execPath, [options.entry ?? 'src/server.ts'], {
+  const [command, ...args] = options.command ?? [process.execPath, options.entry ?? 'src/server.ts']
+  const child = spawn(command, args, {
     env: {
       PATH: process.env.PATH,
       PORT: String(port),

@@ -271,6 +271,10 @@ describe('what the national directories say (once imported)', () => {
       category_code: '620',
       category_label: 'Pharmacie d’officine',
       siret: '',
+      search_vector: '',
+      coordinate_system: null,
+      latitude: null,
+      longitude: null,
     }
     await t.app.db
       .insertInto('directory_establishments')
@@ -293,6 +297,7 @@ describe('what the national directories say (once imported)', () => {
         first_name: 'CLAIRE',
         search_last_name: 'martin',
         search_first_name: 'claire',
+        search_vector: '',
       })
       .execute()
   })

@@ -137,14 +137,13 @@ describe('a directory larger than the search reads in the order of names', () =>
       .executeTakeFirstOrThrow()
     await sql`
       insert into mailboxes (kind, status, owner_id, contact_email, description, identifier_type, identifier, name,
-        service, service_key, address_line, postal_code, city, region, department, phones, responsible_civility,
+        service_key, address_line, postal_code, city, region, department, phones, responsible_civility,
         responsible_first_name, responsible_last_name, responsible_profession, responsible_rpps, paperless, listed,
-        mssante_address, sort_name, search_vector, created_by, created_at, updated_at)
-      select kind, status, owner_id, contact_email, description, identifier_type, 'X' || i, 'Cabinet ' || i,
-        service, service_key, address_line, postal_code, city, region, department, phones, responsible_civility,
+        mssante_address, sort_name, created_by, created_at, updated_at)
+      select kind, status, owner_id, contact_email, 'Cabinet ' || i, identifier_type, 'X' || i, 'Cabinet ' || i,
+        '', '1 rue des Lilas', '81000', 'Albi', region, '81', phones, responsible_civility,
         responsible_first_name, responsible_last_name, responsible_profession, responsible_rpps, paperless, listed,
-        'cabinet.' || i || '@oc.mssante.fr', 'cabinet ' || lpad(i::text, 6, '0'),
-        to_tsvector('simple', 'cabinet ' || i || ' albi'), created_by, created_at, updated_at
+        'cabinet.' || i || '@oc.mssante.fr', 'cabinet ' || lpad(i::text, 6, '0'), created_by, created_at, updated_at
       from mailboxes, generate_series(1, ${ORDERED_WINDOW + 100}) as i where id = ${template.id}`.execute(
       t.app.db,
     )
