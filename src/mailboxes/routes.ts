@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { mailboxOf, personOf } from '../auth/authenticate.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
-import { Line } from '../shared/text.ts'
+import { SearchText } from '../shared/word-search.ts'
 import { createMailbox } from './create-mailbox.ts'
 import { searchMailboxDirectory } from './directory.ts'
 import { editMailbox, requestClosure } from './edit-mailbox.ts'
@@ -84,9 +84,7 @@ export const mailboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Words in any order; case and accents aside. Keyset-paged by name.',
         security,
         querystring: Type.Object({
-          q: Type.Optional(
-            Line(100, 'pharm albi', { description: 'Words, each the beginning of a word to find' }),
-          ),
+          q: Type.Optional(SearchText('pharm albi')),
           postalCode: Type.Optional(
             Type.String({
               pattern: '^[0-9]{2,5}$',
