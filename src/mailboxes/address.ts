@@ -1,3 +1,5 @@
+import { foldText } from '../shared/word-search.ts'
+
 /**
  * The MSSanté address of a mailbox, derived when the support desk validates it:
  * - `ORG`: `<name>.<postal code>.<city>@<domain>` (Pharmacie du Centre, 81000 Albi →
@@ -14,17 +16,9 @@ export type AddressSource =
 
 export const MAX_LOCAL_PART = 64
 
-// Letters that canonical decomposition leaves whole.
-const LETTERS: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th' }
-const SPECIAL = new RegExp(`[${Object.keys(LETTERS).join('')}]`, 'g')
-
-/** One part of a local part: `L'Étoile-d'Or` → `l.etoile.d.or`. */
+/** One part of a local part: `L'Étoile-d'Or` → `l.etoile.d.or` (folded as word search folds). */
 export function addressPart(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(SPECIAL, (letter) => LETTERS[letter]!)
+  return foldText(text)
     .replace(/[^a-z0-9]+/g, '.')
     .replace(/^\.+|\.+$/g, '')
 }
