@@ -163,7 +163,7 @@ const COLUMNS = `"id", "kind", "mssante_address", "name", "commercial_name", "se
 
 /**
  * `searchMailboxDirectory`: the session check, then the statements of `searchDirectory` — the words
- * among the first 2,000 boxes in the order of names; when they are not enough, the 2,000th box's key,
+ * among the first 500 boxes in the order of names; when they are not enough, the 500th box's key,
  * and the matches after it from the words' index.
  */
 export const mailboxDirectoryBaseline: BaselineRoute = {

@@ -224,7 +224,7 @@ const DIRECTORY_COLUMNS = [
 ] as const
 
 // How many boxes, in the order of names, a search reads before it asks the words' index instead.
-export const ORDERED_WINDOW = 2000
+export const ORDERED_WINDOW = 500
 
 /** Active and listed boxes, by the query's criteria but its words, after its cursor. */
 const listedBoxes = (db: Executor, query: DirectoryQuery, after = query.after) =>
@@ -240,7 +240,7 @@ const listedBoxes = (db: Executor, query: DirectoryQuery, after = query.after) =
 
 /**
  * Active and listed boxes whose words begin with the query's, in the order of names, one more than
- * the page. Words common enough are met soon in the order of names: the first 2,000 boxes in that
+ * the page. Words common enough are met soon in the order of names: the first 500 boxes in that
  * order are read and checked. Words that are rarer, or whose boxes all sort late (every "Pharmacie"
  * after every "Cabinet"), are then looked up in the GIN index of words and the matches sorted: the
  * planner, which cannot see how names and words go together, would otherwise read the names in order

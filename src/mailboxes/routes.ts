@@ -76,6 +76,9 @@ export const mailboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       onRequest: guard.person,
       config: { rateLimit: { max: 120, timeWindow: 60_000 } },
+      // As the national directories' reads: V8's JSON.stringify is faster than the schema-compiled
+      // serializer on pages of text; what keeps other fields out is `directoryEntryView`'s mapping.
+      serializerCompiler: () => (data: unknown) => JSON.stringify(data),
       schema: {
         tags: ['mailboxes'],
         operationId: 'searchMailboxDirectory',
