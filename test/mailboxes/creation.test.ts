@@ -160,6 +160,13 @@ describe('an organisational mailbox, as the manual’s form describes it', () =>
     expect(created.json().department).toBe(department)
   })
 
+  it('proves a generic address that is also someone’s account address: the code is mailed all the same', async () => {
+    const pharmacist = await anAccount(t.app, { profile: 'health_professional' })
+    const proof = await proveEmail(t, pharmacist.email, 'mailbox_contact')
+    const created = await createMailbox(t, creator, await pharmacyForm(t, { contactEmailProof: proof }))
+    expect(created.json().contactEmail).toBe(pharmacist.email)
+  })
+
   it('needs a proof of the generic address for this purpose, spent once', async () => {
     const registrationProof = await proveEmail(t, 'not-for-a-box@example.org', 'registration')
     await refused(await pharmacyForm(t, { contactEmailProof: registrationProof }), 422, 'invalid_proof')

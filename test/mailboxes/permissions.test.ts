@@ -19,6 +19,7 @@ type Actor =
 
 let t: TestApp
 let mailboxId: string
+let labClient: { clientId: string; clientSecret: string }
 const people: Record<string, Person> = {}
 const headers = {} as Record<Actor, Headers>
 
@@ -46,7 +47,7 @@ beforeAll(async () => {
     member: people.member!.headers,
     outsider: people.outsider!.headers,
     support: await supportAgent(t),
-    lab: await labToken(t.app, await labWithClient(t.app, 'lab-mailboxes')),
+    lab: await labToken(t.app, (labClient = await labWithClient(t.app, 'lab-mailboxes'))),
     mailboxToken: { authorization: `Bearer ${switched.json().accessToken}` },
     anonymous: {},
   })
@@ -167,6 +168,23 @@ describe('who may do what with a mailbox, through the API', () => {
     expect(response.statusCode, response.body).toBe(status)
     if (status >= 400) expect(response.headers['content-type']).toContain('application/problem+json')
     if (actor === 'staleManager') expect(response.json().code).toBe('step_up_required')
+  })
+})
+
+describe('a mailbox token outside the mailbox endpoints', () => {
+  it('means nothing to a lab system that introspects it, while the member’s own token does', async () => {
+    const introspect = async (headers: Headers) => {
+      const basic = Buffer.from(`${labClient.clientId}:${labClient.clientSecret}`).toString('base64')
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/v1/oauth/introspect',
+        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `token=${encodeURIComponent(headers.authorization!.replace(/^Bearer /, ''))}`,
+      })
+      return response.json()
+    }
+    expect(await introspect(headers.mailboxToken)).toEqual({ active: false })
+    expect(await introspect(headers.member)).toMatchObject({ active: true, sub: people.member!.id })
   })
 })
 
