@@ -45,6 +45,11 @@ import { linkRoutes } from './labs/link-routes.ts'
 import { oauthRoutes } from './labs/oauth-routes.ts'
 import { labRoutes } from './labs/routes.ts'
 import { createLogger, requestLogger } from './logger.ts'
+import { mailboxAdminRoutes } from './mailboxes/admin-routes.ts'
+import { mailboxMemberRoutes } from './mailboxes/member-routes.ts'
+import { actsForMailbox } from './mailboxes/repository.ts'
+import { mailboxRoutes } from './mailboxes/routes.ts'
+import { Mailbox } from './mailboxes/schemas.ts'
 import { createOutbox, type Outbox } from './notifications/outbox.ts'
 import { createMailTransport, type MailTransport } from './notifications/transport.ts'
 import { createOutboxWorker, type OutboxWorker } from './notifications/worker.ts'
@@ -164,7 +169,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await installSwagger(app, config)
 
   // Schemas that several areas answer with, under components.schemas in the OpenAPI document.
-  for (const schema of [Structure, DirectoryProfessional, DirectoryEstablishment, Me]) app.addSchema(schema)
+  for (const schema of [Structure, DirectoryProfessional, DirectoryEstablishment, Me, Mailbox])
+    app.addSchema(schema)
   const tokens = createTokenService({ db: database.db, box, clock, audience: config.TOKEN_AUDIENCE })
   const pscSettings = pscSettingsOf(config)
   const deps: Deps = {
@@ -186,6 +192,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     clock,
     sessions: {
       currentRoles: (sessionId, accountId) => activeSessionRoles(database.db, clock, sessionId, accountId),
+      actsForMailbox: (sessionId, accountId, mailboxId) =>
+        actsForMailbox(database.db, clock, sessionId, accountId, mailboxId),
     },
   })
 
@@ -216,5 +224,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(linkRoutes)
   await app.register(oauthRoutes)
   await app.register(labApiRoutes)
+  await app.register(mailboxRoutes)
+  await app.register(mailboxMemberRoutes)
+  await app.register(mailboxAdminRoutes)
   return app
 }

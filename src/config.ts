@@ -1,5 +1,7 @@
 import { Ajv } from 'ajv'
 import { Type } from 'typebox'
+import { PROFESSIONS } from './accounts/professions.ts'
+import { isRegionCode } from './mailboxes/regions.ts'
 import { type TrustProxy, trustProxyOf } from './shared/trust-proxy.ts'
 
 /**
@@ -10,6 +12,9 @@ const Bool = Type.Boolean()
 const Port = Type.Integer({ minimum: 0, maximum: 65535 })
 const Positive = Type.Integer({ minimum: 1 })
 const Url = (schemes: string) => Type.String({ pattern: `^(${schemes})://` })
+const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?'
+/** A mail domain of at least two labels, lower case. */
+const DOMAIN = `${LABEL}(?:\\.${LABEL})+`
 
 export const ConfigSchema = Type.Object({
   NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
@@ -68,19 +73,43 @@ export const ConfigSchema = Type.Object({
   PSC_ACR_VALUES: Type.String({ pattern: '^[\\x21-\\x7e]+( [\\x21-\\x7e]+)*$', default: 'eidas1' }),
   PSC_REDIRECT_URIS: Type.String({ default: '' }),
   PSC_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 10_000 }),
+  MSSANTE_DOMAIN: Type.Optional(Type.String({ pattern: `^${DOMAIN}$`, maxLength: 190 })),
+  MSSANTE_DOMAINS_BY_PROFESSION: Type.String({
+    pattern: `^(?:[0-9]{2}=${DOMAIN}(?:,[0-9]{2}=${DOMAIN})*)?$`,
+    default: '',
+  }),
+  MAILBOX_REGIONS: Type.String({ pattern: '^(?:[0-9]{2}(?:,[0-9]{2})*)?$', default: '' }),
 })
 
 export type RawConfig = Type.Static<typeof ConfigSchema>
 
 export interface Config
-  extends Omit<RawConfig, 'CORS_ORIGINS' | 'DOCS_ENABLED' | 'TRUST_PROXY' | 'PSC_REDIRECT_URIS'> {
+  extends Omit<
+    RawConfig,
+    | 'CORS_ORIGINS'
+    | 'DOCS_ENABLED'
+    | 'TRUST_PROXY'
+    | 'PSC_REDIRECT_URIS'
+    | 'MSSANTE_DOMAIN'
+    | 'MSSANTE_DOMAINS_BY_PROFESSION'
+    | 'MAILBOX_REGIONS'
+  > {
   CORS_ORIGINS: string[]
   /** The front-end pages Pro Santé Connect may send a person back to. */
   PSC_REDIRECT_URIS: string[]
   DOCS_ENABLED: boolean
   /** The proxies in front: none, a hop count, or their addresses and CIDR ranges. */
   TRUST_PROXY: TrustProxy
+  /** The operator's MSSanté domain: mailbox addresses are made in it. */
+  MSSANTE_DOMAIN: string
+  /** A domain per national profession code of the mailbox's responsible, where the operator has one. */
+  MSSANTE_DOMAINS_BY_PROFESSION: Record<string, string>
+  /** The INSEE codes of the regions where mailboxes may be created; empty: every region. */
+  MAILBOX_REGIONS: string[]
 }
+
+/** Outside production, the MSSanté domain when none is set. */
+export const DEVELOPMENT_MSSANTE_DOMAIN = 'mssante.localhost'
 
 export class ConfigError extends Error {
   readonly problems: string[]
@@ -125,6 +154,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (raw.METRICS_PORT !== undefined && raw.METRICS_PORT !== 0 && raw.METRICS_PORT === raw.PORT) {
     problems.push('METRICS_PORT must differ from PORT: the metrics are kept off the API port')
   }
+  if (raw.NODE_ENV === 'production' && !raw.MSSANTE_DOMAIN) {
+    problems.push('MSSANTE_DOMAIN is required in production (the domain mailbox addresses are made in)')
+  }
+  const domainsByProfession = Object.fromEntries(
+    raw.MSSANTE_DOMAINS_BY_PROFESSION.split(',')
+      .filter(Boolean)
+      .map((entry) => entry.split('=') as [string, string]),
+  )
+  const unknownProfessions = Object.keys(domainsByProfession).filter((code) => !(code in PROFESSIONS))
+  if (unknownProfessions.length > 0) {
+    problems.push(
+      `MSSANTE_DOMAINS_BY_PROFESSION names codes that are no national profession: ${unknownProfessions.join(', ')}`,
+    )
+  }
+  const mailboxRegions = [...new Set(raw.MAILBOX_REGIONS.split(',').filter(Boolean))]
+  const unknownRegions = mailboxRegions.filter((code) => !isRegionCode(code))
+  if (unknownRegions.length > 0) {
+    problems.push(`MAILBOX_REGIONS names codes that are no region: ${unknownRegions.join(', ')}`)
+  }
   if (raw.SHUTDOWN_DRAIN_MS >= raw.SHUTDOWN_GRACE_MS) {
     problems.push('SHUTDOWN_DRAIN_MS must be shorter than SHUTDOWN_GRACE_MS (the drain is part of it)')
   }
@@ -144,6 +192,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? corsOrigins
         : [new URL(raw.PORTAL_URL).origin],
     DOCS_ENABLED: raw.DOCS_ENABLED ?? raw.NODE_ENV !== 'production',
+    MSSANTE_DOMAIN: raw.MSSANTE_DOMAIN ?? DEVELOPMENT_MSSANTE_DOMAIN,
+    MSSANTE_DOMAINS_BY_PROFESSION: domainsByProfession,
+    MAILBOX_REGIONS: mailboxRegions,
   }
 }
 

@@ -1,6 +1,7 @@
 import { accountRequestTemplates } from './access/account-request-emails.ts'
 import { accessTemplates } from './access/emails.ts'
 import { accountTemplates } from './accounts/emails.ts'
+import { mailboxTemplates } from './mailboxes/emails.ts'
 import { foundationTemplates, type TemplateCatalog } from './notifications/templates.ts'
 
 /** Every email the service sends, by template name: each area adds its own. */
@@ -9,4 +10,5 @@ export const emailTemplates: TemplateCatalog = {
   ...accountTemplates,
   ...accessTemplates,
   ...accountRequestTemplates,
+  ...mailboxTemplates,
 }

@@ -6,6 +6,8 @@ import type { DB } from '../../src/db/schema.ts'
 import { searchEstablishments } from '../../src/directory/establishments.ts'
 import { searchProfessionals } from '../../src/directory/search.ts'
 import { searchKey } from '../../src/directory/search-key.ts'
+import { mailboxDirectoryBaseline } from './mailboxes.ts'
+import { activeSession } from './session-check.ts'
 
 /** The password of the sign-in scenario's accounts. */
 export const BENCH_PASSWORD = 'Velo-Rouge-Sur-La-Colline-1987!'
@@ -19,19 +21,9 @@ export interface BaselineRoute {
   handler(pool: pg.Pool, request: FastifyRequest): Promise<unknown>
 }
 
-type Query = Record<string, string | undefined>
+export type Query = Record<string, string | undefined>
 let passwordHash: Promise<string> | undefined
 let kysely: Kysely<DB> | undefined
-
-/** The check of `activeSessionRoles`, which the service's person guard makes on every request. */
-async function activeSession(pool: pg.Pool, account: string | undefined, session: string | undefined) {
-  const active = await pool.query(
-    `select a.roles from sessions s join accounts a on a.id = s.account_id
-     where s.id = $1 and s.account_id = $2 and s.revoked_at is null and s.expires_at > $3 and a.status = 'active'`,
-    [session, account, new Date()],
-  )
-  if (active.rows.length === 0) throw new Error('session not active')
-}
 
 /**
  * The baseline of each HTTP scenario: the same SQL (or the same hash check) as the service's route, on
@@ -177,4 +169,5 @@ export const baselineRoutes: BaselineRoute[] = [
       return { ok: true }
     },
   },
+  mailboxDirectoryBaseline,
 ]

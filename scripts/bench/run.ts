@@ -13,8 +13,8 @@ import { measureSync } from './sync.ts'
 
 // `npm run bench [-- --only search,me --duration 10 --connections 20 --quick]`: builds the service,
 // measures each scenario against its baseline in the same run (see README, Benchmarks), prints a table.
-// Scenarios: import, health, search, words, me, approvals, login, sync. PostgreSQL: BENCH_DATABASE_URL, default a
-// `sesame_bench` database on the local server.
+// Scenarios: import, health, search, words, me, approvals, login, mailboxes, sync. PostgreSQL:
+// BENCH_DATABASE_URL, default a `sesame_bench` database on the local server.
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
@@ -48,6 +48,7 @@ const env = {
   LOG_LEVEL: 'warn',
   NODE_ENV: 'production' as const,
   SECRET_KEY: '0'.repeat(64),
+  MSSANTE_DOMAIN: 'mssante.bench.example',
   RATE_LIMIT_MAX: '100000000',
   OUTBOX_WORKER: 'false',
   // Load comes from many client addresses, named by x-forwarded-for as one proxy would (see http.ts).

@@ -1,5 +1,6 @@
 import { BENCH_PASSWORD } from './baseline-routes.ts'
 import type { HttpScenario } from './http.ts'
+import { mailboxDirectoryScenario } from './mailboxes.ts'
 import { approvalQueue, signedInPerson, signInAccounts } from './setup.ts'
 import { wordSearchScenario } from './word-search.ts'
 
@@ -114,4 +115,5 @@ export const httpScenarios: HttpScenario[] = [
       }
     },
   },
+  mailboxDirectoryScenario,
 ]

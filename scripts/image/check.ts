@@ -140,6 +140,7 @@ try {
     PORT: String(port),
     DATA_DIR: join(app, 'data'),
     SECRET_KEY: randomBytes(32).toString('hex'),
+    MSSANTE_DOMAIN: 'mssante.example.org',
     LOG_LEVEL: 'info',
   }
   const embedded = { ...env, DATA_DIR: join(scratch, 'embedded') }

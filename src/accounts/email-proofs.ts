@@ -10,7 +10,7 @@ const CODE_MINUTES = 10
 const PROOF_MINUTES = 30
 // Tries per client address are throttled (5); this caps them over every address.
 const MAX_ATTEMPTS = 20
-export type ProofPurpose = 'registration' | 'add_email'
+export type ProofPurpose = 'registration' | 'add_email' | 'mailbox_contact'
 
 const anonymous = (context: RequestContext) => ({
   type: 'anonymous' as const,
@@ -20,7 +20,8 @@ const anonymous = (context: RequestContext) => ({
 
 /**
  * Mails a 6-digit code to prove an address. The answer is the same whether or not the address is
- * known: for a registration with an address already in use, the mail says so and carries no code.
+ * known: for a registration with an address already in use, the mail says so and carries no code. A
+ * mailbox's generic address (`mailbox_contact`) may also be someone's own: it always gets a code.
  */
 export async function issueEmailProof(
   deps: Deps,
@@ -36,7 +37,7 @@ export async function issueEmailProof(
   const now = deps.clock.now()
   const expiresAt = new Date(now.getTime() + CODE_MINUTES * 60_000)
   return deps.db.transaction().execute(async (trx) => {
-    const taken = await addressInUse(trx, email)
+    const taken = purpose !== 'mailbox_contact' && (await addressInUse(trx, email))
     const code = taken ? undefined : randomCode()
     const proof = await trx
       .insertInto('email_proofs')

@@ -37,9 +37,9 @@ export const accountTemplates = {
     { fr: 'confirmez qu’il s’agit bien de vous', en: 'confirm it is you' },
     {
       fr: (_d, s) =>
-        `Pour confirmer une opération sensible sur votre compte (adresse, mot de passe, second facteur, délégation), saisissez ce code : ${s.code}\n\nIl est valable 10 minutes. Si vous n'êtes pas à l'origine de cette demande, changez votre mot de passe.`,
+        `Pour confirmer une opération sensible sur votre compte (adresse, mot de passe, second facteur, délégation, boîte aux lettres sécurisée), saisissez ce code : ${s.code}\n\nIl est valable 10 minutes. Si vous n'êtes pas à l'origine de cette demande, changez votre mot de passe.`,
       en: (_d, s) =>
-        `To confirm a sensitive change to your account (address, password, second factor, delegation), enter this code: ${s.code}\n\nIt is valid for 10 minutes. If you did not ask for it, change your password.`,
+        `To confirm a sensitive change to your account (address, password, second factor, delegation, secure mailbox), enter this code: ${s.code}\n\nIt is valid for 10 minutes. If you did not ask for it, change your password.`,
     },
   ),
   'account.login_changed': plain<Name & { address: string }>(

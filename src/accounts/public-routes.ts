@@ -22,9 +22,9 @@ export const publicAccountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'requestEmailProof',
         summary: 'Mails a 6-digit code to prove an address (always 202)',
         description:
-          'A new code for the same address at most once a minute. If the address already has an account and the purpose is registration, the mail says so and carries no code.',
+          'A new code for the same address at most once a minute. If the address already has an account and the purpose is registration or adding an address, the mail says so and carries no code. `mailbox_contact` proves the generic address of an organisational mailbox (`POST /v1/mailboxes`).',
         body: Type.Object(
-          { email: Email, purpose: Type.Enum(['registration', 'add_email'] as const) },
+          { email: Email, purpose: Type.Enum(['registration', 'add_email', 'mailbox_contact'] as const) },
           { additionalProperties: false },
         ),
         response: {

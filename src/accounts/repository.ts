@@ -92,3 +92,19 @@ export const activeProfessionalsAt = (db: Executor, structureId: string) =>
     .where('p.status', '=', 'confirmed')
     .where('a.status', '=', 'active')
     .where('a.profile', '=', 'health_professional')
+
+/** Several accounts' names and status, for lists that show people (a mailbox's members). */
+export const accountsByIds = (db: Executor, ids: readonly string[]) =>
+  ids.length === 0
+    ? Promise.resolve([])
+    : db
+        .selectFrom('accounts')
+        .select(['id', 'status', 'civility', 'first_name', 'last_name'])
+        .where('id', 'in', [...new Set(ids)])
+        .execute()
+
+/** The address keys an account has proven (every one of its addresses). */
+export const addressKeysOf = async (db: Executor, accountId: string) =>
+  (
+    await db.selectFrom('account_emails').select('address_key').where('account_id', '=', accountId).execute()
+  ).map((row) => row.address_key)

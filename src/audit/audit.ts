@@ -50,5 +50,7 @@ export function actorOf(request: FastifyRequest): AuditActor {
   const principal = request.principal
   if (principal?.kind === 'person') return { type: 'person', id: principal.sub, requestId: request.id }
   if (principal?.kind === 'lab') return { type: 'lab', id: principal.clientId, requestId: request.id }
+  // Acting for a mailbox, the person is the actor.
+  if (principal?.kind === 'mailbox') return { type: 'person', id: principal.actorId, requestId: request.id }
   return { type: 'anonymous', id: null, requestId: request.id }
 }

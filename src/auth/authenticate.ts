@@ -3,12 +3,21 @@ import type { Clock } from '../clock.ts'
 import type { Executor } from '../db/schema.ts'
 import { forbidden, unauthorized } from '../shared/errors.ts'
 import { requireRecentAuthentication } from './step-up.ts'
-import type { Claims, LabClaims, PersonClaims, TokenService } from './tokens.ts'
+import type { Claims, LabClaims, MailboxClaims, PersonClaims, TokenService } from './tokens.ts'
 
 /** A signed-in person: what the token says, and the roles the account holds now (not in the token). */
 export type PersonPrincipal = Omit<PersonClaims, 'typ'> & { kind: 'person'; roles: string[] }
 export type LabPrincipal = { kind: 'lab'; clientId: string; labId: string }
-export type Principal = PersonPrincipal | LabPrincipal
+/** A person acting for a mailbox they switched into (`POST /v1/mailboxes/{id}/session`). */
+export type MailboxPrincipal = {
+  kind: 'mailbox'
+  mailboxId: string
+  mailboxAddress: string
+  /** The person who acts, and their session. */
+  actorId: string
+  sessionId: string
+}
+export type Principal = PersonPrincipal | LabPrincipal | MailboxPrincipal
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,6 +33,8 @@ declare module 'fastify' {
       role(role: string): preHandlerAsyncHookHandler
       /** A machine client of the lab named by the route's `labId` parameter. */
       lab: preHandlerAsyncHookHandler
+      /** A mailbox token, while its member, the mailbox and the member's account and session are active. */
+      mailbox: preHandlerAsyncHookHandler
     }
   }
 }
@@ -34,6 +45,11 @@ export interface SessionCheck {
    * not at token expiry); null once it is not.
    */
   currentRoles(sessionId: string, accountId: string): Promise<string[] | null>
+  /**
+   * Whether the person may still act for the mailbox: session open, account active, still a member of
+   * a mailbox that is active. One statement, on every request with a mailbox token.
+   */
+  actsForMailbox(sessionId: string, accountId: string, mailboxId: string): Promise<boolean>
 }
 
 /** Reads the bearer token once per request; the guards then decide. */
@@ -55,6 +71,7 @@ export function installAuthentication(
       throw unauthorized('The access token is invalid or expired.', 'invalid_token')
     }
     if (claims.typ === 'lab') return labPrincipal(claims)
+    if (claims.typ === 'mailbox') return mailboxPrincipal(claims)
     const roles = await deps.sessions.currentRoles(claims.sid, claims.sub)
     if (!roles) throw unauthorized('This session has ended.', 'invalid_token')
     const { typ: _typ, iat: _iat, exp: _exp, iss: _iss, aud: _aud, ...person } = claims
@@ -73,8 +90,25 @@ export function installAuthentication(
     return { kind: 'lab', clientId: claims.sub, labId: claims.lab }
   }
 
+  const mailboxPrincipal = async (claims: MailboxClaims): Promise<MailboxPrincipal> => {
+    if (!(await deps.sessions.actsForMailbox(claims.sid, claims.act.sub, claims.sub)))
+      throw unauthorized(
+        'This mailbox token no longer stands: the membership, the mailbox or the account is not active.',
+        'invalid_token',
+      )
+    return {
+      kind: 'mailbox',
+      mailboxId: claims.sub,
+      mailboxAddress: claims.mailbox_address,
+      actorId: claims.act.sub,
+      sessionId: claims.sid,
+    }
+  }
+
   const person: preHandlerAsyncHookHandler = async (request) => {
     const principal = await principalOf(request)
+    if (principal.kind === 'mailbox')
+      throw forbidden('A mailbox token acts for its mailbox only: use your own access token here.')
     if (principal.kind !== 'person') throw forbidden('This endpoint is for people, not lab systems.')
     request.principal = principal
   }
@@ -98,6 +132,12 @@ export function installAuthentication(
       if (labId !== principal.labId) throw forbidden('This token is for another lab.')
       request.principal = principal
     },
+    async mailbox(request) {
+      const principal = await principalOf(request)
+      if (principal.kind !== 'mailbox')
+        throw forbidden('This endpoint is for a mailbox token: switch into the mailbox first.')
+      request.principal = principal
+    },
   })
 }
 
@@ -109,5 +149,11 @@ export function personOf(request: FastifyRequest): PersonPrincipal {
 
 export function labOf(request: FastifyRequest): LabPrincipal {
   if (request.principal?.kind !== 'lab') throw unauthorized()
+  return request.principal
+}
+
+/** The mailbox and its acting member, on a route guarded by `guard.mailbox`. */
+export function mailboxOf(request: FastifyRequest): MailboxPrincipal {
+  if (request.principal?.kind !== 'mailbox') throw unauthorized()
   return request.principal
 }

@@ -29,7 +29,7 @@ const INACTIVE = { active: false } as const
  * a person's token is active while its session is open and the account active, and answers the
  * person's current roles and sensitive rights per structure, read in the same statement as the session
  * check, so that a right withdrawn a second ago is gone. A lab token is active for its own lab only,
- * while its client is not revoked. Anything else is `{ active: false }`.
+ * while its client is not revoked. Anything else (a mailbox token too) is `{ active: false }`.
  */
 export async function introspectToken(
   deps: { db: Executor; clock: Clock; tokens: TokenService },
@@ -51,6 +51,8 @@ export async function introspectToken(
     iat: claims.iat,
     exp: claims.exp,
   } as const
+  // A mailbox token is for the mailbox platform, not for lab systems: they learn nothing of it.
+  if (claims.typ === 'mailbox') return INACTIVE
   if (claims.typ === 'lab') {
     if (claims.lab !== caller.labId) return INACTIVE
     const client = await deps.db

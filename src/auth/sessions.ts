@@ -130,7 +130,7 @@ export async function revokeAllSessions(
 }
 
 /** SQL: the session `s` of the account `a`, while it is open, unexpired and the account active. */
-const openSessionOf = (clock: Clock, sessionId: string, accountId: string) => sql`
+export const openSessionOf = (clock: Clock, sessionId: string, accountId: string) => sql`
   sessions s join accounts a on a.id = s.account_id
   where s.id = ${sessionId} and s.account_id = ${accountId} and s.revoked_at is null
     and s.expires_at > ${clock.now()} and a.status = 'active'`

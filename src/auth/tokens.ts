@@ -7,6 +7,7 @@ import { currentSigningKey, publicKeyPem, publicKeys } from './signing-keys.ts'
 export const ISSUER = 'sesame'
 export const PERSON_TOKEN_SECONDS = 10 * 60
 export const LAB_TOKEN_SECONDS = 15 * 60
+export const MAILBOX_TOKEN_SECONDS = 5 * 60
 
 /**
  * What a person's access token says: who, in which session, how and when they signed in. No roles and
@@ -19,8 +20,19 @@ export interface PersonClaims {
   sid: string
   amr: string[]
   auth_time: number
-  /** When acting for an organisational mailbox: whose account acts. */
-  act?: { sub: string }
+}
+
+/**
+ * What a mailbox token says, once a member switched into a mailbox: the mailbox is the subject, the
+ * person who acts for it is the actor (RFC 8693 `act`), within their session `sid`. Membership, the
+ * mailbox and the account are checked on every request, as a person's session is.
+ */
+export interface MailboxClaims {
+  typ: 'mailbox'
+  sub: string
+  mailbox_address: string
+  act: { sub: string }
+  sid: string
 }
 
 /** What a lab system's token says: which client of which lab. */
@@ -30,10 +42,21 @@ export interface LabClaims {
   lab: string
 }
 
-export type Claims = (PersonClaims | LabClaims) & { iat: number; exp: number; iss: string; aud: string }
+export type Claims = (PersonClaims | LabClaims | MailboxClaims) & {
+  iat: number
+  exp: number
+  iss: string
+  aud: string
+}
+
+const LIFETIME_SECONDS = {
+  person: PERSON_TOKEN_SECONDS,
+  lab: LAB_TOKEN_SECONDS,
+  mailbox: MAILBOX_TOKEN_SECONDS,
+} as const
 
 export interface TokenService {
-  issue(claims: PersonClaims | LabClaims): Promise<{ token: string; expiresIn: number }>
+  issue(claims: PersonClaims | LabClaims | MailboxClaims): Promise<{ token: string; expiresIn: number }>
   /** Verifies signature (ES256 only), issuer, audience and expiry; throws on any failure. */
   verify(token: string): Promise<Claims>
 }
@@ -52,7 +75,7 @@ export function createTokenService(deps: {
   const { db } = deps
   // The signing key is loaded (or created) on first use, so that an app on a database not yet
   // migrated still starts and answers its readiness probe.
-  let signers: Promise<Record<'person' | 'lab', (claims: object) => string>> | undefined
+  let signers: Promise<Record<keyof typeof LIFETIME_SECONDS, (claims: object) => string>> | undefined
   const loadSigners = async () => {
     const key = await currentSigningKey(db, deps.box, deps.clock)
     const signer = (seconds: number) =>
@@ -64,7 +87,11 @@ export function createTokenService(deps: {
         aud: deps.audience,
         expiresIn: seconds * 1000,
       })
-    return { person: signer(PERSON_TOKEN_SECONDS), lab: signer(LAB_TOKEN_SECONDS) }
+    return {
+      person: signer(LIFETIME_SECONDS.person),
+      lab: signer(LIFETIME_SECONDS.lab),
+      mailbox: signer(LIFETIME_SECONDS.mailbox),
+    }
   }
   // Public keys by kid; a kid not seen yet (made by another instance) is looked up once more.
   const known = new Map<string, string>()
@@ -91,7 +118,7 @@ export function createTokenService(deps: {
         throw error
       })
       const token = (await signers)[claims.typ](claims)
-      return { token, expiresIn: claims.typ === 'person' ? PERSON_TOKEN_SECONDS : LAB_TOKEN_SECONDS }
+      return { token, expiresIn: LIFETIME_SECONDS[claims.typ] }
     },
     verify: (token) => verifier(token) as Promise<Claims>,
   }

@@ -290,7 +290,7 @@ export interface EmailProofsTable {
   id: Generated<string>
   address: string
   address_key: string
-  purpose: 'registration' | 'add_email'
+  purpose: 'registration' | 'add_email' | 'mailbox_contact'
   code_hash: string | null
   attempts: Generated<number>
   expires_at: Date
@@ -486,7 +486,92 @@ export interface LabEventsTable {
   occurred_at: Date
 }
 
+export type MailboxKind = 'ORG' | 'PER' | 'INT'
+export type MailboxStatus =
+  | 'pending_validation'
+  | 'validated'
+  | 'active'
+  | 'suspended'
+  | 'closed'
+  | 'rejected'
+export type MailboxRole = 'manager' | 'member'
+
+export interface MailboxesTable {
+  id: Generated<string>
+  kind: MailboxKind
+  status: ColumnType<MailboxStatus, MailboxStatus | undefined, MailboxStatus>
+  status_reason: string | null
+  /** PER and INT: whose box it is. */
+  owner_id: string | null
+  contact_email: string | null
+  description: string | null
+  identifier_type: 'finess' | 'siret' | 'siren' | null
+  identifier: string | null
+  name: string
+  commercial_name: string | null
+  service: string | null
+  service_key: ColumnType<string, string | undefined, string>
+  address_line: string | null
+  postal_code: string | null
+  city: string | null
+  region: string
+  department: string | null
+  phones: ColumnType<string[], string[] | undefined, string[]>
+  responsible_civility: 'M' | 'MME' | null
+  responsible_first_name: string
+  responsible_last_name: string
+  responsible_profession: string
+  responsible_rpps: string | null
+  paperless: boolean
+  listed: boolean
+  mssante_address: string | null
+  sort_name: string
+  /** Generated: the words of the box (see migrations/0014_mailboxes.sql). */
+  search_vector: ColumnType<string, never, never>
+  created_by: string
+  created_at: ColumnType<Date, Date, never>
+  updated_at: Date
+  validated_at: Date | null
+  validated_by: string | null
+  activated_at: Date | null
+  closed_at: Date | null
+  close_requested_at: Date | null
+  close_requested_by: string | null
+}
+
+export interface MssanteAddressesTable {
+  address: string
+  mailbox_id: string
+  reserved_at: Date
+}
+
+export interface MailboxMembersTable {
+  mailbox_id: string
+  account_id: string
+  role: MailboxRole
+  added_by: string | null
+  created_at: Date
+}
+
+export interface MailboxInvitationsTable {
+  id: Generated<string>
+  mailbox_id: string
+  email: string
+  email_key: string
+  role: MailboxRole
+  invited_by: string
+  status: ColumnType<'pending' | 'accepted', 'pending' | undefined, 'accepted'>
+  expires_at: Date
+  accepted_by: string | null
+  accepted_at: Date | null
+  created_at: Date
+}
+
 export interface DB {
+  mailboxes: MailboxesTable
+  mssante_addresses: MssanteAddressesTable
+  mailbox_members: MailboxMembersTable
+  mailbox_invitations: MailboxInvitationsTable
   delegations: DelegationsTable
   mandates: MandatesTable
   lab_registrations: LabRegistrationsTable

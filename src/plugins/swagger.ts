@@ -25,6 +25,11 @@ export const API_TAGS = [
   { name: 'structures', description: 'Practices, clinics, pharmacies and hospital services' },
   { name: 'labs', description: 'Labs, their centres and correspondent codes' },
   { name: 'lab-api', description: 'For lab systems (machine clients): sync and feed' },
+  {
+    name: 'mailboxes',
+    description:
+      'Secure messaging mailboxes (MSSanté ORG, PER, INT): creation, members, switching, directory',
+  },
 ] as const
 
 /**
@@ -64,6 +69,12 @@ export async function installSwagger(app: FastifyInstance, config: Config): Prom
             scheme: 'bearer',
             bearerFormat: 'JWT',
             description: 'A person’s access token',
+          },
+          mailboxToken: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'A mailbox token, from POST /v1/mailboxes/{id}/session',
           },
           labClient: {
             type: 'oauth2',

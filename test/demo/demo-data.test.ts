@@ -97,7 +97,11 @@ describe('the demo data', () => {
 describe('the demo data in production', () => {
   it('is refused, and nothing is written', async () => {
     const production = await createTestApp({
-      env: { NODE_ENV: 'production', SECRET_KEY: randomBytes(32).toString('hex') },
+      env: {
+        NODE_ENV: 'production',
+        SECRET_KEY: randomBytes(32).toString('hex'),
+        MSSANTE_DOMAIN: 'mssante.example.org',
+      },
     })
     try {
       await expect(loadDemoData(production.app, mailOf(production))).rejects.toThrow(DemoRefusedError)
@@ -115,6 +119,7 @@ describe('the demo data in production', () => {
           PATH: process.env.PATH ?? '',
           NODE_ENV: 'production',
           SECRET_KEY: randomBytes(32).toString('hex'),
+          MSSANTE_DOMAIN: 'mssante.example.org',
           DATA_DIR: dataDir,
         },
       }).catch((error: { code: number; stderr: string }) => error)

@@ -49,8 +49,46 @@ describe('configuration', () => {
     }
   })
 
-  it('requires a shared SECRET_KEY in production', () => {
+  it('requires a shared SECRET_KEY and the MSSanté domain in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SECRET_KEY is required in production/)
-    expect(loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'ab'.repeat(32) }).DOCS_ENABLED).toBe(false)
+    expect(() => loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'ab'.repeat(32) })).toThrow(
+      /MSSANTE_DOMAIN is required in production/,
+    )
+    expect(
+      loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'ab'.repeat(32), MSSANTE_DOMAIN: 'oc.mssante.fr' })
+        .DOCS_ENABLED,
+    ).toBe(false)
+  })
+
+  it('reads the mailboxes’ domains and regions, and refuses codes that name nothing', () => {
+    expect(loadConfig({})).toMatchObject({
+      MSSANTE_DOMAIN: 'mssante.localhost',
+      MSSANTE_DOMAINS_BY_PROFESSION: {},
+      MAILBOX_REGIONS: [],
+    })
+    expect(
+      loadConfig({
+        MSSANTE_DOMAIN: 'oc.mssante.fr',
+        MSSANTE_DOMAINS_BY_PROFESSION: '21=pharmacien.oc.mssante.fr,10=medecin.oc.mssante.fr',
+        MAILBOX_REGIONS: '76,94,76',
+      }),
+    ).toMatchObject({
+      MSSANTE_DOMAIN: 'oc.mssante.fr',
+      MSSANTE_DOMAINS_BY_PROFESSION: { '21': 'pharmacien.oc.mssante.fr', '10': 'medecin.oc.mssante.fr' },
+      MAILBOX_REGIONS: ['76', '94'],
+    })
+    const attempt = () =>
+      loadConfig({
+        MSSANTE_DOMAIN: 'Not A Domain',
+        MSSANTE_DOMAINS_BY_PROFESSION: '99=x.mssante.fr',
+        MAILBOX_REGIONS: '76,20',
+      })
+    expect(attempt).toThrow(/MSSANTE_DOMAIN /)
+    expect(() =>
+      loadConfig({ MSSANTE_DOMAINS_BY_PROFESSION: '99=x.mssante.fr', MAILBOX_REGIONS: '76,20' }),
+    ).toThrow(/codes that are no national profession: 99[\s\S]*codes that are no region: 20/)
+    expect(() => loadConfig({ MSSANTE_DOMAINS_BY_PROFESSION: '21:pharmacien.fr' })).toThrow(
+      /MSSANTE_DOMAINS_BY_PROFESSION/,
+    )
   })
 })

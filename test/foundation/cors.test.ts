@@ -69,7 +69,13 @@ describe('CORS origins', () => {
     expect(loadConfig({ PORTAL_URL: 'https://portail.example.org/app/' }).CORS_ORIGINS).toEqual([
       'https://portail.example.org',
     ])
-    expect(loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'ab'.repeat(32) }).CORS_ORIGINS).toEqual([])
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        SECRET_KEY: 'ab'.repeat(32),
+        MSSANTE_DOMAIN: 'mssante.example.org',
+      }).CORS_ORIGINS,
+    ).toEqual([])
   })
 
   it('are exactly CORS_ORIGINS when it is set', () => {
@@ -80,14 +86,21 @@ describe('CORS origins', () => {
 
   it('in production, the portal’s preflight gets no CORS header unless CORS_ORIGINS names it', async () => {
     const secret = randomBytes(32).toString('hex')
-    const closed = await createTestApp({ env: { NODE_ENV: 'production', SECRET_KEY: secret } })
+    const closed = await createTestApp({
+      env: { NODE_ENV: 'production', SECRET_KEY: secret, MSSANTE_DOMAIN: 'mssante.example.org' },
+    })
     try {
       expect((await preflight(closed, PORTAL)).headers['access-control-allow-origin']).toBeUndefined()
     } finally {
       await closed.close()
     }
     const open = await createTestApp({
-      env: { NODE_ENV: 'production', SECRET_KEY: secret, CORS_ORIGINS: PORTAL },
+      env: {
+        NODE_ENV: 'production',
+        SECRET_KEY: secret,
+        MSSANTE_DOMAIN: 'mssante.example.org',
+        CORS_ORIGINS: PORTAL,
+      },
     })
     try {
       const response = await preflight(open, PORTAL, '/v1/me')

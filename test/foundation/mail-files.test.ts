@@ -68,7 +68,12 @@ describe('emails written to files, without SMTP', () => {
   it('in production, only the .eml is written', async () => {
     const production = await mkdtemp(join(tmpdir(), 'sesame-mail-production-'))
     try {
-      const config = testConfig({ DATA_DIR: production, NODE_ENV: 'production', SECRET_KEY: 'ab'.repeat(32) })
+      const config = testConfig({
+        DATA_DIR: production,
+        NODE_ENV: 'production',
+        SECRET_KEY: 'ab'.repeat(32),
+        MSSANTE_DOMAIN: 'mssante.example.org',
+      })
       await createMailTransport(config, createLogger(config)).send(message('a@example.org', '111111'))
       expect((await readdir(join(production, 'mail'))).map((name) => name.replace(/^.*\./, ''))).toEqual([
         'eml',

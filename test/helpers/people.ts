@@ -9,7 +9,7 @@ export const STRONG_PASSWORD = 'Tournesol-vert-qui-chante-42'
 export async function proveEmail(
   t: TestApp,
   email: string,
-  purpose: 'registration' | 'add_email' = 'registration',
+  purpose: 'registration' | 'add_email' | 'mailbox_contact' = 'registration',
 ) {
   // Each person on their own machine: the per-client throttles are not shared by a whole test file.
   const remoteAddress = `10.${[1, 2, 3].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`

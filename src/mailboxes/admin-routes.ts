@@ -1,0 +1,220 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { actorOf } from '../audit/audit.ts'
+import { Cursor, Limit, Page } from '../shared/pagination.ts'
+import { EXTRACT_COLUMNS, exportDirectory } from './directory.ts'
+import { editEstablishment } from './edit-mailbox.ts'
+import {
+  EstablishmentChanges,
+  MailboxId,
+  Reason,
+  Status,
+  StatusChange,
+  SupportMailbox,
+  ValidationDecision,
+} from './schemas.ts'
+import { decideMailboxValidation, moveMailboxBySupport } from './support-desk.ts'
+import { listMailboxesForSupport, mailboxForSupport } from './support-queries.ts'
+
+const security = [{ bearerAuth: [] }]
+const strict = { additionalProperties: false } as const
+const Id = Type.Object({ id: MailboxId })
+const tags = ['support', 'mailboxes']
+
+/** The support desk on mailboxes: the queue, validation and the address, activation, suspension, closing, the extract. */
+export const mailboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { deps, guard } = app
+  const support = guard.role('support')
+
+  app.get(
+    '/v1/admin/mailboxes',
+    {
+      onRequest: support,
+      schema: {
+        tags,
+        operationId: 'listMailboxesForSupport',
+        summary:
+          'Support: mailboxes in a status, oldest first, beside the establishment the FINESS directory knows',
+        security,
+        querystring: Type.Object({
+          status: Type.Optional(Status),
+          limit: Limit(),
+          cursor: Type.Optional(Cursor),
+        }),
+        response: { 200: Page(SupportMailbox) },
+      },
+    },
+    async (request) =>
+      listMailboxesForSupport(deps.db, {
+        ...request.query,
+        status: request.query.status ?? 'pending_validation',
+      }),
+  )
+
+  app.get(
+    '/v1/admin/mailboxes/export',
+    {
+      onRequest: support,
+      schema: {
+        tags,
+        operationId: 'exportMailboxDirectory',
+        summary: 'Support: every active, listed mailbox as the national MSSanté extract lays it out',
+        description:
+          'Pipe-separated UTF-8 with a header row, the columns of `Extraction_Correspondance_MSSante`, streamed. Audited.',
+        security,
+        produces: ['text/plain'],
+        response: {
+          200: {
+            description: 'The extract',
+            content: {
+              'text/plain; charset=utf-8': {
+                schema: Type.String({
+                  examples: [
+                    `${EXTRACT_COLUMNS.join('|')}\nORG|pharmacie.du.centre.81000.albi@pharmacien.oc.mssante.fr|||||1|810000018|Officine|||||||||||1|Pharmacie du Centre||||||12 place du Vigan||81000 ALBI|81000|81|France\n`,
+                  ],
+                }),
+              },
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="Extraction_Correspondance_MSSante.txt"')
+        // A stream of the text the schema documents.
+        .send((await exportDirectory(deps, actorOf(request))) as unknown as string),
+  )
+
+  app.get(
+    '/v1/admin/mailboxes/:id',
+    {
+      onRequest: support,
+      schema: {
+        tags,
+        operationId: 'getMailboxForSupport',
+        summary: 'Support: a mailbox, beside the establishment the FINESS directory knows',
+        security,
+        params: Id,
+        response: { 200: SupportMailbox },
+      },
+    },
+    async (request) => mailboxForSupport(deps.db, request.params.id),
+  )
+
+  app.patch(
+    '/v1/admin/mailboxes/:id',
+    {
+      onRequest: support,
+      schema: {
+        tags,
+        operationId: 'editMailboxEstablishment',
+        summary:
+          'Support: an ORG mailbox’s establishment (identifier, names, address, region) or responsible',
+        security,
+        params: Id,
+        body: EstablishmentChanges,
+        response: { 200: Type.Ref('Mailbox') },
+      },
+    },
+    async (request) => editEstablishment(deps, actorOf(request), request.params.id, request.body),
+  )
+
+  app.post(
+    '/v1/admin/mailboxes/:id/validation',
+    {
+      onRequest: support,
+      schema: {
+        tags,
+        operationId: 'decideMailboxValidation',
+        summary: 'Support: validate a mailbox (its MSSanté address is derived and reserved) or reject it',
+        description:
+          'The address is `<name>.<postal code>.<city>` (ORG) or `<first name>.<last name>` (PER, INT) at the domain of the responsible’s profession (MSSANTE_DOMAINS_BY_PROFESSION) or MSSANTE_DOMAIN; `.2`, `.3`… when taken, ever. `mssanteAddress` overrides it, checked the same way. The managers are emailed.',
+        security,
+        params: Id,
+        body: ValidationDecision,
+        response: { 200: StatusChange },
+      },
+    },
+    async (request) => decideMailboxValidation(deps, actorOf(request), request.params.id, request.body),
+  )
+
+  app.post(
+    '/v1/admin/mailboxes/:id/activation',
+    {
+      onRequest: support,
+      schema: {
+        tags,
+        operationId: 'activateMailbox',
+        summary: 'Support: the box exists on the mail platform; the managers are emailed its address',
+        security,
+        params: Id,
+        response: { 200: StatusChange },
+      },
+    },
+    async (request) => moveMailboxBySupport(deps, actorOf(request), request.params.id, 'activate'),
+  )
+
+  app.post(
+    '/v1/admin/mailboxes/:id/suspension',
+    {
+      onRequest: support,
+      schema: {
+        tags,
+        operationId: 'suspendMailbox',
+        summary: 'Support: suspend an active mailbox; its tokens stop at once',
+        security,
+        params: Id,
+        body: Type.Object(
+          { reason: Reason('Why, mailed to the managers', 'Usage non conforme signalé') },
+          strict,
+        ),
+        response: { 200: StatusChange },
+      },
+    },
+    async (request) =>
+      moveMailboxBySupport(deps, actorOf(request), request.params.id, 'suspend', request.body.reason),
+  )
+
+  app.delete(
+    '/v1/admin/mailboxes/:id/suspension',
+    {
+      onRequest: support,
+      schema: {
+        tags,
+        operationId: 'liftMailboxSuspension',
+        summary: 'Support: lift a mailbox’s suspension',
+        security,
+        params: Id,
+        response: { 200: StatusChange },
+      },
+    },
+    async (request) => moveMailboxBySupport(deps, actorOf(request), request.params.id, 'lift'),
+  )
+
+  app.post(
+    '/v1/admin/mailboxes/:id/closure',
+    {
+      onRequest: support,
+      schema: {
+        tags,
+        operationId: 'closeMailbox',
+        summary: 'Support: close a mailbox for good; its address is never given again',
+        security,
+        params: Id,
+        body: Type.Object(
+          {
+            reason: Type.Optional(
+              Reason('Why, mailed to the managers', 'Fermeture demandée par le gestionnaire'),
+            ),
+          },
+          strict,
+        ),
+        response: { 200: StatusChange },
+      },
+    },
+    async (request) =>
+      moveMailboxBySupport(deps, actorOf(request), request.params.id, 'close', request.body.reason),
+  )
+}

@@ -1,0 +1,201 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { actorOf } from '../audit/audit.ts'
+import { mailboxOf, personOf } from '../auth/authenticate.ts'
+import { Cursor, Limit, Page } from '../shared/pagination.ts'
+import { SearchText } from '../shared/word-search.ts'
+import { createMailbox } from './create-mailbox.ts'
+import { searchMailboxDirectory } from './directory.ts'
+import { editMailbox, requestClosure } from './edit-mailbox.ts'
+import { myMailboxes } from './members.ts'
+import { authorizeOnMailbox } from './policy.ts'
+import {
+  DirectoryEntry,
+  Kind,
+  MailboxChanges,
+  MailboxId,
+  MyMailbox,
+  NewMailbox,
+  Reason,
+  SwitchToken,
+} from './schemas.ts'
+import { mailboxSession, switchIntoMailbox } from './switching.ts'
+import { mailboxView } from './views.ts'
+
+const security = [{ bearerAuth: [] }]
+const Id = Type.Object({ id: MailboxId })
+export const actor = (request: FastifyRequest) => {
+  const person = personOf(request)
+  return { accountId: person.sub, roles: person.roles }
+}
+
+/** Mailboxes for the people who create, run and use them; the directory of active ones. */
+export const mailboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { deps, guard } = app
+  const MailboxRef = Type.Ref('Mailbox')
+
+  app.post(
+    '/v1/mailboxes',
+    {
+      onRequest: guard.steppedUp,
+      schema: {
+        tags: ['mailboxes'],
+        operationId: 'createMailbox',
+        summary: 'Creates an ORG, PER or INT mailbox (stepped-up); it waits for the support desk',
+        description:
+          'From a signed-in individual account whose authentication is less than 10 minutes old. The creator is the first manager. 409 when the establishment and service, or the account for a PER/INT box, already have a live one; 422 for a region the operator does not serve or a department that disagrees with the postal code or the region.',
+        security,
+        body: NewMailbox,
+        response: { 201: MailboxRef },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await createMailbox(deps, actorOf(request), personOf(request).sub, request.body)),
+  )
+
+  app.get(
+    '/v1/me/mailboxes',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['mailboxes'],
+        operationId: 'listMyMailboxes',
+        summary: 'The mailboxes I belong to, with my role, their status and MSSanté address',
+        security,
+        response: { 200: Type.Object({ items: Type.Array(MyMailbox) }) },
+      },
+    },
+    async (request) => ({ items: await myMailboxes(deps, personOf(request).sub) }),
+  )
+
+  app.get(
+    '/v1/mailboxes/directory',
+    {
+      onRequest: guard.person,
+      config: { rateLimit: { max: 120, timeWindow: 60_000 } },
+      // As the national directories' reads: V8's JSON.stringify is faster than the schema-compiled
+      // serializer on pages of text; what keeps other fields out is `directoryEntryView`'s mapping.
+      serializerCompiler: () => (data: unknown) => JSON.stringify(data),
+      schema: {
+        tags: ['mailboxes'],
+        operationId: 'searchMailboxDirectory',
+        summary:
+          'Active, listed mailboxes: every word the beginning of a word of their names, description, city or address',
+        description: 'Words in any order; case and accents aside. Keyset-paged by name.',
+        security,
+        querystring: Type.Object({
+          q: Type.Optional(SearchText('pharm albi')),
+          postalCode: Type.Optional(
+            Type.String({
+              pattern: '^[0-9]{2,5}$',
+              examples: ['81000'],
+              description: 'A postal code or its beginning',
+            }),
+          ),
+          kind: Type.Optional(Kind),
+          limit: Limit(50, 20),
+          cursor: Type.Optional(Cursor),
+        }),
+        response: { 200: Page(DirectoryEntry) },
+      },
+    },
+    async (request) => searchMailboxDirectory(deps.db, request.query),
+  )
+
+  app.get(
+    '/v1/mailboxes/:id',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['mailboxes'],
+        operationId: 'getMailbox',
+        summary: 'A mailbox I belong to (or any, for the support desk)',
+        security,
+        params: Id,
+        response: { 200: MailboxRef },
+      },
+    },
+    async (request) =>
+      mailboxView((await authorizeOnMailbox(deps.db, actor(request), request.params.id, 'read')).mailbox),
+  )
+
+  app.patch(
+    '/v1/mailboxes/:id',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['mailboxes'],
+        operationId: 'editMailbox',
+        summary: 'Managers: description, service, phones, preferences',
+        description: 'The establishment and the responsible change only through the support desk.',
+        security,
+        params: Id,
+        body: MailboxChanges,
+        response: { 200: MailboxRef },
+      },
+    },
+    async (request) => editMailbox(deps, actor(request), actorOf(request), request.params.id, request.body),
+  )
+
+  app.post(
+    '/v1/mailboxes/:id/closure-request',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['mailboxes'],
+        operationId: 'requestMailboxClosure',
+        summary: 'Managers: ask the support desk to close the mailbox',
+        security,
+        params: Id,
+        body: Type.Object(
+          { reason: Type.Optional(Reason('Why, for the support desk', 'La pharmacie ferme le 31 décembre')) },
+          { additionalProperties: false },
+        ),
+        response: { 200: MailboxRef },
+      },
+    },
+    async (request) =>
+      requestClosure(deps, actor(request), actorOf(request), request.params.id, request.body.reason),
+  )
+
+  app.post(
+    '/v1/mailboxes/:id/session',
+    {
+      onRequest: guard.person,
+      schema: {
+        tags: ['mailboxes'],
+        operationId: 'switchIntoMailbox',
+        summary: 'Members: switch into an active mailbox; a token that says who acts for it',
+        description:
+          'An ES256 token for 5 minutes, verifiable with /.well-known/jwks.json: `sub` the mailbox, `mailbox_address`, `act.sub` the person (RFC 8693), `sid` their session. Refused (401) as soon as the membership, the mailbox, the account or the session is no longer active. Switching back is using the person’s own token.',
+        security,
+        params: Id,
+        response: { 200: SwitchToken },
+      },
+    },
+    async (request) => switchIntoMailbox(deps, personOf(request), actorOf(request), request.params.id),
+  )
+
+  app.get(
+    '/v1/mailbox-session',
+    {
+      onRequest: guard.mailbox,
+      schema: {
+        tags: ['mailboxes'],
+        operationId: 'getMailboxSession',
+        summary: 'With a mailbox token: the mailbox, and who acts for it',
+        security: [{ mailboxToken: [] }],
+        response: {
+          200: Type.Object({
+            mailbox: MailboxRef,
+            actorId: Type.String({ format: 'uuid', examples: ['0b7c1d3e-5f4a-4c2b-9e8d-1a2b3c4d5e6f'] }),
+          }),
+        },
+      },
+    },
+    async (request) => mailboxSession(deps, mailboxOf(request)),
+  )
+}
