@@ -76,5 +76,5 @@ export const problemResponse = (description: string) => ({
 /** What an operation needing a recent re-authentication answers to an older one. */
 export const stepUpRequiredResponse = problemResponse(
   'Not authenticated, or (problem `step_up_required`) the authentication is older than 10 minutes: ' +
-    're-authenticate with `POST /v1/auth/step-up`, then retry with the new access token',
+    're-authenticate with `POST /v1/auth/step-up`, then retry with the new access token.',
 )
