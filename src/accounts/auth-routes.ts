@@ -87,7 +87,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'startStepUp',
         summary: 'Re-authentication before a sensitive change: the password again, then a code',
         description:
-          'Adding, promoting or removing an address, changing the password, setting up or removing the ' +
+          'For a signed-in person. Adding, promoting or removing an address, changing the password, setting up or removing the ' +
           'authenticator app and creating or withdrawing a delegation need an authentication of less than ' +
           '10 minutes; otherwise they answer 401 `step_up_required`. Same throttles and attempt limits as sign-in.',
         security: [{ bearerAuth: [] }],

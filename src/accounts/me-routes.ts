@@ -140,7 +140,8 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'changeMyPassword',
         summary: 'Changes the password; the other sessions end, this one stays',
         description:
-          'Needs a recent re-authentication (`POST /v1/auth/step-up`, which asks the current password), else ' +
+          'For a signed-in person, on their own account: needs a recent re-authentication ' +
+          '(`POST /v1/auth/step-up`, which asks the current password), else ' +
           '401 `step_up_required`. The policy is the same as at registration.',
         security,
         body: Type.Object(

@@ -50,7 +50,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ),
         response: {
           200: Type.Ref('Me', {
-            description: 'Only phones or the account title changed: the account as it now is.',
+            description: 'No identity change to decide: the account as it now is.',
           }),
           202: Type.Object(
             { changeRequestId: UuidOf(EXAMPLE_ID.change), me: Type.Ref('Me') },

@@ -23,10 +23,10 @@ export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['structures'],
         operationId: 'getStructure',
         summary: 'A structure: names, identifiers, address',
-        description: 'Public, as the registration form shows a practice; an unknown structure is a 404.',
+        description: 'Public: what a registration form shows of a practice; an unknown structure is a 404.',
         params: Id,
         response: {
-          200: Type.Ref('Structure', { description: 'The structure, as its public record says.' }),
+          200: Type.Ref('Structure', { description: 'The structure: its names, identifiers and address.' }),
         },
       },
     },
