@@ -30,15 +30,21 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'An account manager of every workplace named asks for a user’s account (or an update of their previous one); due in 3 business days',
         description:
-          'The answer does not tell whether the address (or the RPPS) belongs to an account: the support desk sees the account it names, and any conflict, before fulfilling. An RPPS must be valid and, once the RPPS directory is imported, in it.',
+          'For a signed-in account manager of every workplace named (else 403). The answer does not tell ' +
+          'whether the address (or the RPPS) belongs to an account: the support desk sees the account it ' +
+          'names, and any conflict, before fulfilling. An RPPS must be valid and, once the RPPS directory is ' +
+          'imported, in it. The support desk is told.',
         security,
         body: NewAccountRequest,
         response: {
-          201: Type.Object({
-            id: UuidOf(EXAMPLE_ID.request),
-            status: Type.Literal('pending'),
-            dueAt: Type.String({ format: 'date-time', examples: ['2026-11-27T09:30:00.000Z'] }),
-          }),
+          201: Type.Object(
+            {
+              id: UuidOf(EXAMPLE_ID.request),
+              status: Type.Literal('pending'),
+              dueAt: Type.String({ format: 'date-time', examples: ['2026-11-27T09:30:00.000Z'] }),
+            },
+            { description: 'The request waits for the support desk, due in 3 business days.' },
+          ),
         },
       },
     },
@@ -62,12 +68,17 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         operationId: 'listMyAccountRequests',
         summary: 'The account requests I made, newest first, with their status and whether they are overdue',
+        description: 'For any signed-in person: the account requests they made themselves.',
         security,
         querystring: Type.Object(
           { cursor: Type.Optional(Cursor), limit: Limit() },
           { additionalProperties: false },
         ),
-        response: { 200: Page(AccountRequestView) },
+        response: {
+          200: Type.With(Page(AccountRequestView), {
+            description: 'A page of the person’s requests, newest first.',
+          }),
+        },
       },
     },
     async (request) =>
@@ -85,6 +96,7 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         operationId: 'listAccountRequests',
         summary: 'Support: account requests, the soonest due first; filter by status and by overdue',
+        description: 'For the support desk (role `support`): every manager’s requests.',
         security,
         querystring: Type.Object(
           {
@@ -100,7 +112,11 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Page(AccountRequestView) },
+        response: {
+          200: Type.With(Page(AccountRequestView), {
+            description: 'A page of the requests, the soonest due first.',
+          }),
+        },
       },
     },
     async (request) => listAccountRequests(deps.db, deps.clock.now(), request.query),
@@ -115,9 +131,16 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'reviewAccountRequest',
         summary:
           'Support: a request beside the account its address names as it is now (profile, roles, practice places) and what would stop its fulfilment',
+        description:
+          'For the support desk (role `support`), before deciding; an unknown request is a 404. The conflicts ' +
+          'listed are those fulfilment would answer with a 409.',
         security,
         params: Type.Object({ id: UuidOf(EXAMPLE_ID.request) }),
-        response: { 200: AccountRequestReview },
+        response: {
+          200: Type.With(AccountRequestReview, {
+            description: 'The request, the account its address names (if any), and the conflicts that stand.',
+          }),
+        },
       },
     },
     async (request) => reviewAccountRequest(deps.db, deps.clock.now(), request.params.id),
@@ -133,7 +156,10 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Support: fulfils a pending request (creates the account active, or updates the previous one, and mails the user, then the requester) or rejects it with a reason',
         description:
-          'Fulfilment answers 409 with the conflict’s code while one stands (see the review): the address taken, no previous account, one outside the requester’s structures or holding a role, a professional’s account asked as administrative, another RPPS.',
+          'For the support desk (role `support`). Fulfilment answers 409 with the conflict’s code while one ' +
+          'stands (see the review): the address taken, no previous account, one outside the requester’s ' +
+          'structures or holding a role, a professional’s account asked as administrative, another RPPS. A ' +
+          'request is decided once (409 `already_decided`); a rejection needs a reason, mailed to the requester.',
         security,
         params: Type.Object({ id: UuidOf(EXAMPLE_ID.request) }),
         body: Type.Object(
@@ -147,7 +173,9 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: AccountRequestView },
+        response: {
+          200: Type.With(AccountRequestView, { description: 'The request, fulfilled or rejected.' }),
+        },
       },
     },
     async (request) => {

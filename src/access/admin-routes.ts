@@ -39,6 +39,10 @@ export const accessAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['support'],
         operationId: 'createDelegationForProfessional',
         summary: 'Support: sets a delegation of approval for a professional',
+        description:
+          'For the support desk (role `support`) with a recent re-authentication (`POST /v1/auth/step-up`), ' +
+          'on behalf of a professional of the structure. The delegate must be another active user (422 ' +
+          '`invalid_delegate`); the same delegation twice is a 409.',
         security,
         body: Type.Object(
           {
@@ -48,7 +52,12 @@ export const accessAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ id: DelegationId }) },
+        response: {
+          201: Type.Object(
+            { id: DelegationId },
+            { description: 'The delegation is in force: the delegate may now decide for the professional.' },
+          ),
+        },
       },
     },
     async (request, reply) =>
@@ -65,9 +74,14 @@ export const accessAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['support'],
         operationId: 'deleteDelegation',
         summary: 'Support: withdraws a delegation',
+        description:
+          'For the support desk (role `support`) with a recent re-authentication (`POST /v1/auth/step-up`); ' +
+          'an unknown or withdrawn delegation is a 404.',
         security,
         params: Type.Object({ id: DelegationId }),
-        response: { 204: Type.Null() },
+        response: {
+          204: Type.Null({ description: 'The delegation is withdrawn: the delegate can no longer decide.' }),
+        },
       },
     },
     async (request, reply) => {
@@ -84,9 +98,12 @@ export const accessAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['support'],
         operationId: 'getMandates',
         summary: 'Support: an account’s mandates',
+        description:
+          'For the support desk (role `support`): the structures for which the account may request ' +
+          'accounts (account manager).',
         security,
         params: Type.Object({ id: Uuid }),
-        response: { 200: Mandates },
+        response: { 200: Type.With(Mandates, { description: 'The account’s mandates, by structure.' }) },
       },
     },
     async (request) => ({
@@ -105,10 +122,13 @@ export const accessAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['support'],
         operationId: 'putMandates',
         summary: 'Support: replaces an account’s mandates',
+        description:
+          'For the support desk (role `support`): the account’s mandates become exactly this set. An unknown ' +
+          'account is a 404, an unknown structure a 422.',
         security,
         params: Type.Object({ id: Uuid }),
         body: Mandates,
-        response: { 200: Mandates },
+        response: { 200: Type.With(Mandates, { description: 'The account’s mandates as they now are.' }) },
       },
     },
     async (request) => {

@@ -41,6 +41,10 @@ export const labFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['lab-api'],
         operationId: 'readLabEvents',
         summary: 'Account and right changes for this lab, in order, from a cursor',
+        description:
+          'For a lab system’s token, on its own lab only (another lab’s is a 403). Events come in increasing ' +
+          '`id` order after `after`: accounts activated or suspended, rights granted or withdrawn, practice ' +
+          'places added or removed, lab registration numbers changed.',
         security: [{ labClient: [] }],
         params: Type.Object({ labId: LabId }),
         querystring: Type.Object({
@@ -48,10 +52,13 @@ export const labFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100, examples: [100] }),
         }),
         response: {
-          200: Type.Object({
-            items: Type.Array(LabEvent),
-            next: Type.Integer({ description: 'The `after` of the next call', examples: [1042] }),
-          }),
+          200: Type.Object(
+            {
+              items: Type.Array(LabEvent),
+              next: Type.Integer({ description: 'The `after` of the next call', examples: [1042] }),
+            },
+            { description: 'The next events, oldest first, and the cursor to resume from.' },
+          ),
         },
       },
     },

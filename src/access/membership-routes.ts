@@ -48,10 +48,14 @@ const Decision = Type.Object(
   },
   { additionalProperties: false },
 )
-const Decided = Type.Object({
-  id: PlaceId,
-  status: Type.Enum(['confirmed', 'rejected'] as const),
-})
+const Decided = Type.Object(
+  { id: PlaceId, status: Type.Enum(['confirmed', 'rejected'] as const) },
+  { description: 'The place is decided: confirmed, or rejected and removed; the person is mailed.' },
+)
+const Queue = Type.Object(
+  { items: Type.Array(PendingPlace), nextCursor: NextCursor },
+  { description: 'A page of the places waiting, oldest first, with who asks and where.' },
+)
 
 const actor = (request: FastifyRequest) => {
   const person = personOf(request)
@@ -110,10 +114,11 @@ export const membershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listPlaceConfirmations',
         summary: 'The practice places people ask at my structures, waiting for my confirmation',
         description:
-          'For a responsible professional and their delegates: oldest first. A place counts for nothing until confirmed.',
+          'For a responsible professional and their delegates: oldest first; anyone else gets an empty list. ' +
+          'A place counts for nothing until confirmed.',
         security,
         querystring: Query,
-        response: { 200: Type.Object({ items: Type.Array(PendingPlace), nextCursor: NextCursor }) },
+        response: { 200: Queue },
       },
     },
     queue('approver'),
@@ -128,8 +133,9 @@ export const membershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'decidePlaceConfirmation',
         summary: 'Confirms a practice place asked at my structure, or rejects it with a reason',
         description:
-          'By a responsible professional of the structure or one of their delegates; the person is mailed the ' +
-          'outcome. Confirmed, the place counts and the labs are told.',
+          'By a responsible professional of the structure or one of their delegates, else 403; the person is ' +
+          'mailed the outcome. Confirmed, the place counts and the labs are told. Decided once (409 ' +
+          '`already_decided`); the places of an account not yet active are decided with its validation (409).',
         security,
         params: Type.Object({ id: PlaceId }),
         body: Decision,
@@ -147,9 +153,11 @@ export const membershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['support'],
         operationId: 'listPlaceConfirmationsForSupport',
         summary: 'Practice places waiting at structures that have no professional to confirm them',
+        description:
+          'For the support desk (role `support`): the places nobody else can confirm, oldest first.',
         security,
         querystring: Query,
-        response: { 200: Type.Object({ items: Type.Array(PendingPlace), nextCursor: NextCursor }) },
+        response: { 200: Queue },
       },
     },
     queue('support'),
@@ -163,6 +171,9 @@ export const membershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['support'],
         operationId: 'decidePlaceConfirmationForSupport',
         summary: 'Confirms or rejects a practice place at a structure that has no professional',
+        description:
+          'For the support desk (role `support`), only at a structure with no responsible professional (else ' +
+          '403), as one would: a reason is required to reject, the person is mailed, a place is decided once (409).',
         security,
         params: Type.Object({ id: PlaceId }),
         body: Decision,

@@ -4,13 +4,22 @@ import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
 import { notFound } from '../shared/errors.ts'
-import { EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
+import { EXAMPLE_ID, EXAMPLE_RPPS, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, NextCursor, pageOf } from '../shared/pagination.ts'
 import { Line, Lines } from '../shared/text.ts'
 import { listApprovals, listCollaborators, revokeRight } from './collaborators.ts'
 import { approversOf, createDelegation, delegationsOf, revokeDelegation } from './delegations.ts'
 import { decideAccessRequest, requestAccess } from './requests.ts'
-import { AccessRequest, Approval, accessRequestView, Delegation, Right, Rights } from './schemas.ts'
+import {
+  AccessRequest,
+  Approval,
+  Approver,
+  accessRequestView,
+  Collaborator,
+  Delegation,
+  Right,
+  Rights,
+} from './schemas.ts'
 
 const StructureId = UuidOf(EXAMPLE_ID.structure)
 const CollaboratorId = UuidOf(EXAMPLE_ID.collaborator)
@@ -35,24 +44,17 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listApprovers',
         summary: 'The professionals and delegates who approve requests for a structure (names only)',
         description:
-          'The structure’s correspondent code must be given: nobody lists the people of a practice they do not belong to.',
+          'Public, for the registration form, and throttled (30 a minute). The structure’s active correspondent ' +
+          'code must be given, else 404: nobody lists the people of a practice they do not belong to.',
         params: Type.Object({ id: StructureId }),
         querystring: Type.Object({
           correspondentCode: Line(40, 'C012345'),
         }),
         response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                id: UuidOf(EXAMPLE_ID.approver),
-                civility: Str('MME'),
-                firstName: Str('Claire'),
-                lastName: Str('Martin'),
-                role: Type.Enum(['professional', 'delegate'] as const),
-                forProfessionalId: Type.Union([UuidOf(EXAMPLE_ID.approver), Type.Null()]),
-              }),
-            ),
-          }),
+          200: Type.Object(
+            { items: Type.Array(Approver) },
+            { description: 'Who may be named as approver at this structure: names and role only.' },
+          ),
         },
       },
     },
@@ -77,6 +79,10 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['access'],
         operationId: 'requestAccess',
         summary: 'Asks for results and/or invoices at one of my practice places, naming the approver',
+        description:
+          'For a signed-in person, at one of their confirmed practice places (else 422 `not_at_structure`). The ' +
+          'approver must be a responsible professional of that structure (422 `approver_not_found`) and is ' +
+          'mailed; one request per structure waits at a time (409 `request_pending`).',
         security,
         body: Type.Object(
           {
@@ -90,7 +96,11 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           strict,
         ),
-        response: { 201: AccessRequest },
+        response: {
+          201: Type.With(AccessRequest, {
+            description: 'The request, pending, for the rights not already held.',
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -111,8 +121,14 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['access'],
         operationId: 'listMyAccessRequests',
         summary: 'My access requests, newest first',
+        description: 'For any signed-in person: their own requests for sensitive rights, the last 100.',
         security,
-        response: { 200: Type.Object({ items: Type.Array(AccessRequest) }) },
+        response: {
+          200: Type.Object(
+            { items: Type.Array(AccessRequest) },
+            { description: 'The person’s requests, newest first, with their status and the rights granted.' },
+          ),
+        },
       },
     },
     async (request) => {
@@ -135,6 +151,10 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['access'],
         operationId: 'listApprovals',
         summary: 'The requests I may decide: naming me, or a professional who delegated to me',
+        description:
+          'For a signed-in person: the requests naming them at a structure where they are still a responsible ' +
+          'professional, or naming a professional who delegated to them there; every request for the support ' +
+          'desk; never their own. Anyone else gets an empty list.',
         security,
         querystring: Type.Object({
           status: Type.Enum(['pending', 'approved', 'rejected'] as const, { default: 'pending' }),
@@ -142,10 +162,10 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
           cursor: Type.Optional(Cursor),
         }),
         response: {
-          200: Type.Object({
-            items: Type.Array(Approval),
-            nextCursor: NextCursor,
-          }),
+          200: Type.Object(
+            { items: Type.Array(Approval), nextCursor: NextCursor },
+            { description: 'A page of the requests in that status, newest first, with who asks what where.' },
+          ),
         },
       },
     },
@@ -187,6 +207,10 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['access'],
         operationId: 'decideAccessRequest',
         summary: 'Approve as asked, approve fewer rights, or reject with a reason',
+        description:
+          'For whoever may decide the request (see `GET /v1/approvals`), else 403. Decided once: a request ' +
+          'already decided is a 409 `already_decided`. An active account gets the rights at once and the ' +
+          'labs are told; a registration waiting on this approval moves on to the support desk.',
         security,
         params: Type.Object({ requestId: UuidOf(EXAMPLE_ID.request) }),
         body: Type.Object(
@@ -197,7 +221,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           strict,
         ),
-        response: { 200: AccessRequest },
+        response: { 200: Type.With(AccessRequest, { description: 'The request, decided.' }) },
       },
     },
     async (request) =>
@@ -219,27 +243,10 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Refused (403) to anyone who approves nowhere: collaborators and staff see no one else’s rights.',
         security,
         response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                account: Type.Object({
-                  id: CollaboratorId,
-                  civility: Str('MME'),
-                  firstName: Str('Julie'),
-                  lastName: Str('Bernard'),
-                  accountTitle: Type.Union([Str('Secrétariat du Dr Martin'), Type.Null()]),
-                  status: Str('active'),
-                }),
-                structureId: StructureId,
-                structureName: Str('Cabinet médical des Lices'),
-                rights: Type.Array(Right),
-                pendingRequest: Type.Union([
-                  Type.Object({ id: UuidOf(EXAMPLE_ID.request), rights: Type.Array(Right) }),
-                  Type.Null(),
-                ]),
-              }),
-            ),
-          }),
+          200: Type.Object(
+            { items: Type.Array(Collaborator) },
+            { description: 'Each collaborator per structure, with the rights held and the request waiting.' },
+          ),
         },
       },
     },
@@ -254,10 +261,13 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['access'],
         operationId: 'revokeCollaboratorRight',
         summary: 'Withdraws a collaborator’s right at one of my structures, at once',
+        description:
+          'For a responsible professional of the structure, their delegate, or the support desk; never on a ' +
+          'professional’s own rights (403). A right not held there is a 404. The collaborator and the labs are told.',
         security,
         params: Type.Object({ accountId: CollaboratorId, right: Right }),
         querystring: Type.Object({ structureId: StructureId }),
-        response: { 204: Type.Null() },
+        response: { 204: Type.Null({ description: 'The right is withdrawn.' }) },
       },
     },
     async (request, reply) => {
@@ -281,8 +291,14 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['access'],
         operationId: 'listMyDelegations',
         summary: 'Who may approve for me, per structure',
+        description: 'For any signed-in person: the delegations they gave.',
         security,
-        response: { 200: Type.Object({ items: Type.Array(Delegation) }) },
+        response: {
+          200: Type.Object(
+            { items: Type.Array(Delegation) },
+            { description: 'The person’s delegations: the structure and the delegate of each.' },
+          ),
+        },
       },
     },
     async (request) => ({
@@ -305,10 +321,17 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'delegateApproval',
         summary: 'Lets a named active user decide my collaborators’ requests for one of my structures',
         description:
-          'Needs a recent re-authentication (`POST /v1/auth/step-up`), else 401 `step_up_required`.',
+          'For a professional of the structure, with a recent re-authentication (`POST /v1/auth/step-up`), ' +
+          'else 401 `step_up_required`; anyone else gets 403. The delegate must be another active user ' +
+          '(422 `invalid_delegate`); the same delegation twice is a 409.',
         security,
         body: Type.Object({ structureId: StructureId, delegateId: CollaboratorId }, strict),
-        response: { 201: Type.Object({ id: UuidOf(EXAMPLE_ID.delegation) }) },
+        response: {
+          201: Type.Object(
+            { id: UuidOf(EXAMPLE_ID.delegation) },
+            { description: 'The delegation is in force: the delegate may now decide.' },
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -329,10 +352,13 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'withdrawDelegation',
         summary: 'Withdraws a delegation, at once',
         description:
-          'Needs a recent re-authentication (`POST /v1/auth/step-up`), else 401 `step_up_required`.',
+          'For the professional who gave it or the support desk (another’s is a 404), with a recent re-authentication ' +
+          '(`POST /v1/auth/step-up`), else 401 `step_up_required`.',
         security,
         params: Type.Object({ id: UuidOf(EXAMPLE_ID.delegation) }),
-        response: { 204: Type.Null() },
+        response: {
+          204: Type.Null({ description: 'The delegation is withdrawn: the delegate can no longer decide.' }),
+        },
       },
     },
     async (request, reply) => {

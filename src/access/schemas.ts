@@ -46,6 +46,32 @@ export const Approval = Type.Object({
   createdAt: DateTime,
 })
 
+/** Who may be named as approver at a structure, as the registration form lists them. */
+export const Approver = Type.Object({
+  id: ApproverId,
+  civility: Str('MME'),
+  firstName: Str('Claire'),
+  lastName: Str('Martin'),
+  role: Type.Enum(['professional', 'delegate'] as const),
+  forProfessionalId: Nullable(ApproverId),
+})
+
+/** A collaborator at a structure where the reader approves: the rights held, the request waiting. */
+export const Collaborator = Type.Object({
+  account: Type.Object({
+    id: UuidOf(EXAMPLE_ID.collaborator),
+    civility: Str('MME'),
+    firstName: Str('Julie'),
+    lastName: Str('Bernard'),
+    accountTitle: Nullable(Str('Secrétariat du Dr Martin')),
+    status: Str('active'),
+  }),
+  structureId: StructureId,
+  structureName: Str('Cabinet médical des Lices'),
+  rights: Type.Array(Right),
+  pendingRequest: Nullable(Type.Object({ id: RequestId, rights: Type.Array(Right) })),
+})
+
 export const Delegation = Type.Object({
   id: UuidOf(EXAMPLE_ID.delegation),
   structureId: StructureId,

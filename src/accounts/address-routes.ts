@@ -32,8 +32,14 @@ export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['me'],
         operationId: 'listMyEmails',
         summary: 'This account’s addresses: login, notification, and the applications each identifies in',
+        description: 'For any signed-in person: their own addresses only.',
         security,
-        response: { 200: Type.Object({ items: Type.Array(EmailAddress) }) },
+        response: {
+          200: Type.Object(
+            { items: Type.Array(EmailAddress) },
+            { description: 'Every address of the account, with its roles and applications.' },
+          ),
+        },
       },
     },
     async (request) => ({ items: await listAddresses(deps.db, personOf(request).sub) }),
@@ -48,7 +54,9 @@ export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'addMyEmail',
         summary: 'Adds an address proven by code (purpose add_email); the notification address is told',
         description:
-          'Needs a recent re-authentication (`POST /v1/auth/step-up`), else 401 `step_up_required`.',
+          'For a signed-in person with a recent re-authentication (`POST /v1/auth/step-up`), else 401 ' +
+          '`step_up_required`. The proof must be of purpose `add_email` (else 422 `invalid_proof`); an address ' +
+          'another account uses is a 409 `email_taken`.',
         security,
         body: Type.Object(
           {
@@ -61,7 +69,9 @@ export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           strict,
         ),
-        response: { 201: EmailAddress },
+        response: {
+          201: Type.With(EmailAddress, { description: 'The address is added to the account.' }),
+        },
       },
     },
     async (request, reply) =>
@@ -77,8 +87,9 @@ export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'updateMyEmail',
         summary: 'Makes an address the login or notification one; sets the applications it identifies in',
         description:
-          'Making it the login or notification address needs a recent re-authentication (`POST /v1/auth/step-up`). ' +
-          'When the login address changes, the former one is told and the other sessions end.',
+          'For a signed-in person, on their own addresses (another’s is a 404). Making it the login or ' +
+          'notification address needs a recent re-authentication (`POST /v1/auth/step-up`); choosing its ' +
+          'applications does not. When the login address changes, the former one is told and the other sessions end.',
         security,
         params: Type.Object({ id: EmailId }),
         body: Type.Object(
@@ -89,7 +100,10 @@ export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { ...strict, minProperties: 1 },
         ),
-        response: { 200: EmailAddress, 401: stepUpRequiredResponse },
+        response: {
+          200: Type.With(EmailAddress, { description: 'The address as it now is.' }),
+          401: stepUpRequiredResponse,
+        },
       },
     },
     async (request) => {
@@ -110,10 +124,14 @@ export const addressRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Removes an address, never the last; its login or notification role moves to the oldest left',
         description:
-          'Needs a recent re-authentication (`POST /v1/auth/step-up`). Removing the login address ends the other sessions.',
+          'For a signed-in person, on their own addresses, with a recent re-authentication ' +
+          '(`POST /v1/auth/step-up`). The last address is a 409 `last_address`. Removing the login address ' +
+          'ends the other sessions.',
         security,
         params: Type.Object({ id: EmailId }),
-        response: { 204: Type.Null() },
+        response: {
+          204: Type.Null({ description: 'The address is removed; its roles moved to the oldest left.' }),
+        },
       },
     },
     async (request, reply) => {

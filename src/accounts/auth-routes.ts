@@ -14,11 +14,17 @@ import { completeStepUp, startStepUp } from './step-up.ts'
 
 const strict = { additionalProperties: false } as const
 const ChallengeId = UuidOf(EXAMPLE_ID.challenge)
-const Challenge = Type.Object({
-  challengeId: ChallengeId,
-  factors: Type.Array(Type.Enum(['email', 'totp'] as const)),
-  expiresAt: Type.String({ format: 'date-time', examples: ['2026-11-24T09:40:00.000Z'] }),
-})
+const Challenge = Type.Object(
+  {
+    challengeId: ChallengeId,
+    factors: Type.Array(Type.Enum(['email', 'totp'] as const)),
+    expiresAt: Type.String({ format: 'date-time', examples: ['2026-11-24T09:40:00.000Z'] }),
+  },
+  {
+    description:
+      'The password is right: the challenge to answer with the emailed or authenticator code (10 minutes, 5 tries).',
+  },
+)
 const Code = Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$', examples: ['482913'] }) }, strict)
 
 /** Sign-in in two steps, token refresh, sign-out, password reset and first activation. */
@@ -32,6 +38,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'signIn',
         summary: 'First step: email and password; a code is then mailed, or the authenticator app asked',
+        description:
+          'Public. An unknown address, a wrong password and an account that may not sign in get the same ' +
+          '401 `invalid_credentials`. From one client address, failed passwords past the fifth wait longer ' +
+          'each time (429); after 100 in a row the address is locked (429 `sign_in_locked`) until a password reset.',
         body: Type.Object(
           { email: Email, password: Password },
           {
@@ -52,9 +62,16 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'completeSignIn',
         summary: 'Second step: the code; answers the tokens',
+        description:
+          'Public: the challenge of the first step stands for the password. A wrong or expired code, or a ' +
+          'challenge past its 5 tries, is a 401 `invalid_code`. A right one opens a session.',
         params: Type.Object({ challengeId: ChallengeId }),
         body: Code,
-        response: { 200: TokenPair },
+        response: {
+          200: Type.With(TokenPair, {
+            description: 'Signed in: an access token, and the refresh token of the new session.',
+          }),
+        },
       },
     },
     async (request) =>
@@ -70,12 +87,17 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'startStepUp',
         summary: 'Re-authentication before a sensitive change: the password again, then a code',
         description:
-          'Adding, promoting or removing an address, changing the password, setting up or removing the ' +
+          'For a signed-in person. Adding, promoting or removing an address, changing the password, setting up or removing the ' +
           'authenticator app and creating or withdrawing a delegation need an authentication of less than ' +
           '10 minutes; otherwise they answer 401 `step_up_required`. Same throttles and attempt limits as sign-in.',
         security: [{ bearerAuth: [] }],
         body: Type.Object({ password: Password }, strict),
-        response: { 202: Challenge },
+        response: {
+          202: Type.With(Challenge, {
+            description:
+              'The password is right: the challenge to answer, in this session, with the emailed or authenticator code.',
+          }),
+        },
       },
     },
     async (request, reply) =>
@@ -92,10 +114,18 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'completeStepUp',
         summary: 'Re-authentication, second step: the code; answers an access token of this session, fresh',
+        description:
+          'For the signed-in person who started the step-up, in the same session only. A wrong or expired ' +
+          'code is a 401 `invalid_code`. The session’s authentication time becomes now: the sensitive ' +
+          'changes are open for 10 minutes, and refreshed tokens say so too.',
         security: [{ bearerAuth: [] }],
         params: Type.Object({ challengeId: ChallengeId }),
         body: Code,
-        response: { 200: Type.Omit(TokenPair, ['refreshToken']) },
+        response: {
+          200: Type.Omit(TokenPair, ['refreshToken'], {
+            description: 'Re-authenticated: a new access token of this session, whose `auth_time` is now.',
+          }),
+        },
       },
     },
     async (request) =>
@@ -115,8 +145,15 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'refreshTokens',
         summary: 'Spends the refresh token for a new pair; a spent token presented again ends the session',
+        description:
+          'Public: the refresh token is the credential. An unknown, spent or expired token, or one of an ' +
+          'account no longer active, is a 401 `invalid_grant`; a spent one presented again also ends its session.',
         body: Type.Object({ refreshToken: Line(200, EXAMPLE_REFRESH_TOKEN, { minLength: 10 }) }, strict),
-        response: { 200: TokenPair },
+        response: {
+          200: Type.With(TokenPair, {
+            description: 'A new access token and the next refresh token; the one sent is spent.',
+          }),
+        },
       },
     },
     async (request) => refreshSession(deps, contextOf(request), request.body.refreshToken),
@@ -130,8 +167,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'signOut',
         summary: 'Ends this session',
+        description:
+          'For a signed-in person: the session of the access token ends at once, its refresh token with it.',
         security: [{ bearerAuth: [] }],
-        response: { 204: Type.Null() },
+        response: { 204: Type.Null({ description: 'Signed out: this session’s tokens no longer work.' }) },
       },
     },
     async (request, reply) => {
@@ -153,8 +192,15 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'requestPasswordReset',
         summary: 'Mails a single-use reset link (30 minutes) to an active account; always 202',
+        description:
+          'Public. The answer and its timing are the same whether or not the address belongs to an active ' +
+          'account; each new link spends the ones sent before. Throttled per address and per client address (429).',
         body: Type.Object({ email: Email }, strict),
-        response: { 202: Type.Null({ description: 'Accepted, with no body' }) },
+        response: {
+          202: Type.Null({
+            description: 'Accepted, with no body: a link is mailed if the address is an active account’s.',
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -171,6 +217,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'confirmPasswordReset',
         summary: 'Sets a new password with the link’s token; every session of the account ends',
+        description:
+          'Public: the link’s token is the credential. An expired or used token is a 400 `invalid_token`; ' +
+          'a password the policy refuses (too short, easy to guess, holding the person’s name) is a 400 `weak_password`.',
         body: Type.Object(
           {
             token: Line(200, EXAMPLE_LINK_TOKEN, { minLength: 20 }),
@@ -179,7 +228,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           strict,
         ),
-        response: { 204: Type.Null() },
+        response: {
+          204: Type.Null({ description: 'The password is set; every session of the account has ended.' }),
+        },
       },
     },
     async (request, reply) => {
@@ -195,6 +246,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'activateAccount',
         summary: 'First sign-in with the provisional access code mailed at validation: sets the password',
+        description:
+          'Public, for an account validated without a password. A wrong address or code gets the same 401 ' +
+          '`invalid_credentials`; 5 tries per address from one client address. The person then signs in ' +
+          'with the new password.',
         body: Type.Object(
           {
             email: Email,
@@ -204,7 +259,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           strict,
         ),
-        response: { 204: Type.Null() },
+        response: { 204: Type.Null({ description: 'The password is set and the provisional code spent.' }) },
       },
     },
     async (request, reply) => {

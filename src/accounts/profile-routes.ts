@@ -29,8 +29,9 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'updateMe',
         summary: 'Edits the profile: phones and account title at once; civility, names and RPPS via support',
         description:
-          'Civility, names and RPPS become one change request that the support desk decides (202); the profile ' +
-          'keeps its values meanwhile, and a second request waits for the first to be decided (409 change_pending).',
+          'For any signed-in person, on their own profile. Civility, names and RPPS become one change request ' +
+          'that the support desk decides (202); the profile keeps its values meanwhile, and a second request ' +
+          'waits for the first to be decided (409 change_pending). An RPPS another account carries is a 409 `rpps_taken`.',
         security,
         body: Type.Object(
           {
@@ -48,8 +49,16 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { ...strict, minProperties: 1 },
         ),
         response: {
-          200: Type.Ref('Me'),
-          202: Type.Object({ changeRequestId: UuidOf(EXAMPLE_ID.change), me: Type.Ref('Me') }),
+          200: Type.Ref('Me', {
+            description: 'No identity change to decide: the account as it now is.',
+          }),
+          202: Type.Object(
+            { changeRequestId: UuidOf(EXAMPLE_ID.change), me: Type.Ref('Me') },
+            {
+              description:
+                'The identity change waits for the support desk: its request, and the account (other changes made).',
+            },
+          ),
         },
       },
     },
@@ -67,8 +76,14 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['me'],
         operationId: 'listMyPracticePlaces',
         summary: 'The places where this person practises, the primary one flagged',
+        description: 'For any signed-in person: their own places, oldest first, confirmed or pending.',
         security,
-        response: { 200: Type.Object({ items: Type.Array(PracticePlace) }) },
+        response: {
+          200: Type.Object(
+            { items: Type.Array(PracticePlace) },
+            { description: 'Every practice place of the account, with its structure and lab centre.' },
+          ),
+        },
       },
     },
     async (request) => ({ items: await listPlaces(deps.db, personOf(request).sub) }),
@@ -82,6 +97,10 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['me'],
         operationId: 'addMyPracticePlace',
         summary: 'Adds a practice place at a known structure and lab centre; primary moves the flag here',
+        description:
+          'For any signed-in person. The place is pending, and counts nowhere, until a responsible ' +
+          'professional of the structure or a delegate (or the support desk, when it has none) confirms it. ' +
+          'An unknown structure or lab centre is a 422; a second place at the same structure a 409.',
         security,
         body: Type.Object(
           {
@@ -91,7 +110,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           strict,
         ),
-        response: { 201: PracticePlace },
+        response: { 201: Type.With(PracticePlace, { description: 'The place is asked for, pending.' }) },
       },
     },
     async (request, reply) =>
@@ -106,9 +125,12 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['me'],
         operationId: 'removeMyPracticePlace',
         summary: 'Removes a practice place, never the last; the oldest left becomes primary if needed',
+        description:
+          'For any signed-in person, on their own places (another’s is a 404; the last one a 409). The ' +
+          'rights held there, the requests waiting there and the delegations given for it go with the place.',
         security,
         params: Type.Object({ id: UuidOf(EXAMPLE_ID.practicePlace) }),
-        response: { 204: Type.Null() },
+        response: { 204: Type.Null({ description: 'The place is removed, with what depended on it.' }) },
       },
     },
     async (request, reply) => {
@@ -125,24 +147,31 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['me'],
         operationId: 'listMyApplications',
         summary: 'The applications open to this person, and the address each knows them by',
+        description: 'For any signed-in person: the portal’s applications (tiles) open to them.',
         security,
         response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                id: ApplicationId,
-                name: Str('Résultats d’analyses'),
-                url: Str('https://resultats.example.org'),
-                description: Type.Union([
-                  Str('Les résultats des patients, pour les prescripteurs'),
-                  Type.Null(),
-                ]),
-                emailId: Type.Union([EmailId, Type.Null()], {
-                  description: 'Null until an address is chosen',
+          200: Type.Object(
+            {
+              items: Type.Array(
+                Type.Object({
+                  id: ApplicationId,
+                  name: Str('Résultats d’analyses'),
+                  url: Str('https://resultats.example.org'),
+                  description: Type.Union([
+                    Str('Les résultats des patients, pour les prescripteurs'),
+                    Type.Null(),
+                  ]),
+                  emailId: Type.Union([EmailId, Type.Null()], {
+                    description: 'Null until an address is chosen',
+                  }),
                 }),
-              }),
-            ),
-          }),
+              ),
+            },
+            {
+              description:
+                'The applications, each with the address that identifies the person there, if any.',
+            },
+          ),
         },
       },
     },
@@ -157,10 +186,18 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['me'],
         operationId: 'setMyApplicationIdentity',
         summary: 'Chooses which of this person’s addresses identifies them in an application',
+        description:
+          'For any signed-in person, with one of their own addresses; an unknown or inactive application, ' +
+          'or another account’s address, is a 404. The application leaves any other address of the person.',
         security,
         params: Type.Object({ applicationId: ApplicationId }),
         body: Type.Object({ emailId: EmailId }, strict),
-        response: { 200: Type.Object({ applicationId: ApplicationId, emailId: EmailId }) },
+        response: {
+          200: Type.Object(
+            { applicationId: ApplicationId, emailId: EmailId },
+            { description: 'The address now identifies the person in the application.' },
+          ),
+        },
       },
     },
     async (request) =>

@@ -21,7 +21,15 @@ export const jwksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'getJwks',
         summary: 'Public keys of access tokens (JWKS, RFC 7517)',
-        response: { 200: Type.Object({ keys: Type.Array(Jwk) }) },
+        description:
+          'Public, for the portal’s other applications that verify access tokens themselves (ES256); ' +
+          'cacheable for 5 minutes.',
+        response: {
+          200: Type.Object(
+            { keys: Type.Array(Jwk) },
+            { description: 'The keys that verify access tokens, by `kid`.' },
+          ),
+        },
       },
     },
     async (_request, reply) => {

@@ -35,14 +35,19 @@ export const directoryImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'importDirectory',
         summary: 'Support: import an RPPS or FINESS extract (the file as the body, or a .zip of it)',
         description:
-          'Streams the file into the directory and swaps it in when complete; the previous directory stays if anything fails. ' +
-          'Progress is at GET /v1/admin/directory/imports/{id} meanwhile.',
+          'For the support desk (role `support`). Streams the file into the directory and swaps it in when ' +
+          'complete; the previous directory stays if anything fails. The answer comes once the import is ' +
+          'done; progress is at GET /v1/admin/directory/imports/{id} meanwhile.',
         security: support,
         consumes: FILE_TYPES,
         querystring: Type.Object({
           kind: Type.Union([Type.Literal('rpps'), Type.Literal('finess')], { examples: ['finess'] }),
         }),
-        response: { 201: ImportReport },
+        response: {
+          201: Type.With(ImportReport, {
+            description: 'The import has ended, succeeded or failed: its report; `location` names it.',
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -76,9 +81,15 @@ export const directoryImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['directory'],
         operationId: 'getDirectoryImport',
         summary: 'Support: progress and outcome of a directory import',
+        description: 'For the support desk (role `support`); an unknown import is a 404.',
         security: support,
         params: Type.Object({ id: UuidOf(EXAMPLE_ID.job) }),
-        response: { 200: ImportReport },
+        response: {
+          200: Type.With(ImportReport, {
+            description:
+              'The import’s report: its status, the lines read, imported and rejected, and any error.',
+          }),
+        },
       },
     },
     async (request) => {

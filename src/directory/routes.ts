@@ -40,7 +40,8 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Every word of `q` begins a word of the last name, the first name, or the city or structure name of ' +
           "the person's activities, in any order (case, accents, apostrophes and hyphens aside): persons " +
-          'found by their names alone first, then by name. The other criteria narrow the search.',
+          'found by their names alone first, then by name. The other criteria narrow the search. Public, ' +
+          'for registration forms, and throttled (120 a minute).',
         querystring: Type.Object({
           q: Type.Optional(SearchText('helene dupont albi')),
           lastName: Type.Optional(Name('martin')),
@@ -49,7 +50,11 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           limit: Limit(50, 20),
           cursor: Type.Optional(Cursor),
         }),
-        response: { 200: Page(Professional) },
+        response: {
+          200: Type.With(Page(Professional), {
+            description: 'A page of the persons found, each once with all their activities.',
+          }),
+        },
       },
     },
     async (request) => searchProfessionals(db, request.query),
@@ -63,8 +68,11 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['directory'],
         operationId: 'getProfessional',
         summary: 'One person of the RPPS directory, with their activities',
+        description: 'Public and throttled (120 a minute); a number the directory does not know is a 404.',
         params: Type.Object({ rpps: Rpps }),
-        response: { 200: Professional },
+        response: {
+          200: Type.Ref('DirectoryProfessional', { description: 'The person, with their activities.' }),
+        },
       },
     },
     async (request) => {
@@ -85,7 +93,8 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Every word of `q` begins a word of the name, the long name, the city or the postal code, in any ' +
           'order (case, accents, apostrophes and hyphens aside). Best matches first: every word in the name ' +
-          'before matches in the city, then shorter names. The other criteria narrow the search.',
+          'before matches in the city, then shorter names. The other criteria narrow the search. Public, ' +
+          'for registration forms, and throttled (120 a minute).',
         querystring: Type.Object({
           q: Type.Optional(SearchText('centre sante albi')),
           finess: Type.Optional(Finess),
@@ -93,7 +102,11 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           limit: Limit(50, 20),
           cursor: Type.Optional(Cursor),
         }),
-        response: { 200: Page(Establishment) },
+        response: {
+          200: Type.With(Page(Establishment), {
+            description: 'A page of the establishments found, best first.',
+          }),
+        },
       },
     },
     async (request) => searchEstablishments(db, request.query),
@@ -107,8 +120,13 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['directory'],
         operationId: 'getEstablishment',
         summary: 'One establishment of the FINESS directory',
+        description: 'Public and throttled (120 a minute); a number the directory does not know is a 404.',
         params: Type.Object({ finess: Finess }),
-        response: { 200: Establishment },
+        response: {
+          200: Type.Ref('DirectoryEstablishment', {
+            description: 'The establishment, with its address and position.',
+          }),
+        },
       },
     },
     async (request) => {

@@ -50,11 +50,19 @@ export const identifierRoutes: FastifyPluginAsyncTypebox<{ acceptAnyRppsCheckDig
         tags: ['identifiers'],
         operationId: 'checkIdentifier',
         summary: 'Validates an RPPS, ADELI, FINESS, SIREN or SIRET number, and finds it in the directories',
+        description:
+          'Public, for forms. A number that fails its rule (length, characters, check digit) is answered ' +
+          '200 with `valid: false` and the reason, not refused; a valid one carries what the imported ' +
+          'national directories know of it.',
         params: Type.Object({
           type: Type.Enum(IDENTIFIER_TYPES, { examples: ['rpps'] }),
           value: Line(40, [EXAMPLE_RPPS, '810000018']),
         }),
-        response: { 200: IdentifierResult },
+        response: {
+          200: Type.With(IdentifierResult, {
+            description: 'The verdict on the number, normalised, and its directory entry when there is one.',
+          }),
+        },
       },
     },
     async (request) => {

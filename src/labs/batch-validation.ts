@@ -7,10 +7,16 @@ type Item = { code?: unknown }
 
 /**
  * A batch is validated whole before anything is written: every bad item is listed (index, code,
- * field, reason) in one 422. A body that is not a batch at all is a 400.
+ * field, reason) in one 422. A body that is not a batch at all is a 400. The Idempotency-Key header is
+ * left to the idempotency check, which names what is wrong with it (`idempotency_key_required`…).
  */
-export function assertBatchShape(body: unknown, errors: FastifySchemaValidationError[] | undefined): void {
-  if (!errors || errors.length === 0) return
+export function assertBatchShape(
+  body: unknown,
+  failure: { validation: FastifySchemaValidationError[]; validationContext: string } | undefined,
+): void {
+  if (!failure || failure.validationContext === 'headers') return
+  const errors = failure.validation
+  if (errors.length === 0) return
   const items = (body as { items?: Item[] } | null)?.items
   const problems: FieldProblem[] = []
   for (const error of errors) {

@@ -20,11 +20,17 @@ import {
 import { syncCenters, syncCorrespondents } from './sync.ts'
 
 const security = [{ labClient: [] }]
-const IdempotencyHeaders = Type.Object({
+const IdempotencyKey = (description: string) =>
+  Line(255, 'b2f4c6d8-1a3e-4c5b-9d7f-0e2a4c6b8d1f', { description })
+const BatchHeaders = Type.Object({
+  'idempotency-key': IdempotencyKey(
+    'Names this write: a replay with the same key returns the first response; the same key with ' +
+      'another payload is refused (422), and while the first is still running (409).',
+  ),
+})
+const DeletionHeaders = Type.Object({
   'idempotency-key': Type.Optional(
-    Line(255, 'b2f4c6d8-1a3e-4c5b-9d7f-0e2a4c6b8d1f', {
-      description: 'Required on bulk writes; a replay returns the first response',
-    }),
+    IdempotencyKey('Optional: a replay with the same key returns the first response.'),
   ),
 })
 const LabParams = Type.Object({ labId: LabId })
@@ -43,15 +49,22 @@ export const labApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['lab-api'],
         operationId: 'syncLabCenters',
         summary: 'Bulk upsert of the lab’s centres, by code',
+        description:
+          'For a lab system’s token, on its own lab only (else 403), with an Idempotency-Key (else 400 ' +
+          '`idempotency_key_required`). Up to 1,000 centres; a bad item refuses the whole batch (422 lists them all).',
         security,
         params: LabParams,
-        headers: IdempotencyHeaders,
+        headers: BatchHeaders,
         body: Batch(CenterItem, 1000),
-        response: { 200: SyncResult },
+        response: {
+          200: Type.With(SyncResult, {
+            description: 'The batch is applied: how many centres were created, updated or unchanged.',
+          }),
+        },
       },
     },
     async (request, reply) => {
-      assertBatchShape(request.body, request.validationError?.validation)
+      assertBatchShape(request.body, request.validationError)
       await idempotent(deps, request, reply, labOf(request).clientId, { required: true }, async () => ({
         status: 200,
         body: await syncCenters(deps, request.params.labId, request.body.items),
@@ -72,16 +85,23 @@ export const labApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Bulk upsert of correspondent codes; a bad item refuses the whole batch (422 lists them all)',
         description:
-          'A code for a structure the lab neither creates in the batch nor already serves is held `pending_link` for the support desk and does not work until approved.',
+          'For a lab system’s token, on its own lab only (else 403), with an Idempotency-Key (else 400 ' +
+          '`idempotency_key_required`); up to 20,000 codes. Structures are matched by FINESS, then SIRET, and ' +
+          'created when unknown. A code for a structure the lab neither creates in the batch nor already ' +
+          'serves is held `pending_link` for the support desk and does not work until approved.',
         security,
         params: LabParams,
-        headers: IdempotencyHeaders,
+        headers: BatchHeaders,
         body: Batch(CorrespondentItem, 20_000),
-        response: { 200: CorrespondentSyncResult },
+        response: {
+          200: Type.With(CorrespondentSyncResult, {
+            description: 'The batch is applied: codes created, updated, unchanged, and held for their link.',
+          }),
+        },
       },
     },
     async (request, reply) => {
-      assertBatchShape(request.body, request.validationError?.validation)
+      assertBatchShape(request.body, request.validationError)
       await idempotent(deps, request, reply, labOf(request).clientId, { required: true }, async () => ({
         status: 200,
         body: await syncCorrespondents(deps, request.params.labId, request.body.items),
@@ -98,6 +118,9 @@ export const labApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['lab-api'],
         operationId: 'listCorrespondents',
         summary: 'The lab’s correspondent codes, oldest change first, cursor-paged',
+        description:
+          'For a lab system’s token, on its own lab only (else 403): every code of the lab, with its link ' +
+          'status; `updatedSince` keeps the codes changed since then.',
         security,
         params: LabParams,
         querystring: Type.Object({
@@ -107,7 +130,11 @@ export const labApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           cursor: Type.Optional(Cursor),
           limit: Limit(1000, 100),
         }),
-        response: { 200: Page(Correspondent) },
+        response: {
+          200: Type.With(Page(Correspondent), {
+            description: 'A page of the lab’s codes, the oldest change first.',
+          }),
+        },
       },
     },
     async (request) => listCorrespondents(db, request.params.labId, request.query),
@@ -121,10 +148,13 @@ export const labApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['lab-api'],
         operationId: 'deactivateCorrespondent',
         summary: 'Deactivates a correspondent code (its history is kept)',
+        description:
+          'For a lab system’s token, on its own lab only (else 403); an unknown code of the lab is a 404. ' +
+          'Deactivating a code already inactive changes nothing.',
         security,
         params: Type.Object({ labId: LabId, code: Code }),
-        headers: IdempotencyHeaders,
-        response: { 204: Type.Null() },
+        headers: DeletionHeaders,
+        response: { 204: Type.Null({ description: 'The code is inactive: it no longer answers look-ups.' }) },
       },
     },
     async (request, reply) => {

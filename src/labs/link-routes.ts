@@ -43,12 +43,19 @@ export const linkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listPendingCorrespondentLinks',
         summary:
           'Support: correspondent codes held `pending_link` (a lab named a structure it does not serve yet), oldest first',
+        description:
+          'For the support desk (role `support`). Until its link is approved, such a code answers no look-up ' +
+          'and brings its lab no events.',
         security,
         querystring: Type.Object(
           { cursor: Type.Optional(Cursor), limit: Limit() },
           { additionalProperties: false },
         ),
-        response: { 200: Page(Link) },
+        response: {
+          200: Type.With(Page(Link), {
+            description: 'A page of the codes waiting, the oldest request first.',
+          }),
+        },
       },
     },
     async (request) => pendingLinks(deps.db, request.query),
@@ -63,6 +70,9 @@ export const linkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'decideCorrespondentLink',
         summary:
           'Support: approves the link (the code works from now on) or rejects it, with a reason (required to reject); audited',
+        description:
+          'For the support desk (role `support`). A code is decided once: one not waiting for its link is a ' +
+          '409 `already_decided`, an unknown one a 404; a rejected link stays refused.',
         security,
         params: Type.Object({ id: CodeId }),
         body: Type.Object(
@@ -80,7 +90,7 @@ export const linkRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Link },
+        response: { 200: Type.With(Link, { description: 'The code, with its link decided.' }) },
       },
     },
     async (request) =>

@@ -26,6 +26,15 @@ const ClientAuthentication = {
 const Seconds = (example: string) => Type.Integer({ examples: [Math.floor(Date.parse(example) / 1000)] })
 const Rights = Type.Array(Type.Enum(['results', 'invoices'] as const))
 const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' }
+// The client authenticates by HTTP Basic or in the form (see the scheme's description).
+const security = [{ labClientCredentials: [] }]
+const FormRefused = Type.With(OAuthError, {
+  description: 'The form is refused (RFC 6749 §5.2): not a form, a parameter twice, malformed credentials.',
+})
+const ClientRefused = Type.With(OAuthError, {
+  description:
+    'No client authentication, or an unknown or revoked client, or a wrong secret (`invalid_client`).',
+})
 
 /**
  * OAuth 2.0 for lab systems: the token endpoint's client credentials grant (RFC 6749 §4.4) and token
@@ -58,6 +67,11 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['lab-api'],
         operationId: 'issueLabToken',
         summary: 'OAuth 2.0 client credentials: a 15-minute token for one lab',
+        description:
+          'For a lab system’s machine client, created by the support desk. The token reaches the client’s ' +
+          'own lab only, through the `lab-api` operations; errors are the RFC’s JSON, not problems. ' +
+          'Throttled (30 a minute).',
+        security,
         consumes: ['application/x-www-form-urlencoded'],
         body: Type.Object({
           grant_type: FormValue('client_credentials'),
@@ -67,13 +81,16 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ),
         }),
         response: {
-          200: Type.Object({
-            access_token: Str(EXAMPLE_ACCESS_TOKEN),
-            token_type: Type.Literal('Bearer'),
-            expires_in: Type.Integer({ examples: [900] }),
-          }),
-          400: OAuthError,
-          401: OAuthError,
+          200: Type.Object(
+            {
+              access_token: Str(EXAMPLE_ACCESS_TOKEN),
+              token_type: Type.Literal('Bearer'),
+              expires_in: Type.Integer({ examples: [900] }),
+            },
+            { description: 'A bearer token for the client’s lab, and its life in seconds.' },
+          ),
+          400: FormRefused,
+          401: ClientRefused,
         },
       },
       // The RFC's error format, including for a form that fails validation.
@@ -108,6 +125,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'session is open and the account active; the answer then carries the roles and the sensitive ' +
           'rights per structure the person holds at the time of the call, so that a right withdrawn a ' +
           'moment ago is gone. A lab token is active for its own lab only. Anything else: `{ "active": false }`.',
+        security,
         consumes: ['application/x-www-form-urlencoded'],
         body: Type.Object({
           token: FormValue(EXAMPLE_ACCESS_TOKEN, 8192),
@@ -156,10 +174,11 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 },
                 { active: false },
               ],
+              description: 'What the token stands for now, or `{ "active": false }`.',
             },
           ),
-          400: OAuthError,
-          401: OAuthError,
+          400: FormRefused,
+          401: ClientRefused,
         },
       },
       attachValidation: true,

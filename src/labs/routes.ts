@@ -22,7 +22,14 @@ export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['labs'],
         operationId: 'listLabs',
         summary: 'Labs and their centres',
-        response: { 200: Type.Object({ items: Type.Array(Lab) }) },
+        description:
+          'Public, for the registration form: each practice place names the lab centre it usually works with.',
+        response: {
+          200: Type.Object(
+            { items: Type.Array(Lab) },
+            { description: 'Every lab, whether it requires a correspondent code, and its centres.' },
+          ),
+        },
       },
     },
     async () => ({ items: await labsWithCenters(db) }),
@@ -36,9 +43,16 @@ export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['labs'],
         operationId: 'lookupCorrespondentCode',
         summary: 'The practice behind an active correspondent code (for the registration form)',
+        description:
+          'Public and throttled (30 a minute). An unknown, inactive or not yet linked code is a 404 ' +
+          '`unknown_correspondent_code`; a code several labs use needs `labId` (422 `lab_required`).',
         params: Type.Object({ code: Code }),
         querystring: Type.Object({ labId: Type.Optional(LabId) }),
-        response: { 200: CorrespondentLookup },
+        response: {
+          200: Type.With(CorrespondentLookup, {
+            description: 'The code’s lab, lab centre and structure, to pre-fill the practice place.',
+          }),
+        },
       },
     },
     async (request) => {
@@ -72,15 +86,15 @@ export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['labs'],
         operationId: 'putLab',
         summary: 'Support: create or update a lab',
+        description: 'For the support desk (role `support`); audited.',
         security: support,
         params: Type.Object({ labId: LabId }),
         body: LabSettings,
         response: {
-          200: Type.Object({
-            id: Str('biomnis'),
-            name: Str('Biomnis'),
-            requiresCorrespondentCode: Type.Boolean(),
-          }),
+          200: Type.Object(
+            { id: Str('biomnis'), name: Str('Biomnis'), requiresCorrespondentCode: Type.Boolean() },
+            { description: 'The lab as it now is.' },
+          ),
         },
       },
     },
@@ -126,6 +140,9 @@ export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['labs'],
         operationId: 'createLabClient',
         summary: 'Support: a machine client for a lab system (the secret is shown once)',
+        description:
+          'For the support desk (role `support`); an unknown lab is a 404. The client gets tokens for its lab ' +
+          'at `POST /v1/oauth/token`; its secret is stored hashed and never shown again.',
         security: support,
         params: Type.Object({ labId: LabId }),
         body: Type.Object(
@@ -133,13 +150,16 @@ export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({
-            clientId: LabClientId,
-            clientSecret: Str(EXAMPLE_LAB_CLIENT_SECRET, { description: 'Shown once; stored hashed' }),
-            labId: Str('biomnis'),
-            name: Str('Serveur de résultats Biomnis'),
-            createdAt: DateTime,
-          }),
+          201: Type.Object(
+            {
+              clientId: LabClientId,
+              clientSecret: Str(EXAMPLE_LAB_CLIENT_SECRET, { description: 'Shown once; stored hashed' }),
+              labId: Str('biomnis'),
+              name: Str('Serveur de résultats Biomnis'),
+              createdAt: DateTime,
+            },
+            { description: 'The new client, with its secret, shown this once.' },
+          ),
         },
       },
     },
@@ -162,9 +182,11 @@ export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['labs'],
         operationId: 'revokeLabClient',
         summary: 'Support: revoke a lab client (its tokens stop working at once)',
+        description:
+          'For the support desk (role `support`); an unknown or revoked client of this lab is a 404.',
         security: support,
         params: Type.Object({ labId: LabId, clientId: LabClientId }),
-        response: { 204: Type.Null() },
+        response: { 204: Type.Null({ description: 'The client is revoked, its tokens with it.' }) },
       },
     },
     async (request, reply) => {

@@ -17,10 +17,13 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ registry: Registry }> = 
         tags: ['ops'],
         operationId: 'getMetrics',
         summary: 'Prometheus metrics (text exposition format); on METRICS_PORT instead when it is set',
+        description:
+          'For the platform’s scraper, without authentication: with `METRICS_PORT` set (recommended in ' +
+          'production), only a listener on that port serves it and the API port answers 404. Never rate-limited.',
         produces: ['text/plain'],
         response: {
           200: {
-            description: 'Prometheus text format 0.0.4',
+            description: 'The metrics, in the Prometheus text format 0.0.4.',
             content: {
               'text/plain; version=0.0.4': {
                 schema: Type.String({

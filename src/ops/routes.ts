@@ -44,7 +44,10 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{
         tags: ['ops'],
         operationId: 'getLiveness',
         summary: 'The process is up',
-        response: { 200: Health },
+        description:
+          'Public, for the platform’s liveness probe: answers while the process runs, even under load ' +
+          'shedding or a database outage. Never rate-limited.',
+        response: { 200: Type.With(Health, { description: 'The process answers.' }) },
       },
     },
     async () => ({ status: 'ok' as const }),
@@ -58,7 +61,13 @@ export const opsRoutes: FastifyPluginAsyncTypebox<{
         tags: ['ops'],
         operationId: 'getReadiness',
         summary: 'Ready to serve: database reachable and migrations applied',
-        response: { 200: Health, 503: Health },
+        description:
+          'Public, for the load balancer’s readiness probe; never rate-limited. 503 while the database is ' +
+          'unreachable or behind on migrations, under load shedding, or while the process shuts down.',
+        response: {
+          200: Type.With(Health, { description: 'Ready: send traffic here.' }),
+          503: Type.With(Health, { description: 'Not ready, and why: send traffic elsewhere for now.' }),
+        },
       },
     },
     async (_request, reply) => {

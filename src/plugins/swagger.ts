@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
@@ -32,9 +33,15 @@ export const API_TAGS = [
   },
 ] as const
 
+// package.json sits two folders up both in a checkout (src/plugins/) and in the image (dist/src/plugins/).
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string
+}
+
 /**
  * The OpenAPI 3.1 document, generated from the route schemas. Every route also answers problems: the
- * 4XX/5XX entries are added here so that no route forgets them.
+ * 4XX/5XX entries are added here so that no route forgets them. A route that names no security scheme
+ * is public (`security: []`); the OpenAPI test checks that each one answers without a token.
  */
 export async function installSwagger(app: FastifyInstance, config: Config): Promise<void> {
   app.addHook('onRoute', (route) => {
@@ -42,11 +49,14 @@ export async function installSwagger(app: FastifyInstance, config: Config): Prom
     const responses = (route.schema.response ?? {}) as Record<string, unknown>
     // Operations behind the step-up guard say so, with the problem they answer to an older authentication.
     const steppedUp = app.hasDecorator('guard') && [route.onRequest].flat().includes(app.guard.steppedUp)
+    route.schema.security ??= []
     route.schema.response = {
       ...(steppedUp && { 401: stepUpRequiredResponse }),
       ...responses,
-      '4xx': responses['4xx'] ?? problemResponse('The request was refused (problem details)'),
-      '5xx': responses['5xx'] ?? problemResponse('The service failed or is unavailable (problem details)'),
+      '4xx': responses['4xx'] ?? problemResponse('The request was refused: the problem details say why.'),
+      '5xx':
+        responses['5xx'] ??
+        problemResponse('The service failed, or is unavailable for now: the problem details say which.'),
     }
   })
 
@@ -55,12 +65,15 @@ export async function installSwagger(app: FastifyInstance, config: Config): Prom
       openapi: '3.1.0',
       info: {
         title: 'Sésame',
-        version: '1.0.0',
+        version,
+        // The service is not open source: its package is UNLICENSED.
+        license: { name: 'Proprietary, all rights reserved', identifier: 'LicenseRef-Proprietary' },
         description:
           'Onboarding of health professionals, their collaborators and structures onto lab and health-data ' +
           'portals, and their access rights. Errors are RFC 9457 problem details (`application/problem+json`).',
       },
-      ...(config.PUBLIC_BASE_URL ? { servers: [{ url: config.PUBLIC_BASE_URL }] } : {}),
+      // Relative to where the document is served, unless the public address is known.
+      servers: [{ url: config.PUBLIC_BASE_URL?.replace(/\/+$/, '') || '/' }],
       tags: [...API_TAGS],
       components: {
         securitySchemes: {
@@ -80,6 +93,13 @@ export async function installSwagger(app: FastifyInstance, config: Config): Prom
             type: 'oauth2',
             description: 'A lab system’s token (OAuth 2.0 client credentials)',
             flows: { clientCredentials: { tokenUrl: '/v1/oauth/token', scopes: {} } },
+          },
+          labClientCredentials: {
+            type: 'http',
+            scheme: 'basic',
+            description:
+              'A lab client’s id and secret, as HTTP Basic or as `client_id` and `client_secret` in the form ' +
+              '(RFC 6749 §2.3.1)',
           },
         },
       },

@@ -77,5 +77,5 @@ export const problemResponse = (description: string) => ({
 export const stepUpRequiredResponse = problemResponse(
   'Not authenticated, or (problem `step_up_required`) the authentication is older than 10 minutes: ' +
     're-authenticate with `POST /v1/auth/step-up` (or sign in again with Pro Santé Connect), then retry ' +
-    'with the new access token',
+    'with the new access token.',
 )

@@ -23,8 +23,11 @@ export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['structures'],
         operationId: 'getStructure',
         summary: 'A structure: names, identifiers, address',
+        description: 'Public: what a registration form shows of a practice; an unknown structure is a 404.',
         params: Id,
-        response: { 200: StructureRef },
+        response: {
+          200: Type.Ref('Structure', { description: 'The structure: its names, identifiers and address.' }),
+        },
       },
     },
     async (request) => {
@@ -42,13 +45,18 @@ export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['structures'],
         operationId: 'listStructures',
         summary: 'Support: search structures by words of the name, city or postal code, FINESS or SIRET',
+        description:
+          'For the support desk (role `support`). Every word of `q` begins a word of the name, the city or ' +
+          'the postal code, in any order, accents aside; or `q` is a FINESS or SIRET.',
         security: support,
         querystring: Type.Object({
           q: Type.Optional(Line(100, 'lices', { minLength: 0 })),
           cursor: Type.Optional(Cursor),
           limit: Limit(),
         }),
-        response: { 200: Page(StructureRef) },
+        response: {
+          200: Type.With(Page(StructureRef), { description: 'A page of the structures found.' }),
+        },
       },
     },
     async (request) => {
@@ -65,9 +73,14 @@ export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['structures'],
         operationId: 'createStructure',
         summary: 'Support: create a structure',
+        description:
+          'For the support desk (role `support`); audited. FINESS and SIRET must be real numbers (422 ' +
+          '`invalid_identifier`), and belong to no other structure (409 `structure_exists`).',
         security: support,
         body: NewStructure,
-        response: { 201: StructureRef },
+        response: {
+          201: Type.Ref('Structure', { description: 'The structure is created; `location` names it.' }),
+        },
       },
     },
     async (request, reply) => {
@@ -84,10 +97,13 @@ export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['structures'],
         operationId: 'updateStructure',
         summary: 'Support: correct a structure',
+        description:
+          'For the support desk (role `support`); audited. An unknown structure is a 404; identifiers are ' +
+          'checked as at creation.',
         security: support,
         params: Id,
         body: StructureChanges,
-        response: { 200: StructureRef },
+        response: { 200: Type.Ref('Structure', { description: 'The structure as it now is.' }) },
       },
     },
     async (request) =>

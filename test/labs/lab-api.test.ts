@@ -191,10 +191,18 @@ describe('correspondent sync', () => {
     expect((await t.app.inject({ url: '/v1/correspondent-codes/OK1?labId=biomnis' })).statusCode).toBe(404)
   })
 
-  it('requires an Idempotency-Key on bulk writes', async () => {
-    const response = await put('/v1/labs/biomnis/correspondents', biomnis, { items: [aCorrespondent('NK1')] })
-    expect(response.statusCode).toBe(400)
-    expect(response.json().code).toBe('idempotency_key_required')
+  it('requires an Idempotency-Key on bulk writes, and a well-formed one', async () => {
+    for (const path of ['/v1/labs/biomnis/correspondents', '/v1/labs/biomnis/centers']) {
+      const items = path.endsWith('centers') ? [{ code: 'NK1', name: 'Albi' }] : [aCorrespondent('NK1')]
+      const missing = await put(path, biomnis, { items })
+      expect(missing.statusCode).toBe(400)
+      expect(missing.json().code).toBe('idempotency_key_required')
+      for (const key of ['k'.repeat(256), 'two words', 'clé']) {
+        const malformed = await put(path, biomnis, { items }, key)
+        expect(malformed.statusCode, key).toBe(400)
+        expect(malformed.json().code, key).toBe('invalid_idempotency_key')
+      }
+    }
   })
 
   it('replays the stored response for the same key and payload, and refuses the key with another payload', async () => {
