@@ -1,48 +1,13 @@
 import { Readable } from 'node:stream'
-import {
-  CompiledQuery,
-  type KyselyPlugin,
-  type PluginTransformQueryArgs,
-  type PluginTransformResultArgs,
-  type QueryResult,
-  type RootOperationNode,
-  type UnknownRow,
-} from 'kysely'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateFinessLines, generateRppsLines } from '../../scripts/directory/generate.ts'
 import { FixedClock } from '../../src/clock.ts'
-import type { Executor } from '../../src/db/schema.ts'
 import { searchEstablishments } from '../../src/directory/establishments.ts'
 import { importDirectory } from '../../src/directory/importer.ts'
 import { searchProfessionals } from '../../src/directory/search.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts'
-
-/** Writes down every query run through it, as sent. */
-class QueryRecorder implements KyselyPlugin {
-  readonly queries: CompiledQuery[] = []
-  readonly #compile: (node: RootOperationNode) => CompiledQuery
-  constructor(db: Executor) {
-    this.#compile = (node) => db.getExecutor().compileQuery(node, { queryId: 'recorded' })
-  }
-  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
-    this.queries.push(this.#compile(node))
-    return node
-  }
-  async transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return result
-  }
-}
-
-interface PlanNode {
-  'Node Type': string
-  'Relation Name'?: string
-  Plans?: PlanNode[]
-}
-const scans = (node: PlanNode): string[] => [
-  ...(node['Relation Name'] ? [`${node['Node Type']} on ${node['Relation Name']}`] : []),
-  ...(node.Plans ?? []).flatMap(scans),
-]
+import { QueryRecorder, tablesRead } from '../helpers/plans.ts'
 
 let database: TestDatabase
 
@@ -104,11 +69,7 @@ describe('every directory search reads its tables through their indexes', () => 
     if (first.nextCursor) await search(db, { ...query, limit: 5, cursor: first.nextCursor })
     expect(recorder.queries.length).toBeGreaterThan(0)
     for (const query of recorder.queries) {
-      const { rows } = await database.db.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-        CompiledQuery.raw(`explain (format json) ${query.sql}`, [...query.parameters]),
-      )
-      const plan = rows[0]!['QUERY PLAN']
-      const read = scans((typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan)
+      const read = await tablesRead(database.db, query)
       expect(
         read.filter((scan) => scan.startsWith('Seq Scan on directory_')),
         query.sql,
