@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util'
 import { type HttpOptions, measureHttp } from './http.ts'
 import { measureImport } from './import.ts'
 import { type Figure, formatTable } from './report.ts'
+import { measureResetTiming } from './reset-timing.ts'
 import { httpScenarios } from './scenarios.ts'
 import { ensureDatabase, startServer, stopServer } from './servers.ts'
 import { openBench } from './setup.ts'
@@ -13,7 +14,7 @@ import { measureSync } from './sync.ts'
 
 // `npm run bench [-- --only search,me --duration 10 --connections 20 --quick]`: builds the service,
 // measures each scenario against its baseline in the same run (see README, Benchmarks), prints a table.
-// Scenarios: import, health, search, words, me, approvals, login, mailboxes, sync. PostgreSQL:
+// Scenarios: import, health, search, words, me, approvals, login, mailboxes, reset, sync. PostgreSQL:
 // BENCH_DATABASE_URL, default a `sesame_bench` database on the local server.
 const { values } = parseArgs({
   options: {
@@ -86,7 +87,7 @@ try {
     await bench.pool.query('vacuum analyze directory_activities, directory_persons')
     await bench.pool.query('checkpoint')
   }
-  if (httpSelected.length > 0 || selected('sync')) {
+  if (httpSelected.length > 0 || selected('sync') || selected('reset')) {
     const serve = async (entry: string, port: number, name: string) => {
       servers.push(await startServer(entry, { ...env, PORT: `${port}` }, port, `${logs}/${name}.log`))
     }
@@ -95,6 +96,11 @@ try {
   }
   for (const scenario of httpSelected) {
     await attempt(scenario.name, async () => measureHttp(scenario, await scenario.prepare(bench), http))
+  }
+  if (selected('reset')) {
+    await attempt('password-reset timing', () =>
+      measureResetTiming(bench, `http://127.0.0.1:${http.servicePort}`, 200),
+    )
   }
   if (selected('sync')) {
     await attempt('correspondent sync', () =>
