@@ -31,6 +31,10 @@ const PROVIDER_DOWN = problemResponse(
     '`psc_claims_invalid` (problem details); nothing was written',
 )
 
+const AUTHORIZATION = Type.With(PscAuthorization, {
+  description: 'Where to send the browser, and the state that will come back, usable for 10 minutes.',
+})
+
 /**
  * Pro Santé Connect: sign-in and sign-up, and the link of a signed-in account. The front-end does the
  * browser's redirects; the service keeps the state, nonce and PKCE verifier and talks to the provider.
@@ -47,9 +51,15 @@ export const pscRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         operationId: 'startPscSignIn',
         summary: 'Pro Santé Connect, first step: the authorization URL to send the browser to',
-        description: `State, nonce and PKCE verifier stay on the server for 10 minutes, single use. ${OFF}`,
+        description:
+          'Public, throttled per IP address. The redirect URI must be one of PSC_REDIRECT_URIS (else 400 ' +
+          '`psc_redirect_uri_not_allowed`). State, nonce and PKCE verifier stay on the server for 10 ' +
+          `minutes, single use. ${OFF}`,
         body: PscAuthorizationRequest,
-        response: { 201: PscAuthorization, '5xx': PROVIDER_DOWN },
+        response: {
+          201: AUTHORIZATION,
+          '5xx': PROVIDER_DOWN,
+        },
       },
     },
     async (request, reply) => reply.status(201).send(await start(request, { purpose: 'sign_in' })),
@@ -64,11 +74,11 @@ export const pscRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Pro Santé Connect, second step: what came back to the redirect URI; signs in, or says to register',
         description:
-          'The code is exchanged (client secret, PKCE), the ID token verified (signature by the provider’s ' +
-          'keys, `iss`, `aud`, `exp`, `nonce`, `acr`), userinfo read. An account linked to this national ' +
-          'identifier, or with its RPPS (then linked, and audited), is signed in without an emailed code; ' +
-          'an account that may not sign in gets `401 invalid_credentials` as at password sign-in. A failed ' +
-          `answer writes nothing. ${OFF}`,
+          'Public, throttled per IP address. The code is exchanged (client secret, PKCE), the ID token ' +
+          'verified (signature by the provider’s keys, `iss`, `aud`, `exp`, `nonce`, `acr`), userinfo read. An ' +
+          'account linked to this national identifier, or with its RPPS (then linked, and audited), is signed ' +
+          'in without an emailed code; an account that may not sign in gets `401 invalid_credentials` as at ' +
+          `password sign-in. A failed answer writes nothing. ${OFF}`,
         body: PscCallback,
         response: {
           200: PscSignInOutcome,
@@ -92,10 +102,16 @@ export const pscRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['me'],
         operationId: 'startPscLink',
         summary: 'Linking Pro Santé Connect, first step: the authorization URL, for this account only',
-        description: OFF,
+        description:
+          'For any signed-in person: the authorization belongs to their account, and only they can complete ' +
+          'it with `POST /v1/me/psc-link`. The redirect URI must be one of PSC_REDIRECT_URIS (else 400 ' +
+          `\`psc_redirect_uri_not_allowed\`). ${OFF}`,
         security,
         body: PscAuthorizationRequest,
-        response: { 201: PscAuthorization, '5xx': PROVIDER_DOWN },
+        response: {
+          201: AUTHORIZATION,
+          '5xx': PROVIDER_DOWN,
+        },
       },
     },
     async (request, reply) =>
@@ -111,12 +127,16 @@ export const pscRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'linkPsc',
         summary: 'Linking Pro Santé Connect, second step: links the identity that came back to this account',
         description:
-          'Refused when the identity’s RPPS is not the account’s (`422 psc_rpps_mismatch`) or the identity is ' +
-          `linked to another account (\`409 psc_identity_linked_elsewhere\`); audited. ${OFF}`,
+          'For the signed-in person who started this authorization (another’s state is a 400 ' +
+          '`psc_state_invalid`). Refused when the identity’s RPPS is not the account’s (`422 ' +
+          'psc_rpps_mismatch`) or the identity is linked to another account (`409 ' +
+          `psc_identity_linked_elsewhere\`); audited. ${OFF}`,
         security,
         body: PscCallback,
         response: {
-          200: PscLink,
+          200: Type.With(PscLink, {
+            description: 'The account is linked to Pro Santé Connect, since `linkedAt`.',
+          }),
           '4xx': refusals('`psc_rpps_mismatch`, `psc_identity_linked_elsewhere`'),
           '5xx': PROVIDER_DOWN,
         },
@@ -134,11 +154,17 @@ export const pscRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'unlinkPsc',
         summary: 'Unlinks Pro Santé Connect; only from an account with a password (`409 password_required`)',
         description:
-          'Needs a recent re-authentication (else 401 `step_up_required`). `404 psc_not_linked` when it is not ' +
+          'For any signed-in person, on their own account, with an authentication less than 10 minutes old ' +
+          '(else 401 `step_up_required`). `404 psc_not_linked` when it is not ' +
           'linked. Once unlinked, a PSC sign-in no longer links the account by its RPPS: `409 psc_unlinked`, ' +
           'until the person links it again (`POST /v1/me/psc-link`).',
         security,
-        response: { 204: Type.Null() },
+        response: {
+          204: Type.Null({
+            description:
+              'Unlinked: a Pro Santé Connect sign-in no longer reaches this account until it is linked again.',
+          }),
+        },
       },
     },
     async (request, reply) => {

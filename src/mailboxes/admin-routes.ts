@@ -20,6 +20,8 @@ const security = [{ bearerAuth: [] }]
 const strict = { additionalProperties: false } as const
 const Id = Type.Object({ id: MailboxId })
 const tags = ['support', 'mailboxes']
+const SUPPORT = 'For the support desk (role `support`).'
+const statusChange = (description: string) => Type.With(StatusChange, { description })
 
 /** The support desk on mailboxes: the queue, validation and the address, activation, suspension, closing, the extract. */
 export const mailboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -35,13 +37,20 @@ export const mailboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listMailboxesForSupport',
         summary:
           'Support: mailboxes in a status, oldest first, beside the establishment the FINESS directory knows',
+        description: `${SUPPORT} The status is \`pending_validation\` unless given; keyset-paged.`,
         security,
         querystring: Type.Object({
           status: Type.Optional(Status),
           limit: Limit(),
           cursor: Type.Optional(Cursor),
         }),
-        response: { 200: Page(SupportMailbox) },
+        response: {
+          200: Type.With(Page(SupportMailbox), {
+            description:
+              'A page of the mailboxes in that status, the oldest first, each beside the establishment the ' +
+              'directory knows under its FINESS or SIRET (null when none).',
+          }),
+        },
       },
     },
     async (request) =>
@@ -60,12 +69,13 @@ export const mailboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'exportMailboxDirectory',
         summary: 'Support: every active, listed mailbox as the national MSSanté extract lays it out',
         description:
-          'Pipe-separated UTF-8 with a header row, the columns of `Extraction_Correspondance_MSSante`, streamed. Audited.',
+          `${SUPPORT} Pipe-separated UTF-8 with a header row, the columns of ` +
+          '`Extraction_Correspondance_MSSante`, streamed. Audited.',
         security,
         produces: ['text/plain'],
         response: {
           200: {
-            description: 'The extract',
+            description: 'The extract, one line per active, listed mailbox, as an attachment.',
             content: {
               'text/plain; charset=utf-8': {
                 schema: Type.String({
@@ -95,9 +105,16 @@ export const mailboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         operationId: 'getMailboxForSupport',
         summary: 'Support: a mailbox, beside the establishment the FINESS directory knows',
+        description: `${SUPPORT} A mailbox in any status; an unknown one is a 404.`,
         security,
         params: Id,
-        response: { 200: SupportMailbox },
+        response: {
+          200: Type.With(SupportMailbox, {
+            description:
+              'The mailbox, beside the establishment the directory knows under its FINESS or SIRET (null ' +
+              'when none).',
+          }),
+        },
       },
     },
     async (request) => mailboxForSupport(deps.db, request.params.id),
@@ -112,10 +129,14 @@ export const mailboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'editMailboxEstablishment',
         summary:
           'Support: an ORG mailbox’s establishment (identifier, names, address, region) or responsible',
+        description:
+          `${SUPPORT} Checked as at creation. A PER or INT mailbox takes its identity from its owner’s ` +
+          'account (409 `personal_mailbox`); a closed or rejected one is a 409 `mailbox_closed`; an ' +
+          'establishment and service that already have a live mailbox a 409 `mailbox_exists`. Audited.',
         security,
         params: Id,
         body: EstablishmentChanges,
-        response: { 200: Type.Ref('Mailbox') },
+        response: { 200: Type.Ref('Mailbox', { description: 'The mailbox, changed.' }) },
       },
     },
     async (request) => editEstablishment(deps, actorOf(request), request.params.id, request.body),
@@ -130,11 +151,20 @@ export const mailboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'decideMailboxValidation',
         summary: 'Support: validate a mailbox (its MSSanté address is derived and reserved) or reject it',
         description:
-          'The address is `<name>.<postal code>.<city>` (ORG) or `<first name>.<last name>` (PER, INT) at the domain of the responsible’s profession (MSSANTE_DOMAINS_BY_PROFESSION) or MSSANTE_DOMAIN; `.2`, `.3`… when taken, ever. `mssanteAddress` overrides it, checked the same way. The managers are emailed.',
+          `${SUPPORT} Only a mailbox \`pending_validation\` (else 409 \`invalid_status\`); a rejection ` +
+          'needs a reason (400 `reason_required`). The address is `<name>.<postal code>.<city>` (ORG) or ' +
+          '`<first name>.<last name>` (PER, INT) at the domain of the responsible’s profession ' +
+          '(MSSANTE_DOMAINS_BY_PROFESSION) or MSSANTE_DOMAIN; `.2`, `.3`… when taken, ever. `mssanteAddress` ' +
+          'overrides it, checked the same way (422 `invalid_mssante_address`, 409 `mssante_address_taken`). ' +
+          'The managers are emailed.',
         security,
         params: Id,
         body: ValidationDecision,
-        response: { 200: StatusChange },
+        response: {
+          200: statusChange(
+            'The mailbox `validated` with its MSSanté address reserved, or `rejected` without one.',
+          ),
+        },
       },
     },
     async (request) => decideMailboxValidation(deps, actorOf(request), request.params.id, request.body),
@@ -148,9 +178,12 @@ export const mailboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         operationId: 'activateMailbox',
         summary: 'Support: the box exists on the mail platform; the managers are emailed its address',
+        description:
+          `${SUPPORT} Only a validated mailbox (else 409 \`invalid_status\`); it is then in the directory ` +
+          'if listed, and its members may switch into it.',
         security,
         params: Id,
-        response: { 200: StatusChange },
+        response: { 200: statusChange('The mailbox, `active`, with its MSSanté address.') },
       },
     },
     async (request) => moveMailboxBySupport(deps, actorOf(request), request.params.id, 'activate'),
@@ -164,13 +197,16 @@ export const mailboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         operationId: 'suspendMailbox',
         summary: 'Support: suspend an active mailbox; its tokens stop at once',
+        description:
+          `${SUPPORT} Only an active mailbox (else 409 \`invalid_status\`); the managers are emailed the ` +
+          'reason, and the mailbox leaves the directory until its suspension is lifted.',
         security,
         params: Id,
         body: Type.Object(
           { reason: Reason('Why, mailed to the managers', 'Usage non conforme signalé') },
           strict,
         ),
-        response: { 200: StatusChange },
+        response: { 200: statusChange('The mailbox, `suspended`.') },
       },
     },
     async (request) =>
@@ -185,9 +221,12 @@ export const mailboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         operationId: 'liftMailboxSuspension',
         summary: 'Support: lift a mailbox’s suspension',
+        description:
+          `${SUPPORT} Only a suspended mailbox (else 409 \`invalid_status\`); it is active again and the ` +
+          'managers are emailed.',
         security,
         params: Id,
-        response: { 200: StatusChange },
+        response: { 200: statusChange('The mailbox, `active` again.') },
       },
     },
     async (request) => moveMailboxBySupport(deps, actorOf(request), request.params.id, 'lift'),
@@ -201,6 +240,10 @@ export const mailboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         operationId: 'closeMailbox',
         summary: 'Support: close a mailbox for good; its address is never given again',
+        description:
+          `${SUPPORT} A mailbox pending validation, validated, active or suspended (else 409 ` +
+          '`invalid_status`); the managers are emailed, with the reason when given, and its mailbox tokens ' +
+          'stop at once.',
         security,
         params: Id,
         body: Type.Object(
@@ -211,7 +254,7 @@ export const mailboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           strict,
         ),
-        response: { 200: StatusChange },
+        response: { 200: statusChange('The mailbox, `closed`.') },
       },
     },
     async (request) =>

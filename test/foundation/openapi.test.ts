@@ -99,7 +99,8 @@ describe('the security each operation declares', () => {
   }
   const bearer = (operation: Operation) =>
     (operation.security ?? []).some(
-      (requirement) => 'bearerAuth' in requirement || 'labClient' in requirement,
+      (requirement) =>
+        'bearerAuth' in requirement || 'mailboxToken' in requirement || 'labClient' in requirement,
     )
 
   it('is declared on every operation: a list of schemes, empty when the operation is public', () => {

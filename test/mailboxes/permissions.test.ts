@@ -41,13 +41,14 @@ beforeAll(async () => {
     url: `/v1/mailboxes/${mailboxId}/session`,
     headers: people.member!.headers,
   })
+  labClient = await labWithClient(t.app, 'lab-mailboxes')
   Object.assign(headers, {
     manager: people.manager!.headers,
     staleManager: await stale(people.manager!),
     member: people.member!.headers,
     outsider: people.outsider!.headers,
     support: await supportAgent(t),
-    lab: await labToken(t.app, (labClient = await labWithClient(t.app, 'lab-mailboxes'))),
+    lab: await labToken(t.app, labClient),
     mailboxToken: { authorization: `Bearer ${switched.json().accessToken}` },
     anonymous: {},
   })
