@@ -127,15 +127,17 @@ export const membershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/place-confirmations/:id/decision',
     {
-      onRequest: guard.person,
+      onRequest: guard.steppedUp,
       schema: {
         tags: ['access'],
         operationId: 'decidePlaceConfirmation',
         summary: 'Confirms a practice place asked at my structure, or rejects it with a reason',
         description:
-          'By a responsible professional of the structure or one of their delegates, else 403; the person is ' +
-          'mailed the outcome. Confirmed, the place counts and the labs are told. Decided once (409 ' +
-          '`already_decided`); the places of an account not yet active are decided with its validation (409).',
+          'By a responsible professional of the structure, else 403; their delegates may confirm or reject ' +
+          'collaborators and staff, not another professional. Needs a recent re-authentication (confirming ' +
+          'someone gives them powers at the structure). The person is mailed the outcome. Confirmed, the place ' +
+          'counts and the labs are told. Decided once (409 `already_decided`); the places of an account not ' +
+          'yet active are decided with its validation (409).',
         security,
         params: Type.Object({ id: PlaceId }),
         body: Decision,
@@ -166,14 +168,15 @@ export const membershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/admin/place-confirmations/:id/decision',
     {
-      onRequest: guard.role('support'),
+      onRequest: [guard.role('support'), guard.steppedUp],
       schema: {
         tags: ['support'],
         operationId: 'decidePlaceConfirmationForSupport',
         summary: 'Confirms or rejects a practice place at a structure that has no professional',
         description:
-          'For the support desk (role `support`), only at a structure with no responsible professional (else ' +
-          '403), as one would: a reason is required to reject, the person is mailed, a place is decided once (409).',
+          'For the support desk (role `support`), after a recent re-authentication, only at a structure with no ' +
+          'responsible professional (else 403), as one would: a reason is required to reject, the person is ' +
+          'mailed, a place is decided once (409).',
         security,
         params: Type.Object({ id: PlaceId }),
         body: Decision,

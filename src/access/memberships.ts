@@ -6,7 +6,13 @@ import type { Deps } from '../deps.ts'
 import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts'
 import { decodeTimeCursor } from '../shared/pagination.ts'
 import { emitLabEvent } from './lab-feed.ts'
-import { type Actor, approverStructures, placeDeciderRole, staffed } from './policy.ts'
+import {
+  type Actor,
+  delegatedStructures,
+  placeDeciderRole,
+  responsibleStructures,
+  staffed,
+} from './policy.ts'
 
 /**
  * Memberships: a practice place asked after registration waits until a responsible professional of the
@@ -105,7 +111,11 @@ export async function listPendingPlaces(
   query =
     scope === 'support'
       ? query.where(sql<boolean>`not ${staffed(sql.ref('p.structure_id'))}`)
-      : query.where(sql<boolean>`p.structure_id in ${approverStructures(actor.accountId)}`)
+      : // A delegate decides the places of collaborators and staff, not of other professionals.
+        query.where(
+          sql<boolean>`(p.structure_id in ${responsibleStructures(actor.accountId)}
+            or (a.profile <> 'health_professional' and p.structure_id in ${delegatedStructures(actor.accountId)}))`,
+        )
   if (cursor) {
     query = query.where((eb) => eb(eb.refTuple('p.created_at', 'p.id'), '>', eb.tuple(cursor.at, cursor.id)))
   }
@@ -141,7 +151,14 @@ export async function decidePlace(
   const place = await deps.db
     .selectFrom('practice_places as p')
     .innerJoin('accounts as a', 'a.id', 'p.account_id')
-    .select(['p.id', 'p.account_id', 'p.structure_id', 'p.is_primary', 'a.status as account_status'])
+    .select([
+      'p.id',
+      'p.account_id',
+      'p.structure_id',
+      'p.is_primary',
+      'a.status as account_status',
+      'a.profile',
+    ])
     .where('p.id', '=', placeId)
     .executeTakeFirst()
   if (!place) throw notFound('No such practice place.')

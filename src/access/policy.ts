@@ -46,18 +46,24 @@ export const staffed = (structure: Operand) => sql<boolean>`exists (
   where sp.structure_id = ${operand(structure)} and sp.status = 'confirmed'
     and sa.status = 'active' and sa.profile = 'health_professional')`
 
+/** SQL: the structures where the account is a responsible professional, as a subquery of `structure_id`. */
+export const responsibleStructures = (account: string) => sql<{ structure_id: string }>`(
+  select p.structure_id from practice_places p join accounts a on a.id = p.account_id
+    where p.account_id = ${account}::uuid and p.status = 'confirmed' and a.status = 'active'
+      and a.profile = 'health_professional')`
+
+/** SQL: the structures where the account is the delegate of a responsible professional. */
+export const delegatedStructures = (account: string) => sql<{ structure_id: string }>`(
+  select d.structure_id from delegations d
+    where d.delegate_id = ${account}::uuid and d.revoked_at is null
+      and ${responsibleAt(sql.ref('d.professional_id'), sql.ref('d.structure_id'))})`
+
 /**
  * SQL: the structures where the account approves — its own as a responsible professional, and those
  * where it is the delegate of one — as a subquery of `structure_id`.
  */
-export const approverStructures = (account: string) => sql<{ structure_id: string }>`(
-  select p.structure_id from practice_places p join accounts a on a.id = p.account_id
-    where p.account_id = ${account}::uuid and p.status = 'confirmed' and a.status = 'active'
-      and a.profile = 'health_professional'
-  union
-  select d.structure_id from delegations d
-    where d.delegate_id = ${account}::uuid and d.revoked_at is null
-      and ${responsibleAt(sql.ref('d.professional_id'), sql.ref('d.structure_id'))})`
+export const approverStructures = (account: string) =>
+  sql<{ structure_id: string }>`(${responsibleStructures(account)} union ${delegatedStructures(account)})`
 
 async function holds(db: Executor, condition: RawBuilder<boolean>): Promise<boolean> {
   const { rows } = await sql<{ ok: boolean }>`select ${condition} as ok`.execute(db)
@@ -92,13 +98,14 @@ export type PlaceDeciderRole = 'professional' | 'delegate' | 'support'
 
 /**
  * Who may confirm or reject a practice place someone asks at a structure: never the person themselves;
- * a responsible professional of that structure or one of their delegates there; the support desk only
- * when the structure has no responsible professional to ask.
+ * a responsible professional of that structure; one of their delegates there, for a collaborator or
+ * staff member only (a professional confirmed at a structure becomes responsible there: that is for a
+ * professional to decide); the support desk only when the structure has no responsible professional.
  */
 export async function placeDeciderRole(
   db: Executor,
   actor: Actor,
-  place: { account_id: string; structure_id: string },
+  place: { account_id: string; structure_id: string; profile: string },
 ): Promise<PlaceDeciderRole | null> {
   if (actor.accountId === place.account_id) return null
   const { rows } = await sql<{ professional: boolean; delegate: boolean; staffed: boolean }>`select
@@ -107,7 +114,7 @@ export async function placeDeciderRole(
     ${staffed(place.structure_id)} as staffed`.execute(db)
   const found = rows[0]
   if (found?.professional) return 'professional'
-  if (found?.delegate) return 'delegate'
+  if (found?.delegate && place.profile !== 'health_professional') return 'delegate'
   if (isSupport(actor) && !found?.staffed) return 'support'
   return null
 }

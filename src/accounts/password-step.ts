@@ -1,7 +1,7 @@
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Deps, RequestContext } from '../deps.ts'
 import { AppError, tooManyRequests, unauthorized } from '../shared/errors.ts'
-import { checkFailures, clearFailures, recordFailure, sweepFailures } from '../throttle/failures.ts'
+import { admitAttempt, clearFailures, sweepFailures } from '../throttle/failures.ts'
 import { LIMITS, throttle } from '../throttle/policies.ts'
 import type { ChallengedAccount } from './challenges.ts'
 import { addressKey } from './repository.ts'
@@ -32,7 +32,7 @@ export async function verifyPasswordStep(
   const [account, , failures] = await Promise.all([
     lookup,
     throttle(deps, `signin:ip:${context.ip}`, LIMITS.signInPerIp),
-    checkFailures(deps.db, key, context.ip, now),
+    admitAttempt(deps.db, key, context.ip, now),
   ])
   if (!failures.ok) {
     if (failures.reason === 'delayed') throw tooManyRequests(Math.ceil(failures.retryAfterMs / 1000))
@@ -52,12 +52,11 @@ export async function verifyPasswordStep(
         : account.status !== 'active'
           ? `account_${account.status}`
           : null
+  // The attempt was counted as a failure when let through: a right password (an account that may not sign
+  // in included) clears it; an unknown address stays counted, as a wrong password does, so both look alike.
+  if (matches && account?.password_hash) await clearFailures(deps.db, key, context.ip)
+  else if (++failuresSinceSweep % 100 === 0) await sweepFailures(deps.db, now)
   if (refusal || !account?.password_hash) {
-    // Only a wrong password is a failure to count: an unknown address counts too, so that both look alike.
-    if (refusal === 'wrong_password' || refusal === 'unknown_email' || refusal === 'no_password') {
-      await recordFailure(deps.db, key, context.ip, now)
-      if (++failuresSinceSweep % 100 === 0) await sweepFailures(deps.db, now)
-    }
     await recordAudit(deps.db, deps.clock, audit.actor, {
       action: audit.failedAction,
       subjectType: 'account',
@@ -66,7 +65,6 @@ export async function verifyPasswordStep(
     })
     throw invalidCredentials()
   }
-  if (failures.seen) await clearFailures(deps.db, key, context.ip)
   if (deps.passwords.needsRehash(account.password_hash)) {
     await deps.db
       .updateTable('accounts')

@@ -8,7 +8,8 @@ import type { Executor } from '../db/schema.ts'
  *   before (growing delays), so guessing from one place is slow while the owner, elsewhere, is not held;
  * - for the address as a whole, at most 100 consecutive failures (NIST SP 800-63B 5.2.2): then the
  *   address is locked until its owner sets a password through a reset link.
- * A success clears both counts; only failures are counted.
+ * An attempt is counted as a failure when it is let through, before the password is checked, so that
+ * guesses sent at once cannot all pass; a right password then clears both counts.
  */
 export const FAILURES = {
   freePerClient: 5,
@@ -21,29 +22,9 @@ const accountKey = (address: string) => `account:${address}`
 const clientKey = (address: string, ip: string) => `client:${address}:${ip}`
 
 export type FailureVerdict =
-  | { ok: true; seen: boolean }
+  | { ok: true }
   | { ok: false; reason: 'delayed'; retryAfterMs: number }
   | { ok: false; reason: 'locked' }
-
-/** Whether a password may be tried now for this address from this client: one indexed read. */
-export async function checkFailures(
-  db: Executor,
-  address: string,
-  ip: string,
-  now: Date,
-): Promise<FailureVerdict> {
-  const rows = await db
-    .selectFrom('sign_in_failures')
-    .select(['key', 'failures', 'blocked_until'])
-    .where('key', 'in', [accountKey(address), clientKey(address, ip)])
-    .execute()
-  const account = rows.find((row) => row.key === accountKey(address))
-  const client = rows.find((row) => row.key === clientKey(address, ip))
-  if (account && account.failures >= FAILURES.lockAfter) return { ok: false, reason: 'locked' }
-  if (client?.blocked_until && client.blocked_until > now)
-    return { ok: false, reason: 'delayed', retryAfterMs: client.blocked_until.getTime() - now.getTime() }
-  return { ok: true, seen: rows.length > 0 }
-}
 
 /** The wait after the `failures`-th consecutive failure from one client address. */
 export function delayAfter(failures: number): number {
@@ -51,19 +32,56 @@ export function delayAfter(failures: number): number {
   return Math.min(FAILURES.firstDelayMs * 2 ** (failures - FAILURES.freePerClient), FAILURES.maxDelayMs)
 }
 
-/** Counts one failure on both keys, in one statement. */
-export async function recordFailure(db: Executor, address: string, ip: string, now: Date): Promise<void> {
-  await sql`
-    insert into sign_in_failures as f (key, failures, last_failed_at, blocked_until)
-    values (${accountKey(address)}, 1, ${now}, null), (${clientKey(address, ip)}, 1, ${now}, null)
-    on conflict (key) do update set
-      failures = f.failures + 1,
-      last_failed_at = excluded.last_failed_at,
-      blocked_until = case when f.key like 'client:%' then ${now}::timestamptz + make_interval(secs =>
-        least(${FAILURES.maxDelayMs}::float8,
-          case when f.failures + 1 < ${FAILURES.freePerClient} then 0
-          else ${FAILURES.firstDelayMs}::float8 * power(2, f.failures + 1 - ${FAILURES.freePerClient}) end) / 1000)
-      end`.execute(db)
+/**
+ * Lets a password attempt through, or not, for this address from this client: held while the client
+ * waits out its delay, or while the address is locked; let through, the attempt is counted as a failure
+ * (cleared if the password is right). One short transaction holding both rows, so that concurrent
+ * attempts are counted one after the other.
+ */
+export async function admitAttempt(
+  db: Executor,
+  address: string,
+  ip: string,
+  now: Date,
+): Promise<FailureVerdict> {
+  const keys = [accountKey(address), clientKey(address, ip)].sort()
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('sign_in_failures')
+      .values(keys.map((key) => ({ key, failures: 0, last_failed_at: now, blocked_until: null })))
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute()
+    const rows = await trx
+      .selectFrom('sign_in_failures')
+      .select(['key', 'failures', 'blocked_until'])
+      .where('key', 'in', keys)
+      .orderBy('key')
+      .forUpdate()
+      .execute()
+    const account = rows.find((row) => row.key === accountKey(address))
+    const client = rows.find((row) => row.key === clientKey(address, ip))
+    if (account && account.failures >= FAILURES.lockAfter) return { ok: false, reason: 'locked' } as const
+    if (client?.blocked_until && client.blocked_until > now) {
+      const retryAfterMs = client.blocked_until.getTime() - now.getTime()
+      return { ok: false, reason: 'delayed', retryAfterMs } as const
+    }
+    const delay = delayAfter((client?.failures ?? 0) + 1)
+    await trx
+      .updateTable('sign_in_failures')
+      .set((eb) => ({
+        failures: eb('failures', '+', 1),
+        last_failed_at: now,
+        blocked_until: eb
+          .case()
+          .when('key', '=', clientKey(address, ip))
+          .then(delay > 0 ? new Date(now.getTime() + delay) : null)
+          .else(eb.ref('blocked_until'))
+          .end(),
+      }))
+      .where('key', 'in', keys)
+      .execute()
+    return { ok: true } as const
+  })
 }
 
 /** A success from this client: both counts start again. */

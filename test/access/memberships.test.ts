@@ -6,6 +6,7 @@ import {
   type Registrant,
   register,
   signIn,
+  stepUp,
   supportAgent,
   validateAccount,
 } from '../helpers/people.ts'
@@ -142,13 +143,13 @@ describe('a professional of structure B asks to join structure A', () => {
     expect(await feedTypes(clinicA)).not.toContain(`practice_place.added:${cast.doctorB!.id}`)
   })
 
-  it('A’s professionals and their delegate see it in their queue; B, A’s secretary and other people do not', async () => {
+  it('A’s professionals see it in their queue; their delegate, B, A’s secretary and other people do not', async () => {
     const queueOf = async (who: string) =>
       (await call(who, 'GET', '/v1/place-confirmations')).json().items.map((row: { id: string }) => row.id)
     expect(await queueOf('doctorA')).toEqual([placeId])
     expect(await queueOf('colleagueA')).toEqual([placeId])
-    expect(await queueOf('delegateA')).toEqual([placeId])
-    for (const who of ['doctorB', 'secretaryA', 'accomplice']) expect(await queueOf(who)).toEqual([])
+    // A professional confirmed at A becomes responsible there: not for a delegate to decide.
+    for (const who of ['delegateA', 'doctorB', 'secretaryA', 'accomplice']) expect(await queueOf(who)).toEqual([])
     // The support desk's queue is for structures with nobody to ask.
     const supportQueue = await t.app.inject({ url: '/v1/admin/place-confirmations', headers: support })
     expect(supportQueue.json().items.map((row: { id: string }) => row.id)).not.toContain(placeId)
@@ -161,6 +162,7 @@ describe('a professional of structure B asks to join structure A', () => {
 
   it.each([
     ['doctorB', 'the person asking'],
+    ['delegateA', 'the delegate of A’s professional, for a professional’s place'],
     ['secretaryA', 'a collaborator of A'],
     ['accomplice', 'a collaborator of B'],
   ])('%s (%s) may not decide it', async (who) => {
@@ -194,9 +196,20 @@ describe('a professional of structure B asks to join structure A', () => {
     expect(t.mail.to('dr.b@example.org').at(-1)?.text).toContain('Ne travaille pas au cabinet')
   })
 
-  it('asked again and confirmed by A’s delegate, the place counts: B approves at A and the lab is told', async () => {
+  it('a stale authentication may not decide: confirming gives powers, it needs a step-up', async () => {
+    t.clock.advance(11 * 60_000)
+    const stale = await decide('doctorA', placeId, { decision: 'confirm' })
+    expect(stale.statusCode).toBe(401)
+    expect(stale.json().code).toBe('step_up_required')
+    cast.doctorA!.headers = await stepUp(t, cast.doctorA!.headers, cast.doctorA!.email)
+    cast.colleagueA!.headers = await stepUp(t, cast.colleagueA!.headers, cast.colleagueA!.email)
+    cast.delegateA!.headers = await stepUp(t, cast.delegateA!.headers, cast.delegateA!.email)
+    support = await supportAgent(t)
+  })
+
+  it('asked again and confirmed by A’s colleague, the place counts: B approves at A and the lab is told', async () => {
     const asked = await askPlace('doctorB', clinicA)
-    const confirmed = await decide('delegateA', asked.json().id, { decision: 'confirm' })
+    const confirmed = await decide('colleagueA', asked.json().id, { decision: 'confirm' })
     expect(confirmed.statusCode, confirmed.body).toBe(200)
     expect(confirmed.json()).toEqual({ id: asked.json().id, status: 'confirmed' })
     expect((await decide('doctorA', asked.json().id, { decision: 'confirm' })).statusCode).toBe(409)
@@ -260,7 +273,11 @@ describe('removing a place', () => {
     })
     cast.mobile = secretary
     const place = (await askPlace('mobile', clinicA)).json()
-    expect((await decide('doctorA', place.id, { decision: 'confirm' })).statusCode).toBe(200)
+    // A collaborator's place: the delegate of A's professional may confirm it.
+    expect((await call('delegateA', 'GET', '/v1/place-confirmations')).json().items).toEqual([
+      expect.objectContaining({ id: place.id }),
+    ])
+    expect((await decide('delegateA', place.id, { decision: 'confirm' })).statusCode).toBe(200)
     const asked = await call('mobile', 'POST', '/v1/access-requests', {
       structureId: clinicA.structureId,
       rights: ['results', 'invoices'],

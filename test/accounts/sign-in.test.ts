@@ -249,6 +249,22 @@ describe('sign-in', () => {
     expect((await login('slowed@example.org', STRONG_PASSWORD, from)).statusCode).toBe(200)
   })
 
+  it('counts guesses sent at once one after the other: from one client, five go through, the rest wait', async () => {
+    await anActiveDoctor('rushed@example.org')
+    const at = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => login('rushed@example.org', `rushed-guess-${i}`, '203.0.113.200')),
+    )
+    const statuses = at.map((response) => response.statusCode)
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5)
+    expect(statuses.filter((status) => status === 429)).toHaveLength(35)
+    const counted = await t.app.db
+      .selectFrom('sign_in_failures')
+      .select('failures')
+      .where('key', '=', 'account:rushed@example.org')
+      .executeTakeFirstOrThrow()
+    expect(counted.failures).toBe(5)
+  })
+
   it('locks an address after 100 failures in a row, until its owner sets a password by reset link', async () => {
     await anActiveDoctor('besieged@example.org')
     for (let client = 0; client < 20; client++)
