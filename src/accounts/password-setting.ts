@@ -43,12 +43,12 @@ export async function setPassword(
     .set({ password_hash: hash, password_changed_at: now, updated_at: now })
     .where('id', '=', accountId)
     .execute()
-  // Every reset link still out dies with the old password.
+  // Every reset link and provisional code still out dies with the old password.
   await trx
     .updateTable('account_secrets')
     .set({ used_at: now })
     .where('account_id', '=', accountId)
-    .where('kind', '=', 'password_reset')
+    .where('kind', 'in', ['password_reset', 'provisional_code'])
     .where('used_at', 'is', null)
     .execute()
   await revokeAllSessions({ db: trx, clock: deps.clock }, accountId, 'password_changed', keepSession)

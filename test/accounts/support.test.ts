@@ -58,6 +58,47 @@ const auditOf = async (accountId: string, headers: Headers = support) => {
   return response.json().items as { action: string; actorId: string; reason: string | null }[]
 }
 
+describe('provisional codes', () => {
+  const activate = (email: string, provisionalCode: string, ip: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/activation',
+      payload: { email, provisionalCode, password: STRONG_PASSWORD, passwordConfirmation: STRONG_PASSWORD },
+      remoteAddress: ip,
+    })
+
+  it('are not burnt by strangers’ wrong guesses from many addresses', async () => {
+    const email = 'guettee@example.org'
+    const id = await pendingAccount(email, { password: undefined, lastName: 'Guet' })
+    expect((await decide(id, { decision: 'validate' })).statusCode).toBe(200)
+    const code = PROVISIONAL_CODE.exec((await inbox(email)).at(-1)?.text ?? '')?.[1] ?? ''
+    for (let client = 0; client < 25; client++)
+      for (let i = 0; i < 5; i++)
+        expect((await activate(email, 'AAAAA-AAAAA', `192.0.2.${client}`)).statusCode).toBe(401)
+    // The sixth try from one client waits; the owner, from elsewhere, is not held.
+    expect((await activate(email, code, '192.0.2.0')).statusCode).toBe(429)
+    expect((await activate(email, code, '198.51.100.40')).statusCode).toBe(204)
+  })
+
+  it('die when a password is set some other way', async () => {
+    const email = 'reinitialisee@example.org'
+    const id = await pendingAccount(email, { password: undefined, lastName: 'Reset' })
+    expect((await decide(id, { decision: 'validate' })).statusCode).toBe(200)
+    const code = PROVISIONAL_CODE.exec((await inbox(email)).at(-1)?.text ?? '')?.[1] ?? ''
+    await t.app.inject({ method: 'POST', url: '/v1/auth/password-resets', payload: { email } })
+    await t.deliverMail()
+    const token = /token=([A-Za-z0-9_-]+)/.exec(t.mail.to(email).at(-1)?.text ?? '')?.[1]
+    const next = 'Un-mot-de-passe-par-le-lien-44'
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/password-resets/confirm',
+      payload: { token, password: next, passwordConfirmation: next },
+    })
+    expect(reset.statusCode, reset.body).toBe(204)
+    expect((await activate(email, code, '198.51.100.41')).statusCode).toBe(401)
+  })
+})
+
 describe('the support desk validates registrations', () => {
   it('a professional registered without a password is validated, mailed a provisional code, activates and signs in', async () => {
     const email = 'helene.durand@example.org'
