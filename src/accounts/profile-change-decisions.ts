@@ -6,12 +6,20 @@ import { notificationTarget } from './repository.ts'
 import { profileChangeById } from './support-queries.ts'
 
 /** The account columns a request's `changes` (keyed as the API names the fields) set once approved. */
-const identityColumns = (changes: Record<string, string>) => ({
+const identityColumns = (changes: Record<string, string>, now: Date) => ({
   ...(changes.civility !== undefined && { civility: changes.civility as 'M' | 'MME' }),
   ...(changes.firstName !== undefined && { first_name: changes.firstName }),
   ...(changes.lastName !== undefined && { last_name: changes.lastName }),
-  // The Pro Santé Connect identity linked was the former RPPS's.
-  ...(changes.rpps !== undefined && { rpps: changes.rpps, psc_national_id: null, psc_linked_at: null }),
+  // The Pro Santé Connect identity linked, and verified, was the former RPPS's; nor may a PSC sign-in
+  // link the new RPPS's identity on its own: its owner links it from their account.
+  ...(changes.rpps !== undefined && {
+    rpps: changes.rpps,
+    psc_national_id: null,
+    psc_linked_at: null,
+    psc_unlinked_at: now,
+    identity_verified_by: null,
+    identity_verified_at: null,
+  }),
 })
 
 /**
@@ -49,7 +57,7 @@ export async function decideProfileChange(
       if (approved)
         await trx
           .updateTable('accounts')
-          .set({ ...identityColumns(request.changes), updated_at: now })
+          .set({ ...identityColumns(request.changes, now), updated_at: now })
           .where('id', '=', request.account_id)
           .execute()
       const target = await notificationTarget(trx, request.account_id)

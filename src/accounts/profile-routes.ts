@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
+import { requireRecentAuthentication } from '../auth/step-up.ts'
 import { EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
+import { stepUpRequiredResponse } from '../shared/problem.ts'
 import { Line } from '../shared/text.ts'
 import { ApplicationId, addressRoutes } from './address-routes.ts'
 import { listApplications, setApplicationIdentity } from './applications.ts'
@@ -31,7 +33,9 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'For any signed-in person, on their own profile. Civility, names and RPPS become one change request ' +
           'that the support desk decides (202); the profile keeps its values meanwhile, and a second request ' +
-          'waits for the first to be decided (409 change_pending). An RPPS another account carries is a 409 `rpps_taken`.',
+          'waits for the first to be decided (409 change_pending). An RPPS another account carries is a 409 `rpps_taken`. ' +
+          'Asking for a new RPPS needs a recent re-authentication (401 `step_up_required`); once approved, the Pro ' +
+          'Santé Connect identity of the former RPPS is unlinked, and the new one is linked only from the account.',
         security,
         body: Type.Object(
           {
@@ -52,6 +56,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: Type.Ref('Me', {
             description: 'No identity change to decide: the account as it now is.',
           }),
+          401: stepUpRequiredResponse,
           202: Type.Object(
             { changeRequestId: UuidOf(EXAMPLE_ID.change), me: Type.Ref('Me') },
             {
@@ -63,7 +68,10 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const result = await updateProfile(deps, actorOf(request), personOf(request).sub, request.body)
+      const person = personOf(request)
+      // A new RPPS would let its Pro Santé Connect identity reach the account: a recent authentication first.
+      if (request.body.rpps !== undefined) requireRecentAuthentication(person, deps.clock.now())
+      const result = await updateProfile(deps, actorOf(request), person.sub, request.body)
       return result.changeRequestId ? reply.status(202).send(result) : reply.status(200).send(result.me)
     },
   )

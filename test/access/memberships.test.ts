@@ -149,7 +149,8 @@ describe('a professional of structure B asks to join structure A', () => {
     expect(await queueOf('doctorA')).toEqual([placeId])
     expect(await queueOf('colleagueA')).toEqual([placeId])
     // A professional confirmed at A becomes responsible there: not for a delegate to decide.
-    for (const who of ['delegateA', 'doctorB', 'secretaryA', 'accomplice']) expect(await queueOf(who)).toEqual([])
+    for (const who of ['delegateA', 'doctorB', 'secretaryA', 'accomplice'])
+      expect(await queueOf(who)).toEqual([])
     // The support desk's queue is for structures with nobody to ask.
     const supportQueue = await t.app.inject({ url: '/v1/admin/place-confirmations', headers: support })
     expect(supportQueue.json().items.map((row: { id: string }) => row.id)).not.toContain(placeId)

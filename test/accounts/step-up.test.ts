@@ -80,6 +80,7 @@ describe('a token whose authentication is older than 10 minutes', () => {
         delegateId: '00000000-0000-4000-8000-000000000001',
       },
     ],
+    ['asking for a new RPPS', 'PATCH', '/v1/me', { rpps: '10000000007' }],
     [
       'withdrawing a delegation',
       'DELETE',

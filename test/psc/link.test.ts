@@ -157,13 +157,15 @@ describe('unlinking', () => {
 })
 
 describe('a change of RPPS approved by the support desk', () => {
-  it('unlinks the identity of the former RPPS', async () => {
+  it('unlinks the identity of the former RPPS, and the new one’s does not link itself', async () => {
     const doctor = await aDoctorWithPscOnly('psc.new.rpps@example.org')
+    // Someone else's e-CPS, whose RPPS a stolen token would ask for.
+    const other = aPscProfessional(psc)
     const asked = await t.app.inject({
       method: 'PATCH',
       url: '/v1/me',
       headers: doctor.headers,
-      payload: { rpps: anRpps() },
+      payload: { rpps: other.rpps },
     })
     expect(asked.statusCode, asked.body).toBe(202)
     const decided = await t.app.inject({
@@ -174,6 +176,9 @@ describe('a change of RPPS approved by the support desk', () => {
     })
     expect(decided.statusCode, decided.body).toBe(200)
     expect((await me(doctor.headers)).pscLinked).toBe(false)
+    const bySomeoneElse = await pscCallback(t, await throughPsc(t, psc, other.nationalId))
+    expect(bySomeoneElse.statusCode).toBe(409)
+    expect(bySomeoneElse.json().code).toBe('psc_unlinked')
   })
 })
 
