@@ -13,8 +13,8 @@ import type pg from 'pg'
 import type { Logger } from 'pino'
 import { accountRequestRoutes } from './access/account-request-routes.ts'
 import { accessAdminRoutes } from './access/admin-routes.ts'
-import { labFeedRoutes } from './access/lab-feed-routes.ts'
 import { membershipRoutes } from './access/membership-routes.ts'
+import { placeRoutes } from './access/place-routes.ts'
 import { accessRoutes } from './access/routes.ts'
 import { authRoutes } from './accounts/auth-routes.ts'
 import { meRoutes } from './accounts/me-routes.ts'
@@ -40,6 +40,7 @@ import { directoryRoutes } from './directory/routes.ts'
 import { DirectoryEstablishment, DirectoryProfessional } from './directory/schemas.ts'
 import { emailTemplates } from './email-catalog.ts'
 import { identifierRoutes } from './identifiers/routes.ts'
+import { labFeedRoutes } from './lab-events/routes.ts'
 import { labApiRoutes } from './labs/lab-api-routes.ts'
 import { linkRoutes } from './labs/link-routes.ts'
 import { oauthRoutes } from './labs/oauth-routes.ts'
@@ -208,6 +209,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(pscRoutes)
   await app.register(meRoutes)
   await app.register(profileRoutes)
+  await app.register(placeRoutes)
   await app.register(supportRoutes)
   await app.register(accessRoutes)
   await app.register(accessAdminRoutes)

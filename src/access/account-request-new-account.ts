@@ -3,8 +3,8 @@ import { insertFirstAddress } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
+import { announceActivation, emitLabEvent } from '../lab-events/publish.ts'
 import { type AccountRequestRow, isProfessionalOccupation } from './account-request-schemas.ts'
-import { announceActivation, emitLabEvent } from './lab-feed.ts'
 
 type Request = AccountRequestRow
 export type Agent = AuditActor & { id: string }

@@ -3,6 +3,7 @@ import { notificationTarget } from '../accounts/repository.ts'
 import { recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
+import { emitLabEvent } from '../lab-events/publish.ts'
 import {
   type Agent,
   activationUrl,
@@ -14,7 +15,6 @@ import {
 } from './account-request-new-account.ts'
 import { type AccountRequestRow, isProfessionalOccupation } from './account-request-schemas.ts'
 import type { Holder } from './account-request-target.ts'
-import { emitLabEvent } from './lab-feed.ts'
 
 export async function updatePreviousAccount(
   deps: Deps,

@@ -3,9 +3,9 @@ import { notificationTarget } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor, RightName } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
+import { emitLabEvent } from '../lab-events/publish.ts'
 import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts'
 import { decodeTimeCursor } from '../shared/pagination.ts'
-import { emitLabEvent } from './lab-feed.ts'
 import {
   type Actor,
   delegatedStructures,

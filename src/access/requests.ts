@@ -3,8 +3,8 @@ import { notificationTarget, responsibleProfessional } from '../accounts/reposit
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor, RightName } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
+import { emitLabEvent } from '../lab-events/publish.ts'
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../shared/errors.ts'
-import { emitLabEvent } from './lab-feed.ts'
 import { type Actor, deciderRole } from './policy.ts'
 
 export interface NewAccessRequest {

@@ -12,6 +12,29 @@ export type LabEventType =
   | 'practice_place.removed'
   | 'lab_registration.changed'
 
+/** What each event carries, as written in `lab_events.payload` and read back by the feed. */
+export type LabEventPayload = {
+  account: {
+    id: string
+    rpps: string | null
+    civility: string
+    firstName: string
+    lastName: string
+    profile: string
+    status: string
+  }
+  structure: {
+    id: string
+    name: string
+    finess: string | null
+    siret: string | null
+    city: string | null
+  } | null
+  correspondentCodes: string[]
+  labRegistrationNumber: string | null
+  right?: RightName
+}
+
 export interface LabEventInput {
   type: LabEventType
   accountId: string
@@ -108,7 +131,7 @@ export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventIn
           correspondentCodes: codes.filter((code) => code.lab_id === labId).map((code) => code.code),
           labRegistrationNumber: numbers.find((number) => number.lab_id === labId)?.number ?? null,
           ...(event.right && { right: event.right }),
-        }),
+        } satisfies LabEventPayload),
       })),
     )
     .execute()

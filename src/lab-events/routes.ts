@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { LabId } from '../labs/schemas.ts'
 import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str } from '../shared/examples.ts'
+import { readLabEvents } from './feed.ts'
 
 const LabEvent = Type.Object({
   id: Type.Integer({ description: 'Increasing: resume with ?after=<last id>', examples: [1042] }),
@@ -62,25 +63,7 @@ export const labFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => {
-      const { after, limit } = request.query
-      const rows = await app.db
-        .selectFrom('lab_events')
-        .select(['id', 'type', 'occurred_at', 'payload'])
-        .where('lab_id', '=', request.params.labId)
-        .where('id', '>', after)
-        .orderBy('id')
-        .limit(limit)
-        .execute()
-      return {
-        items: rows.map((row) => ({
-          id: row.id,
-          type: row.type,
-          occurredAt: row.occurred_at.toISOString(),
-          ...(row.payload as object),
-        })) as never,
-        next: rows.at(-1)?.id ?? after,
-      }
-    },
+    async (request) =>
+      readLabEvents(app.deps.db, request.params.labId, request.query.after, request.query.limit),
   )
 }

@@ -1,0 +1,149 @@
+import { lockAccount } from '../accounts/addresses.ts'
+import { listPlaces } from '../accounts/places.ts'
+import { type AuditActor, recordAudit } from '../audit/audit.ts'
+import { isUniqueViolation } from '../db/errors.ts'
+import type { Executor } from '../db/schema.ts'
+import type { Deps } from '../deps.ts'
+import { emitLabEvent } from '../lab-events/publish.ts'
+import { conflict, notFound, unprocessable } from '../shared/errors.ts'
+import { announcePlaceRequest, withdrawMembership } from './memberships.ts'
+
+/**
+ * A person's own practice places, asked and removed: a place asked waits for the structure's decision
+ * (memberships.ts); a place removed takes with it what the person held there.
+ */
+
+/** Moves the primary flag (one per account) to this place: the holder loses it first. */
+async function makePrimary(trx: Executor, accountId: string, placeId: string) {
+  await trx
+    .updateTable('practice_places')
+    .set({ is_primary: false })
+    .where('account_id', '=', accountId)
+    .where('is_primary', '=', true)
+    .where('id', '<>', placeId)
+    .execute()
+  await trx.updateTable('practice_places').set({ is_primary: true }).where('id', '=', placeId).execute()
+}
+
+/**
+ * Asks for a practice place at a known structure, served by a known lab centre; one place per structure.
+ * The place is pending until a professional of the structure (or support) confirms it: until then it
+ * counts nowhere, and the labs are told only at confirmation.
+ */
+export async function addPlace(
+  deps: Deps,
+  actor: AuditActor,
+  accountId: string,
+  input: { structureId: string; labCenterId: string; primary?: boolean | undefined },
+) {
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      await lockAccount(trx, accountId)
+      const [structure, center] = [
+        await trx
+          .selectFrom('structures')
+          .select('id')
+          .where('id', '=', input.structureId)
+          .executeTakeFirst(),
+        await trx
+          .selectFrom('lab_centers')
+          .select('id')
+          .where('id', '=', input.labCenterId)
+          .executeTakeFirst(),
+      ]
+      const problems = [
+        ...(structure ? [] : [{ in: 'body', field: 'structureId', message: 'is not a known structure' }]),
+        ...(center ? [] : [{ in: 'body', field: 'labCenterId', message: 'is not a known lab centre' }]),
+      ]
+      if (!structure || !center) {
+        throw unprocessable(
+          structure ? 'unknown_lab_center' : 'unknown_structure',
+          'The practice place names an unknown structure or lab centre.',
+          problems,
+        )
+      }
+      const place = await trx
+        .insertInto('practice_places')
+        .values({
+          account_id: accountId,
+          structure_id: structure.id,
+          lab_center_id: center.id,
+          is_primary: false,
+          created_at: deps.clock.now(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      const hasPrimary = await trx
+        .selectFrom('practice_places')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('is_primary', '=', true)
+        .executeTakeFirst()
+      if (input.primary || !hasPrimary) await makePrimary(trx, accountId, place.id)
+      await announcePlaceRequest(deps, trx, { id: place.id, accountId, structureId: structure.id })
+      await recordAudit(trx, deps.clock, actor, {
+        action: 'account.practice_place_requested',
+        subjectType: 'practice_place',
+        subjectId: place.id,
+        details: { structureId: structure.id, labCenterId: center.id, primary: input.primary === true },
+      })
+      const view = (await listPlaces(trx, accountId)).find((candidate) => candidate.id === place.id)
+      if (!view) throw notFound('No such practice place.')
+      return view
+    })
+  } catch (error) {
+    if (isUniqueViolation(error, 'practice_places_account_id_structure_id_key'))
+      throw conflict('practice_place_exists', 'This account already has a practice place at this structure.')
+    throw error
+  }
+}
+
+/**
+ * Removes a practice place, never the last one; if it was the primary one, the oldest left becomes
+ * primary. What the person held at that structure goes with it (rights, requests, delegations given).
+ */
+export async function removePlace(deps: Deps, actor: AuditActor, accountId: string, placeId: string) {
+  await deps.db.transaction().execute(async (trx) => {
+    await lockAccount(trx, accountId)
+    const places = await trx
+      .selectFrom('practice_places')
+      .select(['id', 'structure_id', 'is_primary', 'status'])
+      .where('account_id', '=', accountId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+    const place = places.find((candidate) => candidate.id === placeId)
+    if (!place) throw notFound('No such practice place on this account.')
+    const others = places.filter((candidate) => candidate.id !== placeId)
+    const heir = others.find((candidate) => candidate.status === 'confirmed') ?? others[0]
+    if (!heir)
+      throw conflict('last_practice_place', 'The last practice place of an account cannot be removed.')
+    // The lab of the place's centre is told too, though the place is gone.
+    const centerLab = await trx
+      .selectFrom('practice_places as p')
+      .innerJoin('lab_centers as c', 'c.id', 'p.lab_center_id')
+      .select('c.lab_id')
+      .where('p.id', '=', place.id)
+      .executeTakeFirst()
+    if (place.status === 'confirmed') {
+      await withdrawMembership(deps, trx, actor, accountId, place.structure_id)
+    }
+    await trx.deleteFrom('practice_places').where('id', '=', place.id).execute()
+    // A pending place was never announced to the labs.
+    if (place.status === 'confirmed') {
+      await emitLabEvent(trx, deps.clock, {
+        type: 'practice_place.removed',
+        accountId,
+        structureId: place.structure_id,
+        alsoLabs: centerLab ? [centerLab.lab_id] : [],
+      })
+    }
+    if (place.is_primary) await makePrimary(trx, accountId, heir.id)
+    await recordAudit(trx, deps.clock, actor, {
+      action: 'account.practice_place_removed',
+      subjectType: 'practice_place',
+      subjectId: place.id,
+      details: { structureId: place.structure_id, ...(place.is_primary && { primaryMovedTo: heir.id }) },
+    })
+  })
+}
