@@ -1,4 +1,4 @@
-import { notificationTarget } from '../accounts/repository.ts'
+import { accountById, notificationTarget } from '../accounts/repository.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Deps } from '../deps.ts'
@@ -74,14 +74,8 @@ export async function decideAccountRequest(
 
       // The manager may have lost a mandate since asking: the request no longer stands.
       const structureIds = decided.workplaces.map((place) => place.structureId)
-      const requesterRoles = await trx
-        .selectFrom('accounts')
-        .select('roles')
-        .where('id', '=', decided.requester_id)
-        .executeTakeFirstOrThrow()
-      if (
-        !(await mayRequestAccounts(trx, { accountId: decided.requester_id, ...requesterRoles }, structureIds))
-      ) {
+      const { roles } = (await accountById(trx, decided.requester_id)) ?? { roles: [] }
+      if (!(await mayRequestAccounts(trx, { accountId: decided.requester_id, roles }, structureIds))) {
         throw conflict(
           'requester_not_manager',
           'The requester no longer manages accounts at every workplace named: reject the request.',

@@ -1,5 +1,6 @@
+import { createAccount } from '../accounts/account-creation.ts'
 import { issueProvisionalCode } from '../accounts/recovery.ts'
-import { insertFirstAddress } from '../accounts/repository.ts'
+import { accountName } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
@@ -16,7 +17,8 @@ export interface Outcome {
   userMessageId: number
 }
 
-/** A new active account: its address, workplaces, lab numbers, the reference mandates and a provisional code. */ export async function createRequestedAccount(
+/** A new active account: its address, workplaces, lab numbers, the reference mandates and a provisional code. */
+export async function createRequestedAccount(
   deps: Deps,
   trx: Executor,
   agent: Agent,
@@ -24,9 +26,10 @@ export interface Outcome {
 ): Promise<Outcome> {
   const now = deps.clock.now()
   const professional = isProfessionalOccupation(request.occupation)
-  const account = await trx
-    .insertInto('accounts')
-    .values({
+  const account = await createAccount(
+    trx,
+    now,
+    {
       status: 'active',
       profile: professional ? 'health_professional' : 'administrative',
       civility: 'M',
@@ -35,14 +38,10 @@ export interface Outcome {
       profession_code: professional ? request.occupation : null,
       rpps: professional ? request.rpps : null,
       terms_version: deps.config.TERMS_VERSION,
-      terms_accepted_at: now,
       validated_at: now,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning(['id', 'locale'])
-    .executeTakeFirstOrThrow()
-  await insertFirstAddress(trx, account.id, request.email, now)
+    },
+    request.email,
+  )
   await trx
     .insertInto('practice_places')
     .values(
@@ -87,7 +86,7 @@ export interface Outcome {
     data: {
       firstName: request.first_name,
       email: request.email,
-      requester: await requesterName(trx, request.requester_id),
+      requester: await accountName(trx, request.requester_id),
       workplaces: await workplaceNames(trx, request),
       activationUrl: activationUrl(deps),
     },
@@ -110,11 +109,10 @@ export interface Outcome {
 }
 
 /**
- * The user's existing account, updated rather than duplicated: names, the missing workplaces (the
- * primary one as asked), lab numbers, the reference mandates; a professional occupation makes it a
- * health professional's. `requestTarget` has checked it may be: an account of the requester's
- * structures, holding no role, never a professional's made administrative.
- */ export async function copyReferenceMandates(
+ * The reference account's mandates, and only them, copied to the user: those at the request's
+ * workplaces, since the user may only have access to the institutions named.
+ */
+export async function copyReferenceMandates(
   deps: Deps,
   trx: Executor,
   agent: Agent,
@@ -145,26 +143,6 @@ export interface Outcome {
     .returning(['structure_id', 'mandate'])
     .execute()
   return copied.map((mandate) => ({ structureId: mandate.structure_id, mandate: mandate.mandate }))
-}
-
-/** The address the account signs in with, which the activation asks for. */
-export async function loginAddress(trx: Executor, accountId: string) {
-  const email = await trx
-    .selectFrom('account_emails')
-    .select('address')
-    .where('account_id', '=', accountId)
-    .where('is_login', '=', true)
-    .executeTakeFirstOrThrow()
-  return email.address
-}
-
-export async function requesterName(trx: Executor, requesterId: string) {
-  const requester = await trx
-    .selectFrom('accounts')
-    .select(['first_name', 'last_name'])
-    .where('id', '=', requesterId)
-    .executeTakeFirstOrThrow()
-  return `${requester.first_name} ${requester.last_name}`
 }
 
 /** The workplaces' names, the primary one first. */

@@ -1,5 +1,6 @@
+import { updateIdentity } from '../accounts/account-creation.ts'
 import { issueProvisionalCode } from '../accounts/recovery.ts'
-import { notificationTarget } from '../accounts/repository.ts'
+import { accountName, loginAddressOf, notificationTarget } from '../accounts/repository.ts'
 import { recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
@@ -8,14 +9,18 @@ import {
   type Agent,
   activationUrl,
   copyReferenceMandates,
-  loginAddress,
   type Outcome,
-  requesterName,
   workplaceNames,
 } from './account-request-new-account.ts'
 import { type AccountRequestRow, isProfessionalOccupation } from './account-request-schemas.ts'
 import type { Holder } from './account-request-target.ts'
 
+/**
+ * The user's existing account, updated rather than duplicated: names, the missing workplaces (the
+ * primary one as asked), lab numbers, the reference mandates; a professional occupation makes it a
+ * health professional's. `requestTarget` has checked it may be: an account of the requester's
+ * structures, holding no role, never a professional's made administrative.
+ */
 export async function updatePreviousAccount(
   deps: Deps,
   trx: Executor,
@@ -26,20 +31,15 @@ export async function updatePreviousAccount(
   const now = deps.clock.now()
   const professional = isProfessionalOccupation(request.occupation)
   const accountId = holder.id
-  await trx
-    .updateTable('accounts')
-    .set({
-      first_name: request.first_name,
-      last_name: request.last_name,
-      ...(professional && {
-        profile: 'health_professional',
-        rpps: request.rpps,
-        profession_code: request.occupation,
-      }),
-      updated_at: now,
-    })
-    .where('id', '=', accountId)
-    .execute()
+  await updateIdentity(trx, now, accountId, {
+    first_name: request.first_name,
+    last_name: request.last_name,
+    ...(professional && {
+      profile: 'health_professional',
+      rpps: request.rpps,
+      profession_code: request.occupation,
+    }),
+  })
 
   const places = await trx
     .selectFrom('practice_places')
@@ -113,7 +113,7 @@ export async function updatePreviousAccount(
   const target = await notificationTarget(trx, accountId)
   const data = {
     firstName: request.first_name,
-    requester: await requesterName(trx, request.requester_id),
+    requester: await accountName(trx, request.requester_id),
     workplaces: await workplaceNames(trx, request),
   }
   const userMessageId = withCode
@@ -121,7 +121,7 @@ export async function updatePreviousAccount(
         to: target.address,
         template: 'account_request.welcome',
         locale: target.locale,
-        data: { ...data, email: await loginAddress(trx, accountId), activationUrl: activationUrl(deps) },
+        data: { ...data, email: await loginAddressOf(trx, accountId), activationUrl: activationUrl(deps) },
         secrets: { provisionalCode: await issueProvisionalCode(deps, trx, accountId) },
       })
     : await deps.outbox.enqueue(trx, {
@@ -144,8 +144,3 @@ export async function updatePreviousAccount(
   })
   return { accountId, updated: true, userMessageId }
 }
-
-/**
- * The reference account's mandates, and only them, copied to the user: those at the request's
- * workplaces, since the user may only have access to the institutions named.
- */

@@ -1,12 +1,13 @@
 import { PROFESSIONS } from '../accounts/professions.ts'
-import { problem, requiredRpps } from '../accounts/registration-checks.ts'
-import { addressKey } from '../accounts/repository.ts'
+import { problem } from '../accounts/registration-checks.ts'
+import { accountById, accountName, addressKey, isOwnAddress } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { rppsInDirectory } from '../directory/search.ts'
-import { badRequest, conflict, type FieldProblem, forbidden, unprocessable } from '../shared/errors.ts'
+import { conflict, type FieldProblem, forbidden, unprocessable } from '../shared/errors.ts'
 import { decodeTimeCursor, pageOf } from '../shared/pagination.ts'
+import { type CheckedAccountRequest, checkAccountRequest } from './account-request-checks.ts'
 import {
   type AccountRequestRow,
   ADMINISTRATIVE,
@@ -21,79 +22,112 @@ import { type Actor, mayRequestAccounts } from './policy.ts'
 
 export const DUE_BUSINESS_DAYS = 3
 
-export interface CheckedAccountRequest {
-  firstName: string
-  lastName: string
-  email: string
-  professional: boolean
-  rpps: string | null
-  labRegistrations: { labId: string; number: string }[]
-}
-
-/**
- * The rules a request meets on its own, before anything is looked up; all problems at once (400). A
- * profession code makes a health professional, who needs a valid RPPS; an administrative account
- * never carries one: a professional may not hold an administrative account.
- */
-export function checkAccountRequest(
-  input: NewAccountRequestInput,
-  options: { acceptAnyRppsCheckDigit: boolean },
-): CheckedAccountRequest {
-  const problems: FieldProblem[] = []
-  const firstName = input.firstName.trim()
-  const lastName = input.lastName.trim()
-  if (!firstName) problems.push(problem('firstName', 'must not be blank'))
-  if (!lastName) problems.push(problem('lastName', 'must not be blank'))
-
-  const administrative = input.occupation === ADMINISTRATIVE
-  const professional = !administrative && input.occupation in PROFESSIONS
-  if (!administrative && !professional) {
-    problems.push(problem('occupation', 'must be administrative or a national profession code'))
-  }
-  const rpps = professional ? requiredRpps(input.rpps, options, problems) : null
-  if (administrative) {
-    if (input.rpps !== undefined) {
-      problems.push(
-        problem(
-          'rpps',
-          'is not accepted on an administrative account: a health professional may not hold one',
-        ),
-      )
-    }
-    for (const field of ['practiceNumber', 'prescriberNumber'] as const) {
-      if (input[field] !== undefined) problems.push(problem(field, 'is for a health professional'))
-    }
-  }
-
-  if (input.workplaces.filter((place) => place.primary).length !== 1) {
-    problems.push(problem('workplaces', 'must have exactly one primary workplace'))
-  }
-  const structures = new Set<string>()
-  input.workplaces.forEach((place, index) => {
-    if (structures.has(place.structureId))
-      problems.push(problem(`workplaces.${index}.structureId`, 'is named twice'))
-    structures.add(place.structureId)
-  })
-  const labs = new Set<string>()
-  const labRegistrations = (input.labRegistrations ?? []).map((registration, index) => {
-    if (labs.has(registration.labId))
-      problems.push(problem(`labRegistrations.${index}.labId`, 'is named twice'))
-    labs.add(registration.labId)
-    const number = registration.number.trim()
-    if (!number) problems.push(problem(`labRegistrations.${index}.number`, 'must not be blank'))
-    return { labId: registration.labId, number }
-  })
-
-  if (problems.length > 0)
-    throw badRequest('invalid_account_request', 'The account request is not valid.', problems)
-  return { firstName, lastName, email: input.email.trim(), professional, rpps, labRegistrations }
-}
-
 export const requestById = (db: Executor, id: string) =>
   db.selectFrom('account_requests').selectAll().where('id', '=', id).executeTakeFirst()
 
 const unknown = (code: string, detail: string, problems: FieldProblem[]) =>
   unprocessable(code, detail, problems)
+
+/** The workplaces are known structures, every one managed by the requester. */
+async function checkWorkplaces(trx: Executor, actor: Actor, input: NewAccountRequestInput) {
+  const structureIds = input.workplaces.map((place) => place.structureId)
+  const structures = await trx.selectFrom('structures').select('id').where('id', 'in', structureIds).execute()
+  const missing = input.workplaces.flatMap((place, index) =>
+    structures.some((structure) => structure.id === place.structureId)
+      ? []
+      : [problem(`workplaces.${index}.structureId`, 'is not a known structure')],
+  )
+  if (missing.length > 0) throw unknown('unknown_structure', 'A workplace is not a known structure.', missing)
+  if (!(await mayRequestAccounts(trx, actor, structureIds))) {
+    throw forbidden(
+      'Only an account manager of every workplace named may request this account.',
+      'not_account_manager',
+    )
+  }
+}
+
+/** The labs, the RPPS and the reference account the request names exist. */
+async function checkReferences(trx: Executor, input: NewAccountRequestInput, checked: CheckedAccountRequest) {
+  if (checked.labRegistrations.length > 0) {
+    const labIds = checked.labRegistrations.map((registration) => registration.labId)
+    const labs = await trx.selectFrom('labs').select('id').where('id', 'in', labIds).execute()
+    const unknownLabs = checked.labRegistrations.flatMap((registration, index) =>
+      labs.some((lab) => lab.id === registration.labId)
+        ? []
+        : [problem(`labRegistrations.${index}.labId`, 'is not a known lab')],
+    )
+    if (unknownLabs.length > 0)
+      throw unknown('unknown_lab', 'A lab registration names an unknown lab.', unknownLabs)
+  }
+  if (checked.rpps !== null && (await rppsInDirectory(trx, checked.rpps)) === 'unknown') {
+    throw unknown('unknown_rpps', 'This RPPS number is not in the national directory.', [
+      problem('rpps', 'is not in the RPPS directory'),
+    ])
+  }
+  if (input.referenceAccountId !== undefined) {
+    const reference = await accountById(trx, input.referenceAccountId)
+    if (reference?.status !== 'active') {
+      throw unknown('unknown_reference_account', 'The reference account must be an active account.', [
+        problem('referenceAccountId', 'is not an active account'),
+      ])
+    }
+  }
+}
+
+/**
+ * The address is not the requester's own, and no request for it waits. Whether it, or the RPPS,
+ * belongs to an account is not told here, whatever the answer: the support desk sees the account it
+ * names beside the request, and its conflicts, at fulfilment.
+ */
+async function checkAddress(trx: Executor, actor: Actor, email: string) {
+  if (await isOwnAddress(trx, actor.accountId, email)) {
+    throw unprocessable(
+      'own_address',
+      'The new user’s access is sent to this address: give theirs, not yours.',
+      [problem('email', 'is one of your own addresses')],
+    )
+  }
+  const waiting = await trx
+    .selectFrom('account_requests')
+    .select('id')
+    .where('email_key', '=', addressKey(email))
+    .where('status', '=', 'pending')
+    .executeTakeFirst()
+  if (waiting) throw conflict('request_pending', 'A request for this address is already waiting for support.')
+}
+
+function insertRequest(
+  trx: Executor,
+  now: Date,
+  actor: Actor,
+  input: NewAccountRequestInput,
+  checked: CheckedAccountRequest,
+) {
+  return trx
+    .insertInto('account_requests')
+    .values({
+      requester_id: actor.accountId,
+      first_name: checked.firstName,
+      last_name: checked.lastName,
+      email: checked.email,
+      email_key: addressKey(checked.email),
+      previous_account: input.previousAccount,
+      workplaces: JSON.stringify(input.workplaces),
+      occupation: input.occupation,
+      rpps: checked.rpps,
+      practice_number: input.practiceNumber ?? null,
+      prescriber_number: input.prescriberNumber ?? null,
+      lab_registrations: JSON.stringify(checked.labRegistrations),
+      reference_account_id: input.referenceAccountId ?? null,
+      billing: input.billing ? JSON.stringify(input.billing) : null,
+      comment: input.comment?.trim() || null,
+      status: 'pending',
+      due_at: addBusinessDays(now, DUE_BUSINESS_DAYS),
+      created_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
 
 /**
  * A manager's request for an account. The requester must be an account manager of every workplace
@@ -111,131 +145,24 @@ export async function submitAccountRequest(
   const checked = checkAccountRequest(input, {
     acceptAnyRppsCheckDigit: deps.config.IDENTIFIERS_ACCEPT_ANY_RPPS_CHECK_DIGIT,
   })
-  const structureIds = input.workplaces.map((place) => place.structureId)
   return deps.db.transaction().execute(async (trx) => {
-    const structures = await trx
-      .selectFrom('structures')
-      .select(['id', 'name'])
-      .where('id', 'in', structureIds)
-      .execute()
-    const missing = input.workplaces.flatMap((place, index) =>
-      structures.some((structure) => structure.id === place.structureId)
-        ? []
-        : [problem(`workplaces.${index}.structureId`, 'is not a known structure')],
-    )
-    if (missing.length > 0)
-      throw unknown('unknown_structure', 'A workplace is not a known structure.', missing)
-    if (!(await mayRequestAccounts(trx, actor, structureIds))) {
-      throw forbidden(
-        'Only an account manager of every workplace named may request this account.',
-        'not_account_manager',
-      )
-    }
-
-    if (checked.labRegistrations.length > 0) {
-      const labs = await trx
-        .selectFrom('labs')
-        .select('id')
-        .where(
-          'id',
-          'in',
-          checked.labRegistrations.map((registration) => registration.labId),
-        )
-        .execute()
-      const unknownLabs = checked.labRegistrations.flatMap((registration, index) =>
-        labs.some((lab) => lab.id === registration.labId)
-          ? []
-          : [problem(`labRegistrations.${index}.labId`, 'is not a known lab')],
-      )
-      if (unknownLabs.length > 0)
-        throw unknown('unknown_lab', 'A lab registration names an unknown lab.', unknownLabs)
-    }
-    if (checked.rpps !== null && (await rppsInDirectory(trx, checked.rpps)) === 'unknown') {
-      throw unknown('unknown_rpps', 'This RPPS number is not in the national directory.', [
-        problem('rpps', 'is not in the RPPS directory'),
-      ])
-    }
-    if (input.referenceAccountId !== undefined) {
-      const reference = await trx
-        .selectFrom('accounts')
-        .select('id')
-        .where('id', '=', input.referenceAccountId)
-        .where('status', '=', 'active')
-        .executeTakeFirst()
-      if (!reference) {
-        throw unknown('unknown_reference_account', 'The reference account must be an active account.', [
-          problem('referenceAccountId', 'is not an active account'),
-        ])
-      }
-    }
-
-    const key = addressKey(checked.email)
-    const own = await trx
-      .selectFrom('account_emails')
-      .select('id')
-      .where('account_id', '=', actor.accountId)
-      .where('address_key', '=', key)
-      .executeTakeFirst()
-    if (own) {
-      throw unprocessable(
-        'own_address',
-        'The new user’s access is sent to this address: give theirs, not yours.',
-        [problem('email', 'is one of your own addresses')],
-      )
-    }
-    // Whether the address, or the RPPS, belongs to an account is not told here, whatever the answer:
-    // the support desk sees the account it names beside the request, and its conflicts, at fulfilment.
-    const waiting = await trx
-      .selectFrom('account_requests')
-      .select('id')
-      .where('email_key', '=', key)
-      .where('status', '=', 'pending')
-      .executeTakeFirst()
-    if (waiting)
-      throw conflict('request_pending', 'A request for this address is already waiting for support.')
-
-    const now = deps.clock.now()
-    const row = await trx
-      .insertInto('account_requests')
-      .values({
-        requester_id: actor.accountId,
-        first_name: checked.firstName,
-        last_name: checked.lastName,
-        email: checked.email,
-        email_key: key,
-        previous_account: input.previousAccount,
-        workplaces: JSON.stringify(input.workplaces),
-        occupation: input.occupation,
-        rpps: checked.rpps,
-        practice_number: input.practiceNumber ?? null,
-        prescriber_number: input.prescriberNumber ?? null,
-        lab_registrations: JSON.stringify(checked.labRegistrations),
-        reference_account_id: input.referenceAccountId ?? null,
-        billing: input.billing ? JSON.stringify(input.billing) : null,
-        comment: input.comment?.trim() || null,
-        status: 'pending',
-        due_at: addBusinessDays(now, DUE_BUSINESS_DAYS),
-        created_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    const requester = await trx
-      .selectFrom('accounts')
-      .select(['first_name', 'last_name'])
-      .where('id', '=', actor.accountId)
-      .executeTakeFirstOrThrow()
+    await checkWorkplaces(trx, actor, input)
+    await checkReferences(trx, input, checked)
+    await checkAddress(trx, actor, checked.email)
+    const row = await insertRequest(trx, deps.clock.now(), actor, input, checked)
+    const dueAt = row.due_at.toISOString()
     await deps.outbox.enqueue(trx, {
       to: deps.config.SUPPORT_EMAIL,
       template: 'account_request.submitted_support',
       data: {
         requestId: row.id,
-        requester: `${requester.first_name} ${requester.last_name}`,
+        requester: await accountName(trx, actor.accountId),
         user: `${row.first_name} ${row.last_name}`,
         occupation: isProfessionalOccupation(row.occupation)
           ? (PROFESSIONS[row.occupation] ?? row.occupation)
           : ADMINISTRATIVE,
         previousAccount: row.previous_account,
-        dueAt: row.due_at.toISOString(),
+        dueAt,
       },
     })
     await recordAudit(trx, deps.clock, audit, {
@@ -243,14 +170,14 @@ export async function submitAccountRequest(
       subjectType: 'account_request',
       subjectId: row.id,
       details: {
-        structureIds,
+        structureIds: input.workplaces.map((place) => place.structureId),
         occupation: row.occupation,
         previousAccount: row.previous_account,
         referenceAccountId: row.reference_account_id,
-        dueAt: row.due_at.toISOString(),
+        dueAt,
       },
     })
-    return { id: row.id, status: 'pending' as const, dueAt: row.due_at.toISOString() }
+    return { id: row.id, status: 'pending' as const, dueAt }
   })
 }
 

@@ -1,5 +1,5 @@
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely'
-import { notificationTarget } from '../accounts/repository.ts'
+import { accountById, notificationTarget } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { AccessRequestsTable, DB, Executor, RightName } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
@@ -91,11 +91,7 @@ export async function revokeRight(
   structureId: string,
   right: RightName,
 ) {
-  const holder = await deps.db
-    .selectFrom('accounts')
-    .select(['id', 'profile'])
-    .where('id', '=', holderId)
-    .executeTakeFirst()
+  const holder = await accountById(deps.db, holderId)
   if (!holder || !(await mayRevoke(deps.db, actor, holder, structureId)))
     throw forbidden(
       'Only a professional of this structure, their delegate or support may withdraw a collaborator’s right; never a professional’s own.',

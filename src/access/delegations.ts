@@ -1,4 +1,4 @@
-import { activeProfessionalsAt } from '../accounts/repository.ts'
+import { accountById, activeProfessionalsAt } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Executor } from '../db/schema.ts'
@@ -19,11 +19,7 @@ export async function createDelegation(deps: Deps, actor: Actor, audit: AuditAct
   }
   if (input.delegateId === input.professionalId)
     throw unprocessable('invalid_delegate', 'Delegate to someone else.')
-  const delegate = await deps.db
-    .selectFrom('accounts')
-    .select('status')
-    .where('id', '=', input.delegateId)
-    .executeTakeFirst()
+  const delegate = await accountById(deps.db, input.delegateId)
   if (delegate?.status !== 'active')
     throw unprocessable('invalid_delegate', 'The delegate must be an active user.')
   try {

@@ -1,3 +1,4 @@
+import { accountById } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
@@ -24,11 +25,7 @@ export async function replaceMandates(
   mandates: MandateInput[],
 ) {
   return deps.db.transaction().execute(async (trx) => {
-    const account = await trx
-      .selectFrom('accounts')
-      .select('id')
-      .where('id', '=', accountId)
-      .executeTakeFirst()
+    const account = await accountById(trx, accountId)
     if (!account) throw notFound('No such account.')
     const structures = [...new Set(mandates.map((m) => m.structureId))]
     if (structures.length > 0) {

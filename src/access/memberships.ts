@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { notificationTarget } from '../accounts/repository.ts'
+import { accountName, notificationTarget } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor, RightName } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
@@ -27,11 +27,7 @@ export async function announcePlaceRequest(
   place: { id: string; accountId: string; structureId: string },
 ) {
   const [requester, structure, deciders] = await Promise.all([
-    trx
-      .selectFrom('accounts')
-      .select(['first_name', 'last_name'])
-      .where('id', '=', place.accountId)
-      .executeTakeFirstOrThrow(),
+    accountName(trx, place.accountId),
     trx.selectFrom('structures').select('name').where('id', '=', place.structureId).executeTakeFirstOrThrow(),
     trx
       .selectFrom('practice_places as p')
@@ -49,7 +45,7 @@ export async function announcePlaceRequest(
   ])
   const data = {
     placeId: place.id,
-    requester: `${requester.first_name} ${requester.last_name}`,
+    requester,
     structureName: structure.name,
   }
   const recipients =

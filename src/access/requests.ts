@@ -1,5 +1,10 @@
-import { notifyApprover } from '../accounts/registration.ts'
-import { notificationTarget, responsibleProfessional } from '../accounts/repository.ts'
+import { awaitValidation, notifyApprover } from '../accounts/registration.ts'
+import {
+  accountById,
+  accountName,
+  notificationTarget,
+  responsibleProfessional,
+} from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor, RightName } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
@@ -74,14 +79,9 @@ export async function requestAccess(deps: Deps, actor: AuditActor & { id: string
       })
       .returningAll()
       .executeTakeFirstOrThrow()
-    const requester = await trx
-      .selectFrom('accounts')
-      .select(['first_name', 'last_name'])
-      .where('id', '=', actor.id)
-      .executeTakeFirstOrThrow()
     await notifyApprover(deps, trx, approver.id, {
       requestId: request.id,
-      requester: `${requester.first_name} ${requester.last_name}`,
+      requester: await accountName(trx, actor.id),
       rights: wanted,
     })
     await recordAudit(trx, deps.clock, actor, {
@@ -147,11 +147,8 @@ export async function decideAccessRequest(
       .returningAll()
       .executeTakeFirst()
     if (!decided) throw conflict('already_decided', 'This request has already been decided.')
-    const account = await trx
-      .selectFrom('accounts')
-      .select(['status', 'first_name', 'last_name'])
-      .where('id', '=', request.account_id)
-      .executeTakeFirstOrThrow()
+    const account = await accountById(trx, request.account_id)
+    if (!account) throw notFound('No such account.')
     if (granted.length > 0)
       await grantRights(
         deps,
@@ -162,24 +159,8 @@ export async function decideAccessRequest(
         actor.accountId,
         account.status === 'active',
       )
-    if (account.status === 'pending_approval') {
-      // The approver has spoken: the registration goes on to the support desk, with or without rights.
-      await trx
-        .updateTable('accounts')
-        .set({ status: 'pending_validation', updated_at: now })
-        .where('id', '=', request.account_id)
-        .execute()
-      await deps.outbox.enqueue(trx, {
-        to: deps.config.SUPPORT_EMAIL,
-        template: 'account.registered_support',
-        data: {
-          accountId: request.account_id,
-          name: `${account.first_name} ${account.last_name}`,
-          profile: 'collaborator',
-          status: 'pending_validation',
-        },
-      })
-    }
+    // The approver has spoken: the registration goes on to the support desk, with or without rights.
+    if (account.status === 'pending_approval') await awaitValidation(deps, trx, account)
     await notifyDecision(deps, trx, decided, role)
     await recordAudit(trx, deps.clock, audit, {
       action: `access.${decided.status}`,

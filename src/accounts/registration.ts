@@ -4,12 +4,13 @@ import type { Executor } from '../db/schema.ts'
 import type { Deps, RequestContext } from '../deps.ts'
 import { conflict, unprocessable } from '../shared/errors.ts'
 import { structureFromDirectory } from '../structures/service.ts'
+import { createAccount } from './account-creation.ts'
 import { consumeProof, peekProof } from './email-proofs.ts'
 import { pscLinkColumns } from './psc-accounts.ts'
 import { consumePscRegistration, peekPscRegistration, withPscIdentity } from './psc-registration.ts'
 import { checkRegistration } from './registration-checks.ts'
 import type { RegistrationInput } from './registration-schema.ts'
-import { insertFirstAddress, responsibleProfessional } from './repository.ts'
+import { notificationTarget, responsibleProfessional } from './repository.ts'
 
 type Place = { structureId: string; labCenterId: string; labId: string; primary: boolean }
 
@@ -58,9 +59,10 @@ export async function register(deps: Deps, context: RequestContext, form: Regist
       const status = checked.asksSensitiveRights
         ? ('pending_approval' as const)
         : ('pending_validation' as const)
-      const account = await trx
-        .insertInto('accounts')
-        .values({
+      const account = await createAccount(
+        trx,
+        now,
+        {
           status,
           profile: input.profile,
           civility: checked.civility,
@@ -74,14 +76,10 @@ export async function register(deps: Deps, context: RequestContext, form: Regist
           password_hash: passwordHash,
           password_changed_at: passwordHash ? now : null,
           terms_version: input.termsVersion,
-          terms_accepted_at: now,
-          created_at: now,
-          updated_at: now,
           ...(psc && pscLinkColumns(psc, now)),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      await insertFirstAddress(trx, account.id, email, now)
+        },
+        email,
+      )
       await trx
         .insertInto('practice_places')
         .values(
@@ -228,6 +226,35 @@ async function checkCorrespondentCode(trx: Executor, primary: Place, code: strin
     )
 }
 
+/**
+ * A collaborator's registration, approved or rejected by their professional, goes on to the support
+ * desk: one conditional update (from `pending_approval` only), and the desk is told.
+ */
+export async function awaitValidation(
+  deps: Deps,
+  trx: Executor,
+  account: { id: string; first_name: string; last_name: string },
+) {
+  const moved = await trx
+    .updateTable('accounts')
+    .set({ status: 'pending_validation', updated_at: deps.clock.now() })
+    .where('id', '=', account.id)
+    .where('status', '=', 'pending_approval')
+    .returning('id')
+    .executeTakeFirst()
+  if (!moved) return
+  await deps.outbox.enqueue(trx, {
+    to: deps.config.SUPPORT_EMAIL,
+    template: 'account.registered_support',
+    data: {
+      accountId: account.id,
+      name: `${account.first_name} ${account.last_name}`,
+      profile: 'collaborator',
+      status: 'pending_validation',
+    },
+  })
+}
+
 /** Mails the approver that a request awaits them. */
 export async function notifyApprover(
   deps: Deps,
@@ -235,13 +262,7 @@ export async function notifyApprover(
   approverId: string,
   data: { requestId: string; requester: string; rights: string[] },
 ) {
-  const target = await trx
-    .selectFrom('account_emails as e')
-    .innerJoin('accounts as a', 'a.id', 'e.account_id')
-    .select(['e.address', 'a.locale', 'a.first_name'])
-    .where('e.account_id', '=', approverId)
-    .where('e.is_notification', '=', true)
-    .executeTakeFirstOrThrow()
+  const target = await notificationTarget(trx, approverId)
   await deps.outbox.enqueue(trx, {
     to: target.address,
     template: 'access.approval_requested',

@@ -48,6 +48,36 @@ export async function notificationTarget(db: Executor, accountId: string) {
     .executeTakeFirstOrThrow()
 }
 
+/** A person's name as mails show it: first name, then last name. */
+export async function accountName(db: Executor, accountId: string) {
+  const account = await db
+    .selectFrom('accounts')
+    .select(['first_name', 'last_name'])
+    .where('id', '=', accountId)
+    .executeTakeFirstOrThrow()
+  return `${account.first_name} ${account.last_name}`
+}
+
+/** The address an account signs in with. */
+export async function loginAddressOf(db: Executor, accountId: string) {
+  const email = await db
+    .selectFrom('account_emails')
+    .select('address')
+    .where('account_id', '=', accountId)
+    .where('is_login', '=', true)
+    .executeTakeFirstOrThrow()
+  return email.address
+}
+
+/** Whether this address (compared as `addressKey` does) is one of the account's own. */
+export const isOwnAddress = async (db: Executor, accountId: string, address: string) =>
+  (await db
+    .selectFrom('account_emails')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('address_key', '=', addressKey(address))
+    .executeTakeFirst()) !== undefined
+
 /**
  * A responsible professional of a structure: an active health professional with a practice place
  * there, named by account id or by RPPS.

@@ -5,8 +5,9 @@ import type { AccountStatus, Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { announceActivation, emitLabEvent } from '../lab-events/publish.ts'
 import { badRequest, conflict, type FieldProblem, notFound } from '../shared/errors.ts'
+import { createAccount } from './account-creation.ts'
 import { issueProvisionalCode } from './recovery.ts'
-import { accountById, addressInUse, insertFirstAddress, notificationTarget } from './repository.ts'
+import { accountById, addressInUse, notificationTarget } from './repository.ts'
 
 type StatusUpdate = { status: AccountStatus; status_reason: string | null; validated_at?: Date }
 
@@ -180,9 +181,10 @@ export async function createSupportAccount(
   try {
     return await deps.db.transaction().execute(async (trx) => {
       if (await addressInUse(trx, email)) throw taken()
-      const account = await trx
-        .insertInto('accounts')
-        .values({
+      const account = await createAccount(
+        trx,
+        now,
+        {
           status: 'active',
           profile: 'administrative',
           roles: ['support'],
@@ -190,14 +192,10 @@ export async function createSupportAccount(
           first_name: firstName,
           last_name: lastName,
           terms_version: deps.config.TERMS_VERSION,
-          terms_accepted_at: now,
           validated_at: now,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      await insertFirstAddress(trx, account.id, email, now)
+        },
+        email,
+      )
       const provisionalCode = await issueProvisionalCode(deps, trx, account.id)
       await recordAudit(
         trx,
