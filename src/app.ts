@@ -13,6 +13,7 @@ import type pg from 'pg'
 import type { Logger } from 'pino'
 import { accountRequestRoutes } from './access/account-request-routes.ts'
 import { accessAdminRoutes } from './access/admin-routes.ts'
+import { delegationRoutes } from './access/delegation-routes.ts'
 import { membershipRoutes } from './access/membership-routes.ts'
 import { placeRoutes } from './access/place-routes.ts'
 import { accessRoutes } from './access/routes.ts'
@@ -212,6 +213,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(placeRoutes)
   await app.register(supportRoutes)
   await app.register(accessRoutes)
+  await app.register(delegationRoutes)
   await app.register(accessAdminRoutes)
   await app.register(membershipRoutes)
   await app.register(accountRequestRoutes)

@@ -93,6 +93,21 @@ export function delegationsOf(db: Executor, professionalId: string) {
     .execute()
 }
 
+/**
+ * The approvers of a structure, for whoever gives its usable correspondent code; undefined when the
+ * code is not that structure's (nobody lists the people of a practice they do not belong to).
+ */
+export async function approversByCode(db: Executor, structureId: string, correspondentCode: string) {
+  const code = await db
+    .selectFrom('correspondent_codes')
+    .select('id')
+    .where('structure_id', '=', structureId)
+    .where('code', '=', correspondentCode)
+    .where('usable', '=', true)
+    .executeTakeFirst()
+  return code ? approversOf(db, structureId) : undefined
+}
+
 /** The responsible professionals and the delegates of a structure (names only), for the registration form. */
 export async function approversOf(db: Executor, structureId: string) {
   const [professionals, delegates] = await Promise.all([

@@ -94,6 +94,16 @@ export async function requestAccess(deps: Deps, actor: AuditActor & { id: string
   })
 }
 
+/** A person's own access requests, newest first, the last 100. */
+export const accessRequestsOf = (db: Executor, accountId: string) =>
+  db
+    .selectFrom('access_requests')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('created_at', 'desc')
+    .limit(100)
+    .execute()
+
 export interface Decision {
   decision: 'approve' | 'reject'
   rights?: RightName[]

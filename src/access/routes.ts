@@ -8,15 +8,14 @@ import { EXAMPLE_ID, EXAMPLE_RPPS, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, NextCursor, pageOf } from '../shared/pagination.ts'
 import { Line, Lines } from '../shared/text.ts'
 import { listApprovals, listCollaborators, revokeRight } from './collaborators.ts'
-import { approversOf, createDelegation, delegationsOf, revokeDelegation } from './delegations.ts'
-import { decideAccessRequest, requestAccess } from './requests.ts'
+import { approversByCode } from './delegations.ts'
+import { accessRequestsOf, decideAccessRequest, requestAccess } from './requests.ts'
 import {
   AccessRequest,
   Approval,
   Approver,
   accessRequestView,
   Collaborator,
-  Delegation,
   Right,
   Rights,
 } from './schemas.ts'
@@ -30,7 +29,7 @@ const actor = (request: FastifyRequest) => {
   return { accountId: person.sub, roles: person.roles }
 }
 
-/** Access to results and invoices: asking, approving, delegating, withdrawing. */
+/** Access to results and invoices: asking, approving, withdrawing; delegating is in delegation-routes. */
 export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { deps, guard } = app
   const { db } = deps
@@ -59,15 +58,9 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const code = await db
-        .selectFrom('correspondent_codes')
-        .select('id')
-        .where('structure_id', '=', request.params.id)
-        .where('code', '=', request.query.correspondentCode)
-        .where('usable', '=', true)
-        .executeTakeFirst()
-      if (!code) throw notFound('No structure matches this correspondent code.')
-      return { items: await approversOf(db, request.params.id) }
+      const items = await approversByCode(db, request.params.id, request.query.correspondentCode)
+      if (!items) throw notFound('No structure matches this correspondent code.')
+      return { items }
     },
   )
 
@@ -131,16 +124,9 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => {
-      const rows = await db
-        .selectFrom('access_requests')
-        .selectAll()
-        .where('account_id', '=', personOf(request).sub)
-        .orderBy('created_at', 'desc')
-        .limit(100)
-        .execute()
-      return { items: rows.map(accessRequestView) }
-    },
+    async (request) => ({
+      items: (await accessRequestsOf(db, personOf(request).sub)).map(accessRequestView),
+    }),
   )
 
   app.get(
@@ -279,90 +265,6 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.query.structureId,
         request.params.right,
       )
-      return reply.status(204).send(null)
-    },
-  )
-
-  app.get(
-    '/v1/me/delegations',
-    {
-      onRequest: guard.person,
-      schema: {
-        tags: ['access'],
-        operationId: 'listMyDelegations',
-        summary: 'Who may approve for me, per structure',
-        description: 'For any signed-in person: the delegations they gave.',
-        security,
-        response: {
-          200: Type.Object(
-            { items: Type.Array(Delegation) },
-            { description: 'The person’s delegations: the structure and the delegate of each.' },
-          ),
-        },
-      },
-    },
-    async (request) => ({
-      items: (await delegationsOf(db, personOf(request).sub)).map((row) => ({
-        id: row.id,
-        structureId: row.structure_id,
-        structureName: row.structure_name,
-        delegate: { id: row.delegate_id, firstName: row.first_name, lastName: row.last_name },
-        createdAt: row.created_at.toISOString(),
-      })),
-    }),
-  )
-
-  app.post(
-    '/v1/me/delegations',
-    {
-      onRequest: guard.steppedUp,
-      schema: {
-        tags: ['access'],
-        operationId: 'delegateApproval',
-        summary: 'Lets a named active user decide my collaborators’ requests for one of my structures',
-        description:
-          'For a professional of the structure, with a recent re-authentication (`POST /v1/auth/step-up`), ' +
-          'else 401 `step_up_required`; anyone else gets 403. The delegate must be another active user ' +
-          '(422 `invalid_delegate`); the same delegation twice is a 409.',
-        security,
-        body: Type.Object({ structureId: StructureId, delegateId: CollaboratorId }, strict),
-        response: {
-          201: Type.Object(
-            { id: UuidOf(EXAMPLE_ID.delegation) },
-            { description: 'The delegation is in force: the delegate may now decide.' },
-          ),
-        },
-      },
-    },
-    async (request, reply) => {
-      const created = await createDelegation(deps, actor(request), actorOf(request), {
-        professionalId: personOf(request).sub,
-        ...request.body,
-      })
-      return reply.status(201).send({ id: created.id })
-    },
-  )
-
-  app.delete(
-    '/v1/me/delegations/:id',
-    {
-      onRequest: guard.steppedUp,
-      schema: {
-        tags: ['access'],
-        operationId: 'withdrawDelegation',
-        summary: 'Withdraws a delegation, at once',
-        description:
-          'For the professional who gave it or the support desk (another’s is a 404), with a recent re-authentication ' +
-          '(`POST /v1/auth/step-up`), else 401 `step_up_required`.',
-        security,
-        params: Type.Object({ id: UuidOf(EXAMPLE_ID.delegation) }),
-        response: {
-          204: Type.Null({ description: 'The delegation is withdrawn: the delegate can no longer decide.' }),
-        },
-      },
-    },
-    async (request, reply) => {
-      await revokeDelegation(deps, actor(request), actorOf(request), request.params.id)
       return reply.status(204).send(null)
     },
   )
