@@ -25,7 +25,7 @@ const directoryRead = {
 
 /** Public, read-only search of the national directories, for registration forms. */
 export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db } = app
+  const { db } = app.deps
   const Professional = Type.Ref('DirectoryProfessional')
   const Establishment = Type.Ref('DirectoryEstablishment')
 

@@ -105,7 +105,7 @@ export function installErrorHandling(app: FastifyInstance): void {
         400,
         'validation_failed',
         'The request is not valid.',
-        fieldProblems(error.validation as never, location),
+        fieldProblems(error.validation, location),
       )
     }
     const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined
