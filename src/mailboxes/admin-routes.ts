@@ -5,15 +5,8 @@ import { actorOf } from '../audit/audit.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
 import { EXTRACT_COLUMNS, exportDirectory } from './directory.ts'
 import { editEstablishment } from './edit-mailbox.ts'
-import {
-  EstablishmentChanges,
-  MailboxId,
-  Reason,
-  Status,
-  StatusChange,
-  SupportMailbox,
-  ValidationDecision,
-} from './schemas.ts'
+import { StatusChange, SupportMailbox } from './response-schemas.ts'
+import { EstablishmentChanges, MailboxId, Reason, Status, ValidationDecision } from './schemas.ts'
 import { decideMailboxValidation, moveMailboxBySupport } from './support-desk.ts'
 import { listMailboxesForSupport, mailboxForSupport } from './support-queries.ts'
 

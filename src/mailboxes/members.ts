@@ -4,13 +4,11 @@ import type { Executor, MailboxRole } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { conflict, notFound } from '../shared/errors.ts'
 import { throttle } from '../throttle/policies.ts'
-import { authorizeOnMailbox, type MailboxActor } from './policy.ts'
 import {
   addMember,
   deleteMember,
   insertInvitation,
   invitationsTo,
-  lockMailbox,
   mailboxesOfAccount,
   managerIds,
   markInvitationAccepted,
@@ -18,7 +16,9 @@ import {
   pendingInvitation,
   roleIn,
   setRole,
-} from './repository.ts'
+} from './member-repository.ts'
+import { authorizeOnMailbox, type MailboxActor } from './policy.ts'
+import { lockMailbox } from './repository.ts'
 
 const INVITATION_DAYS = 14
 // Invitations send email to any address: a manager's are counted.

@@ -1,6 +1,7 @@
 import type { Executor, MailboxRole } from '../db/schema.ts'
 import { forbidden, notFound } from '../shared/errors.ts'
-import { mailboxById, roleIn } from './repository.ts'
+import { roleIn } from './member-repository.ts'
+import { mailboxById } from './repository.ts'
 
 /**
  * Who may do what with a mailbox: the one place these decisions are made. Managers run the box (edit

@@ -11,11 +11,11 @@ import {
   domainFor,
   operatorDomains,
 } from './address.ts'
+import { managerIds } from './member-repository.ts'
 import {
   lockMailbox,
   type MailboxRow,
   mailboxById,
-  managerIds,
   moveMailbox,
   reserveAddress,
   reservedAmong,
