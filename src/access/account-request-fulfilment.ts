@@ -50,7 +50,7 @@ export async function decideAccountRequest(
         .executeTakeFirst()
       if (!decided) {
         const existing = await requestById(trx, requestId)
-        if (!existing) throw notFound('No such account request.')
+        if (!existing) throw notFound('not_found', 'No such account request.')
         throw conflict('already_decided', `This request has already been ${existing.status}.`)
       }
       const requester = await notificationTarget(trx, decided.requester_id)

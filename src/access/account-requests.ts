@@ -1,11 +1,19 @@
 import { PROFESSIONS } from '../accounts/professions.ts'
-import { problem, requiredRpps } from '../accounts/registration-checks.ts'
+import { requiredRpps } from '../accounts/registration-checks.ts'
 import { addressKey } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { rppsInDirectory } from '../directory/search.ts'
-import { badRequest, conflict, type FieldProblem, forbidden, unprocessable } from '../shared/errors.ts'
+import {
+  badRequest,
+  conflict,
+  type FieldProblem,
+  forbidden,
+  type ProblemCode,
+  bodyProblem as problem,
+  unprocessable,
+} from '../shared/errors.ts'
 import { decodeTimeCursor, pageOf } from '../shared/pagination.ts'
 import {
   type AccountRequestRow,
@@ -92,7 +100,7 @@ export function checkAccountRequest(
 export const requestById = (db: Executor, id: string) =>
   db.selectFrom('account_requests').selectAll().where('id', '=', id).executeTakeFirst()
 
-const unknown = (code: string, detail: string, problems: FieldProblem[]) =>
+const unknown = (code: ProblemCode, detail: string, problems: FieldProblem[]) =>
   unprocessable(code, detail, problems)
 
 /**
@@ -127,8 +135,8 @@ export async function submitAccountRequest(
       throw unknown('unknown_structure', 'A workplace is not a known structure.', missing)
     if (!(await mayRequestAccounts(trx, actor, structureIds))) {
       throw forbidden(
-        'Only an account manager of every workplace named may request this account.',
         'not_account_manager',
+        'Only an account manager of every workplace named may request this account.',
       )
     }
 

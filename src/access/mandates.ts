@@ -29,7 +29,7 @@ export async function replaceMandates(
       .select('id')
       .where('id', '=', accountId)
       .executeTakeFirst()
-    if (!account) throw notFound('No such account.')
+    if (!account) throw notFound('not_found', 'No such account.')
     const structures = [...new Set(mandates.map((m) => m.structureId))]
     if (structures.length > 0) {
       const known = await trx.selectFrom('structures').select('id').where('id', 'in', structures).execute()

@@ -66,7 +66,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .where('code', '=', request.query.correspondentCode)
         .where('usable', '=', true)
         .executeTakeFirst()
-      if (!code) throw notFound('No structure matches this correspondent code.')
+      if (!code) throw notFound('not_found', 'No structure matches this correspondent code.')
       return { items: await approversOf(db, request.params.id) }
     },
   )

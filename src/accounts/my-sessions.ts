@@ -48,7 +48,7 @@ export async function endMySession(
       .where('account_id', '=', accountId)
       .where('revoked_at', 'is', null)
       .executeTakeFirst()
-    if (!owned) throw notFound('No such open session.')
+    if (!owned) throw notFound('not_found', 'No such open session.')
     await revokeSession({ db: trx, clock: deps.clock }, owned.id, 'ended_by_owner')
     await recordAudit(trx, deps.clock, actor, {
       action: 'auth.session_ended',

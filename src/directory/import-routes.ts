@@ -94,7 +94,7 @@ export const directoryImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const report = await importReport(db, request.params.id)
-      if (!report) throw notFound('No such import.')
+      if (!report) throw notFound('not_found', 'No such import.')
       return report
     },
   )

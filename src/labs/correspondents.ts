@@ -76,5 +76,5 @@ export async function deactivateCorrespondent(
     .where('lab_id', '=', labId)
     .where('code', '=', code)
     .executeTakeFirst()
-  if (!known) throw notFound('No such correspondent code for this lab.')
+  if (!known) throw notFound('not_found', 'No such correspondent code for this lab.')
 }

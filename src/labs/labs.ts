@@ -51,7 +51,7 @@ export async function saveLab(
 export async function findCorrespondentCode(db: Executor, code: string, labId: string | undefined) {
   const rows = await lookupCorrespondentCode(db, code, labId)
   const row = rows[0]
-  if (!row) throw notFound('No active correspondent code matches.', 'unknown_correspondent_code')
+  if (!row) throw notFound('unknown_correspondent_code', 'No active correspondent code matches.')
   if (rows.length > 1)
     throw unprocessable('lab_required', 'Several labs use this code: name the lab (labId).')
   return {

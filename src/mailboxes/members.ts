@@ -107,7 +107,10 @@ export async function acceptInvitation(
     const now = deps.clock.now()
     const invitation = await pendingInvitation(trx, invitationId, keys, now)
     if (!invitation)
-      throw notFound('No such invitation for you: expired, accepted, or sent to another address.')
+      throw notFound(
+        'not_found',
+        'No such invitation for you: expired, accepted, or sent to another address.',
+      )
     const mailbox = await lockMailbox(trx, invitation.mailbox_id)
     if (!mailbox || !['validated', 'active', 'suspended'].includes(mailbox.status))
       throw conflict('mailbox_closed', 'This mailbox is no longer open.')
@@ -163,9 +166,9 @@ export async function listMembers(deps: Deps, actor: MailboxActor, mailboxId: st
 
 /** The member's role, with the box locked; 404 when they are not a member. */
 async function memberRole(trx: Executor, mailboxId: string, accountId: string) {
-  if (!(await lockMailbox(trx, mailboxId))) throw notFound('No such mailbox.')
+  if (!(await lockMailbox(trx, mailboxId))) throw notFound('not_found', 'No such mailbox.')
   const role = await roleIn(trx, mailboxId, accountId)
-  if (role === null) throw notFound('This person is not a member of the mailbox.')
+  if (role === null) throw notFound('not_found', 'This person is not a member of the mailbox.')
   return role
 }
 

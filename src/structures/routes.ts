@@ -32,7 +32,7 @@ export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const row = await structureById(deps.db, request.params.id)
-      if (!row) throw notFound('No such structure.')
+      if (!row) throw notFound('not_found', 'No such structure.')
       return structureView(row)
     },
   )
