@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { PasswordHasher } from './accounts/passwords.ts'
+import type { PasswordHasher } from './auth/password-hasher.ts'
 import type { SecretHasher } from './auth/secrets.ts'
 import type { TokenService } from './auth/tokens.ts'
 import type { Clock } from './clock.ts'

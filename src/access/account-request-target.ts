@@ -124,7 +124,7 @@ export async function reviewAccountRequest(db: Executor, now: Date, requestId: s
     .selectAll()
     .where('id', '=', requestId)
     .executeTakeFirst()
-  if (!request) throw notFound('No such account request.')
+  if (!request) throw notFound('not_found', 'No such account request.')
   const { holder, conflicts } = await requestTarget(db, request)
   const places = holder
     ? await db

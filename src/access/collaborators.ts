@@ -25,7 +25,10 @@ const PERSON_AT_STRUCTURE = [
  */
 export async function listCollaborators(db: Executor, actor: Actor) {
   if (!(await mayListCollaborators(db, actor)))
-    throw forbidden('Only the professionals of a structure and their delegates see its collaborators.')
+    throw forbidden(
+      'forbidden',
+      'Only the professionals of a structure and their delegates see its collaborators.',
+    )
   const professionalId = actor.accountId
   const structures = approverStructures(professionalId)
   const [rights, requests] = await Promise.all([
@@ -94,6 +97,7 @@ export async function revokeRight(
   const holder = await accountById(deps.db, holderId)
   if (!holder || !(await mayRevoke(deps.db, actor, holder, structureId)))
     throw forbidden(
+      'forbidden',
       'Only a professional of this structure, their delegate or support may withdraw a collaborator’s right; never a professional’s own.',
     )
   await deps.db.transaction().execute(async (trx) => {
@@ -106,7 +110,7 @@ export async function revokeRight(
       .where('revoked_at', 'is', null)
       .returning('id')
       .executeTakeFirst()
-    if (!revoked) throw notFound('This person does not hold this right here.')
+    if (!revoked) throw notFound('not_found', 'This person does not hold this right here.')
     await emitLabEvent(trx, deps.clock, { type: 'right.revoked', accountId: holderId, structureId, right })
     const holder = await notificationTarget(trx, holderId)
     const structure = await trx

@@ -15,7 +15,10 @@ export interface NewDelegation {
 /** A professional (or support, for them) names a user who may decide their requests for a structure. */
 export async function createDelegation(deps: Deps, actor: Actor, audit: AuditActor, input: NewDelegation) {
   if (!(await mayDelegate(deps.db, actor, input.professionalId, input.structureId))) {
-    throw forbidden('Only a professional of this structure may delegate for it (or support, for them).')
+    throw forbidden(
+      'forbidden',
+      'Only a professional of this structure may delegate for it (or support, for them).',
+    )
   }
   if (input.delegateId === input.professionalId)
     throw unprocessable('invalid_delegate', 'Delegate to someone else.')
@@ -59,7 +62,7 @@ export async function revokeDelegation(deps: Deps, actor: Actor, audit: AuditAct
       .where('revoked_at', 'is', null)
       .executeTakeFirst()
     if (!row || (!isSupport(actor) && row.professional_id !== actor.accountId))
-      throw notFound('No such delegation of yours.')
+      throw notFound('not_found', 'No such delegation of yours.')
     await trx
       .updateTable('delegations')
       .set({ revoked_at: deps.clock.now(), revoked_by: actor.accountId })

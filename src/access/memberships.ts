@@ -157,10 +157,11 @@ export async function decidePlace(
     ])
     .where('p.id', '=', placeId)
     .executeTakeFirst()
-  if (!place) throw notFound('No such practice place.')
+  if (!place) throw notFound('not_found', 'No such practice place.')
   const role = await placeDeciderRole(deps.db, actor, place)
   if (!role)
     throw forbidden(
+      'forbidden',
       'Only a professional of this structure or their delegate may decide (the support desk when it has none).',
     )
   if (place.account_status !== 'active')

@@ -130,9 +130,9 @@ export async function decideAccessRequest(
     .selectAll()
     .where('id', '=', requestId)
     .executeTakeFirst()
-  if (!request) throw notFound('No such access request.')
+  if (!request) throw notFound('not_found', 'No such access request.')
   const role = await deciderRole(deps.db, actor, request)
-  if (!role) throw forbidden('You may not decide this request.')
+  if (!role) throw forbidden('forbidden', 'You may not decide this request.')
   const granted = input.decision === 'approve' ? [...new Set(input.rights ?? request.rights)] : []
   if (
     input.decision === 'approve' &&

@@ -40,7 +40,7 @@ export async function listAddresses(db: Executor, accountId: string) {
 
 async function addressView(db: Executor, accountId: string, emailId: string) {
   const view = (await listAddresses(db, accountId)).find((email) => email.id === emailId)
-  if (!view) throw notFound('No such address on this account.')
+  if (!view) throw notFound('not_found', 'No such address on this account.')
   return view
 }
 
@@ -163,7 +163,7 @@ export async function updateAddress(
       .where('id', '=', emailId)
       .where('account_id', '=', accountId)
       .executeTakeFirst()
-    if (!email) throw notFound('No such address on this account.')
+    if (!email) throw notFound('not_found', 'No such address on this account.')
     if (input.applications) await checkApplications(trx, input.applications)
     if (input.notification) await moveFlag(trx, accountId, email.id, 'is_notification')
     if (input.login && !email.is_login) {
@@ -202,7 +202,7 @@ export async function removeAddress(deps: Deps, actor: AuditActor, owner: Owner,
       .orderBy('id')
       .execute()
     const email = emails.find((candidate) => candidate.id === emailId)
-    if (!email) throw notFound('No such address on this account.')
+    if (!email) throw notFound('not_found', 'No such address on this account.')
     const heir = emails.find((candidate) => candidate.id !== emailId)
     if (!heir) throw conflict('last_address', 'The last address of an account cannot be removed.')
     await trx.deleteFrom('account_emails').where('id', '=', email.id).execute()

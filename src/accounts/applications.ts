@@ -92,14 +92,14 @@ export async function setApplicationIdentity(
       .where('id', '=', input.applicationId)
       .where('active', '=', true)
       .executeTakeFirst()
-    if (!application) throw notFound('No such application.')
+    if (!application) throw notFound('not_found', 'No such application.')
     const email = await trx
       .selectFrom('account_emails')
       .select('id')
       .where('id', '=', input.emailId)
       .where('account_id', '=', accountId)
       .executeTakeFirst()
-    if (!email) throw notFound('No such address on this account.')
+    if (!email) throw notFound('not_found', 'No such address on this account.')
     await identify(trx, accountId, application.id, email.id)
     await recordAudit(trx, deps.clock, actor, {
       action: 'account.application_identity_set',

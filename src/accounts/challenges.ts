@@ -14,7 +14,7 @@ import { verifyTotp } from './totp.ts'
  */
 const CHALLENGE_MINUTES = 10
 const MAX_ATTEMPTS = 5
-export const invalidCode = () => unauthorized('This code is wrong or expired.', 'invalid_code')
+export const invalidCode = () => unauthorized('invalid_code', 'This code is wrong or expired.')
 
 export interface ChallengedAccount {
   id: string

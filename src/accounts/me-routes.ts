@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { actorOf, recordAudit } from '../audit/audit.ts'
+import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
-import { revokeSession } from '../auth/sessions.ts'
 import { contextOf } from '../deps.ts'
-import { notFound } from '../shared/errors.ts'
 import { DateTime, EXAMPLE_ID, Str, UuidOf } from '../shared/examples.ts'
 import { loadMe } from './me.ts'
+import { endMySession, listMySessions } from './my-sessions.ts'
 import { changePassword } from './password-setting.ts'
 import { notificationTarget } from './repository.ts'
 import { Password } from './schemas.ts'
@@ -71,28 +70,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => {
-      const person = personOf(request)
-      const rows = await deps.db
-        .selectFrom('sessions')
-        .selectAll()
-        .where('account_id', '=', person.sub)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', deps.clock.now())
-        .orderBy('last_used_at', 'desc')
-        .execute()
-      return {
-        items: rows.map((row) => ({
-          id: row.id,
-          current: row.id === person.sid,
-          createdAt: row.created_at.toISOString(),
-          lastUsedAt: row.last_used_at.toISOString(),
-          expiresAt: row.expires_at.toISOString(),
-          userAgent: row.user_agent,
-          ip: row.ip,
-        })),
-      }
-    },
+    async (request) => listMySessions(deps, personOf(request)),
   )
 
   app.delete(
@@ -112,21 +90,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const person = personOf(request)
-      const owned = await deps.db
-        .selectFrom('sessions')
-        .select('id')
-        .where('id', '=', request.params.id)
-        .where('account_id', '=', person.sub)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst()
-      if (!owned) throw notFound('No such open session.')
-      await revokeSession(deps, owned.id, 'ended_by_owner')
-      await recordAudit(deps.db, deps.clock, actorOf(request), {
-        action: 'auth.session_ended',
-        subjectType: 'session',
-        subjectId: owned.id,
-      })
+      await endMySession(deps, actorOf(request), personOf(request).sub, request.params.id)
       return reply.status(204).send(null)
     },
   )

@@ -8,7 +8,7 @@ import { accountById } from './repository.ts'
 /** Everything a person sees of their own account, from the current state. */
 export async function loadMe(db: Executor, accountId: string) {
   const account = await accountById(db, accountId)
-  if (!account) throw notFound('No such account.')
+  if (!account) throw notFound('not_found', 'No such account.')
   const [emails, places, rights, changes] = await Promise.all([
     listAddresses(db, accountId),
     listPlaces(db, accountId),

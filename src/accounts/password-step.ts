@@ -10,7 +10,7 @@ export type PasswordAccount = ChallengedAccount & { status: string; password_has
 
 /** What every refused sign-in answers, whatever the reason (which only the audit trail records). */
 export const invalidCredentials = (detail = 'Wrong email or password.') =>
-  unauthorized(detail, 'invalid_credentials')
+  unauthorized('invalid_credentials', detail)
 let failuresSinceSweep = 0
 
 /**

@@ -1,17 +1,7 @@
 import argon2 from 'argon2'
+import type { PasswordHasher } from '../auth/password-hasher.ts'
 import type { Config } from '../config.ts'
 import { normalizePassword } from './password-policy.ts'
-
-export interface PasswordHasher {
-  hash(password: string): Promise<string>
-  /**
-   * Whether the password matches. With no hash (unknown account), a dummy hash is verified anyway, so
-   * that known and unknown accounts take the same time.
-   */
-  verify(hash: string | null, password: string): Promise<boolean>
-  /** True when the hash was made with other parameters than today's: rehash it at sign-in. */
-  needsRehash(hash: string): boolean
-}
 
 /** argon2id with OWASP's parameters by default (19 MiB, 2 passes, 1 lane). */
 export function createPasswordHasher(

@@ -51,7 +51,7 @@ export async function decideProfileChange(
           .select('status')
           .where('id', '=', requestId)
           .executeTakeFirst()
-        if (!current) throw notFound('No such profile change request.')
+        if (!current) throw notFound('not_found', 'No such profile change request.')
         throw conflict('invalid_status', `This request is already ${current.status}.`)
       }
       if (approved)

@@ -2,7 +2,7 @@ import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Deps } from '../deps.ts'
 import { checkIdentifier } from '../identifiers/rules.ts'
-import { badRequest, conflict, type FieldProblem, notFound } from '../shared/errors.ts'
+import { badRequest, bodyProblem, conflict, type FieldProblem, notFound } from '../shared/errors.ts'
 import { loadMe } from './me.ts'
 import { normalizePhone } from './phones.ts'
 import { accountById } from './repository.ts'
@@ -20,8 +20,6 @@ export interface ProfileEdit {
 const IDENTITY_FIELDS = ['civility', 'firstName', 'lastName', 'rpps'] as const
 type IdentityField = (typeof IDENTITY_FIELDS)[number]
 
-const problem = (field: string, message: string): FieldProblem => ({ in: 'body', field, message })
-
 /**
  * Edits the person's own profile. Phones and a collaborator's account title change at once; civility,
  * names and RPPS become one change request for the support desk (values equal to the current ones are
@@ -29,28 +27,28 @@ const problem = (field: string, message: string): FieldProblem => ({ in: 'body',
  */
 export async function updateProfile(deps: Deps, actor: AuditActor, accountId: string, input: ProfileEdit) {
   const account = await accountById(deps.db, accountId)
-  if (!account) throw notFound('No such account.')
+  if (!account) throw notFound('not_found', 'No such account.')
   const problems: FieldProblem[] = []
 
   const phones: string[] = []
   input.phones?.forEach((phone, index) => {
     const result = normalizePhone(phone)
-    if (!result.ok) problems.push(problem(`phones.${index}`, result.message))
+    if (!result.ok) problems.push(bodyProblem(`phones.${index}`, result.message))
     else if (!phones.includes(result.e164)) phones.push(result.e164)
   })
   if (input.accountTitle !== undefined && account.profile !== 'collaborator') {
-    problems.push(problem('accountTitle', 'is for collaborators’ accounts'))
+    problems.push(bodyProblem('accountTitle', 'is for collaborators’ accounts'))
   }
   let rpps = input.rpps
   if (rpps !== undefined) {
     if (account.profile !== 'health_professional') {
-      problems.push(problem('rpps', 'is only for health professionals'))
+      problems.push(bodyProblem('rpps', 'is only for health professionals'))
     } else {
       const check = checkIdentifier('rpps', rpps, {
         acceptAnyRppsCheckDigit: deps.config.IDENTIFIERS_ACCEPT_ANY_RPPS_CHECK_DIGIT,
       })
       if (check.valid) rpps = check.normalized
-      else problems.push(problem('rpps', check.message ?? 'is not a valid RPPS number'))
+      else problems.push(bodyProblem('rpps', check.message ?? 'is not a valid RPPS number'))
     }
   }
   if (problems.length > 0) throw badRequest('invalid_profile', 'The profile is not valid.', problems)

@@ -35,7 +35,7 @@ export async function linkPscToAccount(
   await deps.db.transaction().execute(async (trx) => {
     await spend(trx)
     const account = await accountById(trx, actor.id)
-    if (!account) throw notFound('No such account.')
+    if (!account) throw notFound('not_found', 'No such account.')
     if (account.psc_national_id === identity.nationalId) return
     if (!account.rpps || account.rpps !== identity.rpps) {
       throw unprocessable(
@@ -57,7 +57,7 @@ export async function unlinkPsc(deps: Deps, actor: AuditActor & { id: string }) 
   await deps.db.transaction().execute(async (trx) => {
     const account = await accountById(trx, actor.id)
     if (!account?.psc_national_id)
-      throw notFound('This account is not linked to Pro Santé Connect.', 'psc_not_linked')
+      throw notFound('psc_not_linked', 'This account is not linked to Pro Santé Connect.')
     if (!account.password_hash) {
       throw conflict(
         'password_required',

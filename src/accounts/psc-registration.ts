@@ -2,10 +2,9 @@ import { randomToken } from '../auth/secrets.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import type { PscIdentity } from '../psc/claims.ts'
-import { badRequest, type FieldProblem, unprocessable } from '../shared/errors.ts'
+import { badRequest, bodyProblem, type FieldProblem, unprocessable } from '../shared/errors.ts'
 import { findStructure } from '../structures/repository.ts'
 import { PROFESSIONS, professionOf } from './professions.ts'
-import { problem } from './registration-checks.ts'
 import type { RegistrationInput } from './registration-schema.ts'
 
 /**
@@ -115,11 +114,11 @@ export function withPscIdentity(input: RegistrationInput, identity: PscIdentity)
   const verified = verifiedFields(identity)
   const problems: FieldProblem[] = []
   if (input.profile !== 'health_professional') {
-    problems.push(problem('profile', 'must be health_professional with a Pro Santé Connect registration'))
+    problems.push(bodyProblem('profile', 'must be health_professional with a Pro Santé Connect registration'))
   }
   for (const field of Object.keys(verified) as (keyof typeof verified)[]) {
     if (input[field] !== undefined) {
-      problems.push(problem(field, 'comes from Pro Santé Connect and may not be typed'))
+      problems.push(bodyProblem(field, 'comes from Pro Santé Connect and may not be typed'))
     }
   }
   if (problems.length > 0)

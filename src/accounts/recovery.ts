@@ -145,7 +145,7 @@ export async function activateAccount(
       subjectType: 'account',
       subjectId: account?.id ?? null,
     })
-    throw unauthorized('Wrong email or provisional code.', 'invalid_credentials')
+    throw unauthorized('invalid_credentials', 'Wrong email or provisional code.')
   }
   const full = await deps.db
     .selectFrom('accounts')
@@ -156,7 +156,7 @@ export async function activateAccount(
   const hash = await deps.passwords.hash(input.password)
   await deps.db.transaction().execute(async (trx) => {
     if (!(await spendSecret(trx, secret.id, now)))
-      throw unauthorized('Wrong email or provisional code.', 'invalid_credentials')
+      throw unauthorized('invalid_credentials', 'Wrong email or provisional code.')
     await setPassword(
       deps,
       trx,

@@ -1,12 +1,11 @@
 import { checkIdentifier } from '../identifiers/rules.ts'
-import { badRequest, type FieldProblem } from '../shared/errors.ts'
+import { badRequest, bodyProblem, type FieldProblem } from '../shared/errors.ts'
 import { checkPassword } from './password-policy.ts'
 import { normalizePhone } from './phones.ts'
 import { PROFESSIONS } from './professions.ts'
 import type { RegistrationInput } from './registration-schema.ts'
 
 /** A problem with a field of the request body. */
-export const problem = (field: string, message: string): FieldProblem => ({ in: 'body', field, message })
 
 /** A health professional's RPPS: required and valid, then normalised; otherwise a problem, and null. */
 export function requiredRpps(
@@ -15,12 +14,12 @@ export function requiredRpps(
   problems: FieldProblem[],
 ): string | null {
   if (value === undefined) {
-    problems.push(problem('rpps', 'is required for a health professional'))
+    problems.push(bodyProblem('rpps', 'is required for a health professional'))
     return null
   }
   const check = checkIdentifier('rpps', value, options)
   if (check.valid) return check.normalized
-  problems.push(problem('rpps', check.message ?? 'is not a valid RPPS number'))
+  problems.push(bodyProblem('rpps', check.message ?? 'is not a valid RPPS number'))
   return null
 }
 
@@ -46,33 +45,33 @@ export function checkRegistration(
   const problems: FieldProblem[] = []
   const { civility, firstName, lastName } = input
   for (const [field, value] of Object.entries({ civility, firstName, lastName })) {
-    if (value === undefined) problems.push(problem(field, 'is required'))
+    if (value === undefined) problems.push(bodyProblem(field, 'is required'))
   }
   const professional = input.profile === 'health_professional'
   const rpps = professional ? requiredRpps(input.rpps, options, problems) : null
   if (professional) {
     if (input.profession === undefined)
-      problems.push(problem('profession', 'is required for a health professional'))
+      problems.push(bodyProblem('profession', 'is required for a health professional'))
   } else if (input.rpps !== undefined) {
     problems.push(
-      problem(
+      bodyProblem(
         'rpps',
         `is not accepted on a${input.profile === 'administrative' ? 'n administrative' : ' collaborator'} account`,
       ),
     )
   }
   if (input.profession !== undefined && !(input.profession in PROFESSIONS)) {
-    problems.push(problem('profession', 'is not a national profession code'))
+    problems.push(bodyProblem('profession', 'is not a national profession code'))
   }
   if (input.accountTitle !== undefined && input.profile !== 'collaborator') {
-    problems.push(problem('accountTitle', 'is for collaborators’ accounts'))
+    problems.push(bodyProblem('accountTitle', 'is for collaborators’ accounts'))
   }
 
   const primaries = input.practicePlaces.filter((place) => place.primary).length
-  if (primaries !== 1) problems.push(problem('practicePlaces', 'must have exactly one primary place'))
+  if (primaries !== 1) problems.push(bodyProblem('practicePlaces', 'must have exactly one primary place'))
   input.practicePlaces.forEach((place, index) => {
     if ((place.structureId === undefined) === (place.finess === undefined)) {
-      problems.push(problem(`practicePlaces.${index}`, 'needs either structureId or finess'))
+      problems.push(bodyProblem(`practicePlaces.${index}`, 'needs either structureId or finess'))
     }
   })
 
@@ -81,11 +80,14 @@ export function checkRegistration(
   const asksSensitiveRights = !professional && (rights.results || rights.invoices)
   if (asksSensitiveRights && input.approverId === undefined && input.approverRpps === undefined) {
     problems.push(
-      problem('approverId', 'is required to ask for results or invoices: name the professional who approves'),
+      bodyProblem(
+        'approverId',
+        'is required to ask for results or invoices: name the professional who approves',
+      ),
     )
   }
   if (!asksSensitiveRights && (input.approverId !== undefined || input.approverRpps !== undefined)) {
-    problems.push(problem('approverId', 'is only for a collaborator asking for results or invoices'))
+    problems.push(bodyProblem('approverId', 'is only for a collaborator asking for results or invoices'))
   }
 
   if (input.password !== undefined || input.passwordConfirmation !== undefined) {
@@ -95,7 +97,7 @@ export function checkRegistration(
       lastName: lastName ?? '',
     })
     for (const item of verdict.problems) {
-      problems.push(problem(item.code === 'mismatch' ? 'passwordConfirmation' : 'password', item.message))
+      problems.push(bodyProblem(item.code === 'mismatch' ? 'passwordConfirmation' : 'password', item.message))
     }
   }
 
@@ -103,7 +105,7 @@ export function checkRegistration(
   ;(input.phones ?? []).forEach((phone, index) => {
     const result = normalizePhone(phone)
     if (result.ok) phones.push(result.e164)
-    else problems.push(problem(`phones.${index}`, result.message))
+    else problems.push(bodyProblem(`phones.${index}`, result.message))
   })
 
   if (problems.length > 0)

@@ -94,12 +94,12 @@ export async function refreshSession(deps: Deps, context: RequestContext, refres
         },
       )
     }
-    throw unauthorized('This refresh token is not valid.', 'invalid_grant')
+    throw unauthorized('invalid_grant', 'This refresh token is not valid.')
   }
   const account = await accountById(deps.db, rotation.session.account_id)
   if (account?.status !== 'active') {
     await revokeSession(deps, rotation.session.id, `account_${account?.status}`)
-    throw unauthorized('This refresh token is not valid.', 'invalid_grant')
+    throw unauthorized('invalid_grant', 'This refresh token is not valid.')
   }
   const { session } = rotation
   return tokenPair(

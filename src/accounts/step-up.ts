@@ -53,7 +53,7 @@ export async function completeStepUp(
     .where('revoked_at', 'is', null)
     .returning('id')
     .executeTakeFirst()
-  if (!session) throw unauthorized('This session has ended.', 'invalid_token')
+  if (!session) throw unauthorized('invalid_token', 'This session has ended.')
   await recordAudit(
     deps.db,
     deps.clock,

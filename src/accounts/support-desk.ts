@@ -31,7 +31,7 @@ async function transition(
     .executeTakeFirst()
   if (moved) return moved
   const account = await accountById(trx, accountId)
-  if (!account) throw notFound('No such account.')
+  if (!account) throw notFound('not_found', 'No such account.')
   throw conflict('invalid_status', `The account is ${account.status}; this needs an account that is ${from}.`)
 }
 

@@ -68,12 +68,12 @@ export function installAuthentication(
     try {
       claims = await deps.tokens.verify(match[1])
     } catch {
-      throw unauthorized('The access token is invalid or expired.', 'invalid_token')
+      throw unauthorized('invalid_token', 'The access token is invalid or expired.')
     }
     if (claims.typ === 'lab') return labPrincipal(claims)
     if (claims.typ === 'mailbox') return mailboxPrincipal(claims)
     const roles = await deps.sessions.currentRoles(claims.sid, claims.sub)
-    if (!roles) throw unauthorized('This session has ended.', 'invalid_token')
+    if (!roles) throw unauthorized('invalid_token', 'This session has ended.')
     const { typ: _typ, iat: _iat, exp: _exp, iss: _iss, aud: _aud, ...person } = claims
     return { kind: 'person', ...person, roles }
   }
@@ -86,15 +86,15 @@ export function installAuthentication(
       .where('lab_id', '=', claims.lab)
       .where('revoked_at', 'is', null)
       .executeTakeFirst()
-    if (!client) throw unauthorized('This client has been revoked.', 'invalid_token')
+    if (!client) throw unauthorized('invalid_token', 'This client has been revoked.')
     return { kind: 'lab', clientId: claims.sub, labId: claims.lab }
   }
 
   const mailboxPrincipal = async (claims: MailboxClaims): Promise<MailboxPrincipal> => {
     if (!(await deps.sessions.actsForMailbox(claims.sid, claims.act.sub, claims.sub)))
       throw unauthorized(
-        'This mailbox token no longer stands: the membership, the mailbox or the account is not active.',
         'invalid_token',
+        'This mailbox token no longer stands: the membership, the mailbox or the account is not active.',
       )
     return {
       kind: 'mailbox',
@@ -108,8 +108,12 @@ export function installAuthentication(
   const person: preHandlerAsyncHookHandler = async (request) => {
     const principal = await principalOf(request)
     if (principal.kind === 'mailbox')
-      throw forbidden('A mailbox token acts for its mailbox only: use your own access token here.')
-    if (principal.kind !== 'person') throw forbidden('This endpoint is for people, not lab systems.')
+      throw forbidden(
+        'forbidden',
+        'A mailbox token acts for its mailbox only: use your own access token here.',
+      )
+    if (principal.kind !== 'person')
+      throw forbidden('forbidden', 'This endpoint is for people, not lab systems.')
     request.principal = principal
   }
   app.decorate('guard', {
@@ -127,15 +131,15 @@ export function installAuthentication(
     },
     async lab(request) {
       const principal = await principalOf(request)
-      if (principal.kind !== 'lab') throw forbidden('This endpoint is for lab systems.')
+      if (principal.kind !== 'lab') throw forbidden('forbidden', 'This endpoint is for lab systems.')
       const { labId } = request.params as { labId?: string }
-      if (labId !== principal.labId) throw forbidden('This token is for another lab.')
+      if (labId !== principal.labId) throw forbidden('forbidden', 'This token is for another lab.')
       request.principal = principal
     },
     async mailbox(request) {
       const principal = await principalOf(request)
       if (principal.kind !== 'mailbox')
-        throw forbidden('This endpoint is for a mailbox token: switch into the mailbox first.')
+        throw forbidden('forbidden', 'This endpoint is for a mailbox token: switch into the mailbox first.')
       request.principal = principal
     },
   })

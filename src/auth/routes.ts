@@ -34,7 +34,7 @@ export const jwksRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=300')
-      return { keys: (await publicKeys(app.db)) as never }
+      return { keys: await publicKeys(app.deps.db) }
     },
   )
 }

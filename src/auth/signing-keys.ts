@@ -9,7 +9,16 @@ export interface SigningKey {
   privateKeyPem: string
 }
 
-export type PublicJwk = JsonWebKey & { kid: string; alg: 'ES256'; use: 'sig' }
+/** An ES256 public key as JWKS publishes it. */
+export type PublicJwk = {
+  kty: 'EC'
+  crv: 'P-256'
+  x: string
+  y: string
+  kid: string
+  alg: 'ES256'
+  use: 'sig'
+}
 
 /**
  * The key this instance signs with: the newest one not retired, created on first start. The advisory
@@ -51,7 +60,15 @@ export async function publicKeys(db: Executor): Promise<PublicJwk[]> {
     .where('retired_at', 'is', null)
     .orderBy('created_at', 'desc')
     .execute()
-  return rows.map((row) => ({ ...(row.public_jwk as JsonWebKey), kid: row.kid, alg: 'ES256', use: 'sig' }))
+  return rows.map((row) => ({
+    kty: 'EC',
+    crv: 'P-256',
+    x: String(row.public_jwk.x),
+    y: String(row.public_jwk.y),
+    kid: row.kid,
+    alg: 'ES256',
+    use: 'sig',
+  }))
 }
 
 export const publicKeyPem = (jwk: JsonWebKey) =>

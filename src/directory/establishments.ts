@@ -112,3 +112,24 @@ export function establishmentView(row: EstablishmentRow) {
 
 export const establishmentByFiness = (db: Executor, finess: string) =>
   db.selectFrom('directory_establishments').select(COLUMNS).where('finess', '=', finess).executeTakeFirst()
+
+/** The sites of a legal entity (EJ), by FINESS, the first 50. */
+export const establishmentsOfLegalEntity = (db: Executor, finessLegal: string) =>
+  db
+    .selectFrom('directory_establishments')
+    .select(COLUMNS)
+    .where('finess_legal', '=', finessLegal)
+    .orderBy('finess')
+    .limit(50)
+    .execute()
+
+/** The sites whose SIRET lies between `from` and `to`, the first 50 by SIRET. */
+export const establishmentsBySiret = (db: Executor, from: string, to: string) =>
+  db
+    .selectFrom('directory_establishments')
+    .select(COLUMNS)
+    .where('siret', '>=', from)
+    .where('siret', '<=', to)
+    .orderBy('siret')
+    .limit(50)
+    .execute()

@@ -1,9 +1,9 @@
+import type { FastifyBaseLogger } from 'fastify'
 import type { Kysely } from 'kysely'
 import type pg from 'pg'
-import type { Logger } from 'pino'
 import type { Clock } from '../clock.ts'
 import { isUniqueViolation } from '../db/errors.ts'
-import type { DB } from '../db/schema.ts'
+import type { DB, Executor } from '../db/schema.ts'
 import { conflict } from '../shared/errors.ts'
 import { type BulkLoader, copyLoader, insertLoader } from './bulk-load.ts'
 
@@ -14,7 +14,8 @@ export interface ImportDeps {
   /** The pg pool on PostgreSQL (COPY); absent on the embedded engine. */
   pool: pg.Pool | undefined
   clock: Clock
-  logger: Logger
+  /** pino's, or a request's child of it. */
+  logger: FastifyBaseLogger
 }
 
 const KEPT_REJECTIONS = 1000
@@ -47,7 +48,7 @@ export interface DirectorySpec {
   /** Derives, indexes and analyses the next tables. */
   finish(db: Kysely<DB>): Promise<void>
   /** Replaces the live tables with the next ones, inside the caller's transaction. */
-  swap(db: Kysely<DB>): Promise<void>
+  swap(db: Executor): Promise<void>
   /** Drops whatever `prepare` and `finish` made. */
   discard(db: Kysely<DB>): Promise<void>
 }

@@ -66,7 +66,7 @@ export const directoryImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const input = zipped ? await unzipFirstEntry(raw).catch(unreadable) : raw
       const requestedBy = request.principal?.kind === 'person' ? request.principal.sub : null
       const source = `upload (${request.headers['content-type'] ?? 'unknown type'})`
-      const deps = { db, pool: app.pool, clock, logger: request.log as never }
+      const deps = { db, pool: app.pool, clock, logger: request.log }
       const id = await importDirectory(deps, request.query.kind, input, { source, requestedBy })
       const report = (await importReport(db, id))!
       return reply.status(201).header('location', `/v1/admin/directory/imports/${id}`).send(report)
@@ -94,7 +94,7 @@ export const directoryImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const report = await importReport(db, request.params.id)
-      if (!report) throw notFound('No such import.')
+      if (!report) throw notFound('not_found', 'No such import.')
       return report
     },
   )

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { DB } from '../db/schema.ts'
+import type { DB, Executor } from '../db/schema.ts'
 import { DirectoryFileError } from './file-error.ts'
 import { finessSpec } from './finess-import.ts'
 import {
@@ -40,8 +40,8 @@ export async function importDirectory(
     await spec.finish(deps.db)
     const indexed = performance.now()
     await deps.db.transaction().execute(async (trx) => {
-      await spec.swap(trx as unknown as Kysely<DB>)
-      await finishImport(trx as unknown as Kysely<DB>, id, progress, 'succeeded', null, deps.clock.now())
+      await spec.swap(trx)
+      await finishImport(trx, id, progress, 'succeeded', null, deps.clock.now())
     })
     const seconds = (from: number, to: number) => Math.round(to - from) / 1000
     log.info(
@@ -72,7 +72,7 @@ export async function importDirectory(
 }
 
 async function finishImport(
-  db: Kysely<DB>,
+  db: Executor,
   id: string,
   progress: ImportProgress,
   status: 'succeeded' | 'failed',

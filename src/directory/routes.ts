@@ -25,7 +25,7 @@ const directoryRead = {
 
 /** Public, read-only search of the national directories, for registration forms. */
 export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db } = app
+  const { db } = app.deps
   const Professional = Type.Ref('DirectoryProfessional')
   const Establishment = Type.Ref('DirectoryEstablishment')
 
@@ -77,7 +77,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const person = await professionalByRpps(db, request.params.rpps)
-      if (!person) throw notFound('No such person in the directory.')
+      if (!person) throw notFound('not_found', 'No such person in the directory.')
       return person
     },
   )
@@ -131,7 +131,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const row = await establishmentByFiness(db, request.params.finess.toUpperCase())
-      if (!row) throw notFound('No such establishment in the directory.')
+      if (!row) throw notFound('not_found', 'No such establishment in the directory.')
       return establishmentView(row)
     },
   )

@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { Executor } from '../db/schema.ts'
-import { establishmentView } from '../directory/establishments.ts'
-import { professionalByRpps } from '../directory/search.ts'
 import { EXAMPLE_RPPS } from '../shared/examples.ts'
 import { Line } from '../shared/text.ts'
-import { checkIdentifier, IDENTIFIER_TYPES, type IdentifierCheck, type IdentifierType } from './rules.ts'
+import { directoryEntry } from './directory-entry.ts'
+import { checkIdentifier, IDENTIFIER_TYPES } from './rules.ts'
 
 const IdentifierResult = Type.Object({
   type: Type.Enum(IDENTIFIER_TYPES),
@@ -68,62 +66,8 @@ export const identifierRoutes: FastifyPluginAsyncTypebox<{ acceptAnyRppsCheckDig
     async (request) => {
       const check = checkIdentifier(request.params.type, request.params.value, options)
       if (!check.valid) return check
-      const directory = await directoryEntry(app.db, check)
+      const directory = await directoryEntry(app.deps.db, check)
       return directory ? { ...check, directory } : check
     },
   )
-}
-
-async function directoryEntry(db: Executor, check: IdentifierCheck) {
-  const number = check.normalized
-  const byType: Record<IdentifierType, () => Promise<unknown>> = {
-    rpps: () => professional(db, number, '8'),
-    adeli: () => professional(db, number, '0'),
-    finess: async () => {
-      const site = await db
-        .selectFrom('directory_establishments')
-        .selectAll()
-        .where('finess', '=', number)
-        .executeTakeFirst()
-      if (site)
-        return {
-          kind: 'establishment',
-          finessType: 'geographique',
-          establishments: [establishmentView(site)],
-        }
-      const sites = await db
-        .selectFrom('directory_establishments')
-        .selectAll()
-        .where('finess_legal', '=', number)
-        .orderBy('finess')
-        .limit(50)
-        .execute()
-      return sites.length > 0
-        ? { kind: 'establishment', finessType: 'juridique', establishments: sites.map(establishmentView) }
-        : undefined
-    },
-    siret: () => establishments(db, number, number),
-    // The SIRETs of a SIREN are its 9 digits followed by 5 more.
-    siren: () => establishments(db, `${number}00000`, `${number}99999`),
-  }
-  return (await byType[check.type]()) as never
-}
-
-async function professional(db: Executor, number: string, idType: string) {
-  const person = await professionalByRpps(db, number)
-  return person && person.idType === idType ? { kind: 'professional', professional: person } : undefined
-}
-
-async function establishments(db: Executor, from: string, to: string) {
-  const rows = await db
-    .selectFrom('directory_establishments')
-    .selectAll()
-    .where('siret', '>=', from)
-    .where('siret', '<=', to)
-    .orderBy('siret')
-    .limit(50)
-    .execute()
-  return rows.length > 0
-    ? { kind: 'establishment', finessType: 'geographique', establishments: rows.map(establishmentView) }
-    : undefined
 }

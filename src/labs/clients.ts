@@ -18,7 +18,7 @@ export async function createLabClient(
 ) {
   const secret = `lcs_${randomBytes(32).toString('base64url')}`
   return deps.db.transaction().execute(async (trx) => {
-    if (!(await labById(trx, labId))) throw notFound('No such lab.')
+    if (!(await labById(trx, labId))) throw notFound('not_found', 'No such lab.')
     const client = await trx
       .insertInto('lab_clients')
       .values({ lab_id: labId, name, secret_hash: hashSecret(secret), created_at: deps.clock.now() })
@@ -55,7 +55,7 @@ export async function revokeLabClient(
       .where('revoked_at', 'is', null)
       .returning('id')
       .executeTakeFirst()
-    if (!revoked) throw notFound('No such active client for this lab.')
+    if (!revoked) throw notFound('not_found', 'No such active client for this lab.')
     await recordAudit(trx, deps.clock, actor, {
       action: 'lab_client.revoked',
       subjectType: 'lab_client',

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts'
 import type { Executor } from '../db/schema.ts'
+import { notFound } from '../shared/errors.ts'
 import { decodeCursor, pageOf } from '../shared/pagination.ts'
 
 /** The lab's own view of its correspondent codes, and their deactivation. */
@@ -53,12 +54,12 @@ export async function listCorrespondents(
   }
 }
 
-/** Deactivates a code; the row (its history) stays. */
+/** Deactivates a code; the row (its history) stays. An unknown code of the lab is a 404; an inactive one, nothing. */
 export async function deactivateCorrespondent(
   deps: { db: Executor; clock: Clock },
   labId: string,
   code: string,
-): Promise<boolean> {
+): Promise<void> {
   const now = deps.clock.now()
   const row = await deps.db
     .updateTable('correspondent_codes')
@@ -68,5 +69,12 @@ export async function deactivateCorrespondent(
     .where('active', '=', true)
     .returning('id')
     .executeTakeFirst()
-  return row !== undefined
+  if (row) return
+  const known = await deps.db
+    .selectFrom('correspondent_codes')
+    .select('id')
+    .where('lab_id', '=', labId)
+    .where('code', '=', code)
+    .executeTakeFirst()
+  if (!known) throw notFound('not_found', 'No such correspondent code for this lab.')
 }

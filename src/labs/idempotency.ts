@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Executor } from '../db/schema.ts'
 import { AppError, badRequest, conflict, unprocessable } from '../shared/errors.ts'
-import { PROBLEM_CONTENT_TYPE, problem } from '../shared/problem.ts'
+import { PROBLEM_CONTENT_TYPE, problemDocument } from '../shared/problem.ts'
 
 const KEY = /^[\x21-\x7e]{1,255}$/
 
@@ -72,7 +72,7 @@ export async function idempotent(
     const context = { url: request.url, requestId: request.id }
     response = {
       status: error.status,
-      body: problem(error.status, error.code, error.message, context, error.errors),
+      body: problemDocument(error.status, error.code, error.message, context, error.errors),
     }
   }
   await store(deps.db, clientId, key, response)

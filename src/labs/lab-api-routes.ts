@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { labOf } from '../auth/authenticate.ts'
-import { notFound } from '../shared/errors.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
 import { Line } from '../shared/text.ts'
 import { assertBatchShape } from './batch-validation.ts'
@@ -37,8 +36,7 @@ const LabParams = Type.Object({ labId: LabId })
 
 /** The machine API of lab systems: each token reaches its own lab only. */
 export const labApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, clock, guard } = app
-  const deps = { db, clock }
+  const { deps, guard } = app
 
   app.put(
     '/v1/labs/:labId/centers',
@@ -137,7 +135,7 @@ export const labApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => listCorrespondents(db, request.params.labId, request.query),
+    async (request) => listCorrespondents(deps.db, request.params.labId, request.query),
   )
 
   app.delete(
@@ -160,16 +158,7 @@ export const labApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       await idempotent(deps, request, reply, labOf(request).clientId, { required: false }, async () => {
         const { labId, code } = request.params
-        const deactivated = await deactivateCorrespondent(deps, labId, code)
-        if (!deactivated) {
-          const known = await db
-            .selectFrom('correspondent_codes')
-            .select('id')
-            .where('lab_id', '=', labId)
-            .where('code', '=', code)
-            .executeTakeFirst()
-          if (!known) throw notFound('No such correspondent code for this lab.')
-        }
+        await deactivateCorrespondent(deps, labId, code)
         return { status: 204, body: null }
       })
       return reply

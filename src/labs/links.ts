@@ -155,7 +155,7 @@ export async function decideLink(
         .select('link_status')
         .where('id', '=', codeId)
         .executeTakeFirst()
-      if (!known) throw notFound('No such correspondent code.')
+      if (!known) throw notFound('not_found', 'No such correspondent code.')
       throw conflict('already_decided', `This code is not waiting for its link (${known.link_status}).`)
     }
     await recordAudit(trx, deps.clock, agent, {

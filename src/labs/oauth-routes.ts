@@ -54,7 +54,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const credentials = clientCredentials(request, request.body)
     if (!credentials.ok)
       return void oauthError(reply, credentials.status, credentials.error, credentials.description)
-    const labId = await authenticateLabClient(app.db, credentials.clientId, credentials.secret)
+    const labId = await authenticateLabClient(app.deps.db, credentials.clientId, credentials.secret)
     if (!labId) return void oauthError(reply, 401, 'invalid_client', 'Unknown client or wrong secret.')
     return { clientId: credentials.clientId, labId }
   }

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { actorOf, recordAudit } from '../audit/audit.ts'
-import { notFound, unprocessable } from '../shared/errors.ts'
+import { actorOf } from '../audit/audit.ts'
 import { DateTime, EXAMPLE_ID, EXAMPLE_LAB_CLIENT_SECRET, Str, UuidOf } from '../shared/examples.ts'
 import { Line } from '../shared/text.ts'
 import { createLabClient, revokeLabClient } from './clients.ts'
-import { labsWithCenters, lookupCorrespondentCode } from './repository.ts'
+import { findCorrespondentCode, saveLab } from './labs.ts'
+import { labsWithCenters } from './repository.ts'
 import { Code, CorrespondentLookup, Lab, LabId, LabSettings } from './schemas.ts'
 
 const support = [{ bearerAuth: [] }]
@@ -13,7 +13,7 @@ const LabClientId = UuidOf(EXAMPLE_ID.labClient)
 
 /** Labs for the registration form, correspondent code look-up, and support's lab settings. */
 export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, clock, guard } = app
+  const { deps, guard } = app
 
   app.get(
     '/v1/labs',
@@ -32,7 +32,7 @@ export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async () => ({ items: await labsWithCenters(db) }),
+    async () => ({ items: await labsWithCenters(deps.db) }),
   )
 
   app.get(
@@ -55,27 +55,7 @@ export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => {
-      const rows = await lookupCorrespondentCode(db, request.params.code, request.query.labId)
-      const row = rows[0]
-      if (!row) throw notFound('No active correspondent code matches.', 'unknown_correspondent_code')
-      if (rows.length > 1)
-        throw unprocessable('lab_required', 'Several labs use this code: name the lab (labId).')
-      return {
-        code: row.code,
-        lab: { id: row.lab_id, name: row.lab_name },
-        center: row.center_id
-          ? { id: row.center_id, code: row.center_code ?? '', name: row.center_name ?? '' }
-          : null,
-        structure: {
-          id: row.structure_id,
-          name: row.structure_name,
-          city: row.city,
-          finess: row.finess,
-          siret: row.siret,
-        },
-      }
-    },
+    async (request) => findCorrespondentCode(deps.db, request.params.code, request.query.labId),
   )
 
   app.put(
@@ -98,38 +78,7 @@ export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => {
-      const { labId } = request.params
-      const now = clock.now()
-      const lab = await db.transaction().execute(async (trx) => {
-        const row = await trx
-          .insertInto('labs')
-          .values({
-            id: labId,
-            name: request.body.name,
-            requires_correspondent_code: request.body.requiresCorrespondentCode,
-            created_at: now,
-            updated_at: now,
-          })
-          .onConflict((oc) =>
-            oc.column('id').doUpdateSet({
-              name: request.body.name,
-              requires_correspondent_code: request.body.requiresCorrespondentCode,
-              updated_at: now,
-            }),
-          )
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await recordAudit(trx, clock, actorOf(request), {
-          action: 'lab.saved',
-          subjectType: 'lab',
-          subjectId: labId,
-          details: request.body,
-        })
-        return row
-      })
-      return { id: lab.id, name: lab.name, requiresCorrespondentCode: lab.requires_correspondent_code }
-    },
+    async (request) => saveLab(deps, actorOf(request), request.params.labId, request.body),
   )
 
   app.post(
@@ -164,12 +113,7 @@ export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const client = await createLabClient(
-        { db, clock },
-        actorOf(request),
-        request.params.labId,
-        request.body.name,
-      )
+      const client = await createLabClient(deps, actorOf(request), request.params.labId, request.body.name)
       return reply.status(201).header('cache-control', 'no-store').send(client)
     },
   )
@@ -190,7 +134,7 @@ export const labRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await revokeLabClient({ db, clock }, actorOf(request), request.params.labId, request.params.clientId)
+      await revokeLabClient(deps, actorOf(request), request.params.labId, request.params.clientId)
       return reply.status(204).send(null)
     },
   )

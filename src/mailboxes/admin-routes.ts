@@ -1,18 +1,12 @@
+import type { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
 import { EXTRACT_COLUMNS, exportDirectory } from './directory.ts'
 import { editEstablishment } from './edit-mailbox.ts'
-import {
-  EstablishmentChanges,
-  MailboxId,
-  Reason,
-  Status,
-  StatusChange,
-  SupportMailbox,
-  ValidationDecision,
-} from './schemas.ts'
+import { StatusChange, SupportMailbox } from './response-schemas.ts'
+import { EstablishmentChanges, MailboxId, Reason, Status, ValidationDecision } from './schemas.ts'
 import { decideMailboxValidation, moveMailboxBySupport } from './support-desk.ts'
 import { listMailboxesForSupport, mailboxForSupport } from './support-queries.ts'
 
@@ -78,11 +72,14 @@ export const mailboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
             description: 'The extract, one line per active, listed mailbox, as an attachment.',
             content: {
               'text/plain; charset=utf-8': {
-                schema: Type.String({
-                  examples: [
-                    `${EXTRACT_COLUMNS.join('|')}\nORG|pharmacie.du.centre.81000.albi@pharmacien.oc.mssante.fr|||||1|810000018|Officine|||||||||||1|Pharmacie du Centre||||||12 place du Vigan||81000 ALBI|81000|81|France\n`,
-                  ],
-                }),
+                // The handler streams it: a Readable of this text.
+                schema: Type.Unsafe<Readable>(
+                  Type.String({
+                    examples: [
+                      `${EXTRACT_COLUMNS.join('|')}\nORG|pharmacie.du.centre.81000.albi@pharmacien.oc.mssante.fr|||||1|810000018|Officine|||||||||||1|Pharmacie du Centre||||||12 place du Vigan||81000 ALBI|81000|81|France\n`,
+                    ],
+                  }),
+                ),
               },
             },
           },
@@ -93,8 +90,7 @@ export const mailboxAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply
         .type('text/plain; charset=utf-8')
         .header('content-disposition', 'attachment; filename="Extraction_Correspondance_MSSante.txt"')
-        // A stream of the text the schema documents.
-        .send((await exportDirectory(deps, actorOf(request))) as unknown as string),
+        .send(await exportDirectory(deps, actorOf(request))),
   )
 
   app.get(

@@ -5,7 +5,7 @@ import type { Executor } from '../db/schema.ts'
 import { finessKind } from '../directory/lookups.ts'
 import { rppsInDirectory } from '../directory/search.ts'
 import { checkIdentifier } from '../identifiers/rules.ts'
-import { badRequest, type FieldProblem, unprocessable } from '../shared/errors.ts'
+import { badRequest, bodyProblem, type FieldProblem, unprocessable } from '../shared/errors.ts'
 import { checkPlace } from './regions.ts'
 
 /**
@@ -14,7 +14,6 @@ import { checkPlace } from './regions.ts'
  * that is well formed but does not hold together (a region the operator does not serve, a department
  * of another region, a FINESS that the directory knows as a legal entity) a 422.
  */
-const problem = (field: string, message: string): FieldProblem => ({ in: 'body', field, message })
 
 export interface Establishment {
   identifierType: 'finess' | 'siret' | 'siren'
@@ -39,13 +38,14 @@ type Options = Pick<Config, 'IDENTIFIERS_ACCEPT_ANY_RPPS_CHECK_DIGIT' | 'MAILBOX
 export function checkEstablishment(input: Establishment, options: Options): Establishment {
   const problems: FieldProblem[] = []
   const identifier = checkIdentifier(input.identifierType, input.identifier)
-  if (!identifier.valid) problems.push(problem('identifier', identifier.message ?? 'is not valid'))
+  if (!identifier.valid) problems.push(bodyProblem('identifier', identifier.message ?? 'is not valid'))
   const rpps = checkIdentifier('rpps', input.responsible.rpps, {
     acceptAnyRppsCheckDigit: options.IDENTIFIERS_ACCEPT_ANY_RPPS_CHECK_DIGIT,
   })
-  if (!rpps.valid) problems.push(problem('responsible.rpps', rpps.message ?? 'is not a valid RPPS number'))
+  if (!rpps.valid)
+    problems.push(bodyProblem('responsible.rpps', rpps.message ?? 'is not a valid RPPS number'))
   if (!(input.responsible.professionCode in PROFESSIONS))
-    problems.push(problem('responsible.professionCode', 'is not a national profession code'))
+    problems.push(bodyProblem('responsible.professionCode', 'is not a national profession code'))
   if (problems.length > 0) throw badRequest('invalid_mailbox', 'The mailbox is not valid.', problems)
   return {
     ...input,
@@ -61,7 +61,7 @@ export function checkPhones(phones: readonly string[] | undefined): string[] {
   ;(phones ?? []).forEach((phone, index) => {
     const result = normalizePhone(phone)
     if (result.ok) normalized.push(result.e164)
-    else problems.push(problem(`phones.${index}`, result.message))
+    else problems.push(bodyProblem(`phones.${index}`, result.message))
   })
   if (problems.length > 0) throw badRequest('invalid_mailbox', 'The mailbox is not valid.', problems)
   return normalized
@@ -77,12 +77,12 @@ export function checkWhere(
 ) {
   if (options.MAILBOX_REGIONS.length > 0 && !options.MAILBOX_REGIONS.includes(input.region))
     throw unprocessable('region_not_served', 'Mailboxes are not created in this region here.', [
-      problem('region', `must be one of the regions served: ${options.MAILBOX_REGIONS.join(', ')}`),
+      bodyProblem('region', `must be one of the regions served: ${options.MAILBOX_REGIONS.join(', ')}`),
     ])
   const place = checkPlace(input)
   if (!place.ok)
     throw unprocessable('place_mismatch', 'The region, department and postal code do not agree.', [
-      problem(place.field, place.message),
+      bodyProblem(place.field, place.message),
     ])
   return place
 }
@@ -99,10 +99,10 @@ export async function checkAgainstDirectories(db: Executor, establishment: Estab
   ])
   if (finess === 'legal_entity')
     throw unprocessable('legal_entity_finess', 'This FINESS is a legal entity’s: give the establishment’s.', [
-      problem('identifier', 'is a FINESS juridique; give the FINESS géographique of the establishment'),
+      bodyProblem('identifier', 'is a FINESS juridique; give the FINESS géographique of the establishment'),
     ])
   if (rpps === 'unknown')
     throw unprocessable('unknown_rpps', 'The responsible’s RPPS is not in the national directory.', [
-      problem('responsible.rpps', 'is not in the RPPS directory'),
+      bodyProblem('responsible.rpps', 'is not in the RPPS directory'),
     ])
 }

@@ -17,7 +17,7 @@ const CLOSED = ['closed', 'rejected']
 /** The box, locked, while it is not closed nor rejected. */
 async function openForChanges(trx: Executor, mailboxId: string) {
   const mailbox = await lockMailbox(trx, mailboxId)
-  if (!mailbox) throw notFound('No such mailbox.')
+  if (!mailbox) throw notFound('not_found', 'No such mailbox.')
   if (CLOSED.includes(mailbox.status)) throw conflict('mailbox_closed', `The mailbox is ${mailbox.status}.`)
   return mailbox
 }

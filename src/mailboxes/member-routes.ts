@@ -12,8 +12,9 @@ import {
   myInvitations,
   removeMember,
 } from './members.ts'
+import { Invitation, Member, MyMailbox } from './response-schemas.ts'
 import { actor } from './routes.ts'
-import { EXAMPLE_INVITATION_ID, Invitation, MailboxId, Member, MyMailbox, Role } from './schemas.ts'
+import { EXAMPLE_INVITATION_ID, MailboxId, Role } from './schemas.ts'
 
 const security = [{ bearerAuth: [] }]
 const strict = { additionalProperties: false } as const

@@ -4,13 +4,11 @@ import type { Executor, MailboxRole } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { conflict, notFound } from '../shared/errors.ts'
 import { throttle } from '../throttle/policies.ts'
-import { authorizeOnMailbox, type MailboxActor } from './policy.ts'
 import {
   addMember,
   deleteMember,
   insertInvitation,
   invitationsTo,
-  lockMailbox,
   mailboxesOfAccount,
   managerIds,
   markInvitationAccepted,
@@ -18,7 +16,9 @@ import {
   pendingInvitation,
   roleIn,
   setRole,
-} from './repository.ts'
+} from './member-repository.ts'
+import { authorizeOnMailbox, type MailboxActor } from './policy.ts'
+import { lockMailbox } from './repository.ts'
 
 const INVITATION_DAYS = 14
 // Invitations send email to any address: a manager's are counted.
@@ -107,7 +107,10 @@ export async function acceptInvitation(
     const now = deps.clock.now()
     const invitation = await pendingInvitation(trx, invitationId, keys, now)
     if (!invitation)
-      throw notFound('No such invitation for you: expired, accepted, or sent to another address.')
+      throw notFound(
+        'not_found',
+        'No such invitation for you: expired, accepted, or sent to another address.',
+      )
     const mailbox = await lockMailbox(trx, invitation.mailbox_id)
     if (!mailbox || !['validated', 'active', 'suspended'].includes(mailbox.status))
       throw conflict('mailbox_closed', 'This mailbox is no longer open.')
@@ -163,9 +166,9 @@ export async function listMembers(deps: Deps, actor: MailboxActor, mailboxId: st
 
 /** The member's role, with the box locked; 404 when they are not a member. */
 async function memberRole(trx: Executor, mailboxId: string, accountId: string) {
-  if (!(await lockMailbox(trx, mailboxId))) throw notFound('No such mailbox.')
+  if (!(await lockMailbox(trx, mailboxId))) throw notFound('not_found', 'No such mailbox.')
   const role = await roleIn(trx, mailboxId, accountId)
-  if (role === null) throw notFound('This person is not a member of the mailbox.')
+  if (role === null) throw notFound('not_found', 'This person is not a member of the mailbox.')
   return role
 }
 

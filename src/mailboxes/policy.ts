@@ -1,6 +1,7 @@
 import type { Executor, MailboxRole } from '../db/schema.ts'
 import { forbidden, notFound } from '../shared/errors.ts'
-import { mailboxById, roleIn } from './repository.ts'
+import { roleIn } from './member-repository.ts'
+import { mailboxById } from './repository.ts'
 
 /**
  * Who may do what with a mailbox: the one place these decisions are made. Managers run the box (edit
@@ -55,11 +56,11 @@ export async function authorizeOnMailbox(
     mailboxById(db, mailboxId),
     roleIn(db, mailboxId, actor.accountId),
   ])
-  if (!mailbox) throw notFound('No such mailbox.')
+  if (!mailbox) throw notFound('not_found', 'No such mailbox.')
   if (!mayOnMailbox(action, { role, support: actor.roles.includes('support') }))
     throw forbidden(
-      role === null ? 'You are not a member of this mailbox.' : 'Only a manager of this mailbox may do this.',
       role === null ? 'not_a_member' : 'manager_required',
+      role === null ? 'You are not a member of this mailbox.' : 'Only a manager of this mailbox may do this.',
     )
   return { mailbox, role }
 }

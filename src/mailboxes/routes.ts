@@ -10,16 +10,8 @@ import { searchMailboxDirectory } from './directory.ts'
 import { editMailbox, requestClosure } from './edit-mailbox.ts'
 import { myMailboxes } from './members.ts'
 import { authorizeOnMailbox } from './policy.ts'
-import {
-  DirectoryEntry,
-  Kind,
-  MailboxChanges,
-  MailboxId,
-  MyMailbox,
-  NewMailbox,
-  Reason,
-  SwitchToken,
-} from './schemas.ts'
+import { DirectoryEntry, MyMailbox, SwitchToken } from './response-schemas.ts'
+import { Kind, MailboxChanges, MailboxId, NewMailbox, Reason } from './schemas.ts'
 import { mailboxSession, switchIntoMailbox } from './switching.ts'
 import { mailboxView } from './views.ts'
 

@@ -11,11 +11,11 @@ import {
   domainFor,
   operatorDomains,
 } from './address.ts'
+import { managerIds } from './member-repository.ts'
 import {
   lockMailbox,
   type MailboxRow,
   mailboxById,
-  managerIds,
   moveMailbox,
   reserveAddress,
   reservedAmong,
@@ -56,7 +56,7 @@ async function transition(
   const moved = await moveMailbox(trx, id, from, set)
   if (moved) return moved
   const mailbox = await mailboxById(trx, id)
-  if (!mailbox) throw notFound('No such mailbox.')
+  if (!mailbox) throw notFound('not_found', 'No such mailbox.')
   throw conflict(
     'invalid_status',
     `The mailbox is ${mailbox.status}; this needs one that is ${from.join(' or ')}.`,
@@ -124,7 +124,7 @@ export async function decideMailboxValidation(
     ])
   return deps.db.transaction().execute(async (trx) => {
     const current = await lockMailbox(trx, mailboxId)
-    if (!current) throw notFound('No such mailbox.')
+    if (!current) throw notFound('not_found', 'No such mailbox.')
     if (current.status !== 'pending_validation')
       throw conflict(
         'invalid_status',

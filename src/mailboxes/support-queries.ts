@@ -43,6 +43,6 @@ export async function listMailboxesForSupport(
 
 export async function mailboxForSupport(db: Executor, mailboxId: string) {
   const mailbox = await mailboxById(db, mailboxId)
-  if (!mailbox) throw notFound('No such mailbox.')
+  if (!mailbox) throw notFound('not_found', 'No such mailbox.')
   return supportView(db, mailbox)
 }

@@ -26,8 +26,8 @@ export async function switchIntoMailbox(
   )
   if (mailbox.status !== 'active' || mailbox.mssante_address === null)
     throw forbidden(
-      `The mailbox is ${mailbox.status}: only an active mailbox can be used.`,
       'mailbox_not_active',
+      `The mailbox is ${mailbox.status}: only an active mailbox can be used.`,
     )
   const { token, expiresIn } = await deps.tokens.issue({
     typ: 'mailbox',
@@ -48,6 +48,6 @@ export async function switchIntoMailbox(
 /** What a mailbox token stands for: the mailbox, and who acts for it. */
 export async function mailboxSession(deps: Deps, principal: MailboxPrincipal) {
   const mailbox = await mailboxById(deps.db, principal.mailboxId)
-  if (!mailbox) throw notFound('No such mailbox.')
+  if (!mailbox) throw notFound('not_found', 'No such mailbox.')
   return { mailbox: mailboxView(mailbox), actorId: principal.actorId }
 }

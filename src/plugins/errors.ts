@@ -5,7 +5,7 @@ import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, Fast
 import FindMyWay, { type HTTPMethod } from 'find-my-way'
 import { isConcurrencyConflict, isDatabaseUnavailable } from '../db/errors.ts'
 import { AppError } from '../shared/errors.ts'
-import { PROBLEM_CONTENT_TYPE, ProblemSchema, problem } from '../shared/problem.ts'
+import { PROBLEM_CONTENT_TYPE, ProblemSchema, problemDocument } from '../shared/problem.ts'
 import { fieldProblems } from './validation.ts'
 
 /** Errors raised by Fastify and its plugins, by their code, as the API names them. */
@@ -74,7 +74,7 @@ export function clientErrorHandler(this: FastifyInstance, error: ConnectionError
     'request refused before parsing',
   )
   if (socket.writable) {
-    const body = JSON.stringify(problem(status, code, detail, { url: '/', requestId }))
+    const body = JSON.stringify(problemDocument(status, code, detail, { url: '/', requestId }))
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
@@ -105,7 +105,7 @@ export function installErrorHandling(app: FastifyInstance): void {
         400,
         'validation_failed',
         'The request is not valid.',
-        fieldProblems(error.validation as never, location),
+        fieldProblems(error.validation, location),
       )
     }
     const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined
@@ -178,12 +178,16 @@ function sendProblem(
   status: number,
   code: string,
   detail: string,
-  errors?: Parameters<typeof problem>[4],
+  errors?: Parameters<typeof problemDocument>[4],
 ) {
   // Serialised here, not by the route's serializer: a route that documents another shape for this
   // status (the OAuth errors) would fail to serialise a problem, and answer a 500.
   return reply
     .status(status)
     .type(PROBLEM_CONTENT_TYPE)
-    .send(JSON.stringify(problem(status, code, detail, { url: request.url, requestId: request.id }, errors)))
+    .send(
+      JSON.stringify(
+        problemDocument(status, code, detail, { url: request.url, requestId: request.id }, errors),
+      ),
+    )
 }

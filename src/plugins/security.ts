@@ -57,24 +57,28 @@ function postgresStore(app: FastifyInstance, db: Kysely<DB>, clock: Clock) {
   const counter = createRateCounter(db, clock, { syncMs: 250, share: 0.25 })
   app.addHook('onClose', () => counter.close())
   let hits = 0
-  const store = (prefix: string): FastifyRateLimitStore => ({
-    incr(key, callback, timeWindow, max) {
+  /** One store per route: its keys are prefixed with the route, the global one's with nothing. */
+  return class PostgresRateStore implements FastifyRateLimitStore {
+    readonly prefix: string
+    constructor(_options?: unknown, prefix = '') {
+      this.prefix = prefix
+    }
+    incr(
+      key: string,
+      callback: Parameters<FastifyRateLimitStore['incr']>[1],
+      timeWindow: number,
+      max: number,
+    ) {
       const now = clock.now()
       counter
-        .count(`rate:${prefix}${key}`, timeWindow ?? 60_000, max ?? 0, now)
+        .count(`rate:${this.prefix}${key}`, timeWindow ?? 60_000, max ?? 0, now)
         .then((hit) => callback(null, { current: hit.count, ttl: hit.resetInMs }))
         .catch((error: Error) => callback(error))
       // Now and then, clear the windows that have ended.
       if (++hits % 1000 === 0) sweepCounters(db, now).catch(() => {})
-    },
-    child(route) {
-      return store(`${route.method}:${route.url}:`)
-    },
-  })
-  return class {
-    constructor() {
-      // biome-ignore lint/correctness/noConstructorReturn: @fastify/rate-limit instantiates the store class.
-      return store('')
     }
-  } as unknown as new () => FastifyRateLimitStore
+    child(route: { method: string | string[]; url: string }): FastifyRateLimitStore {
+      return new PostgresRateStore(undefined, `${route.method}:${route.url}:`)
+    }
+  }
 }

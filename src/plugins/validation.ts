@@ -1,11 +1,11 @@
-import { Ajv, type ErrorObject } from 'ajv'
+import { Ajv } from 'ajv'
 import addFormatsModule from 'ajv-formats'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifySchemaValidationError } from 'fastify'
 import type { FieldProblem } from '../shared/errors.ts'
 import { textPatternMessage } from '../shared/text.ts'
 
-// ajv-formats is CommonJS with a default export.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
+// ajv-formats is CommonJS: its plugin is both `module.exports` and `module.exports.default`.
+const addFormats = (ajv: Ajv): Ajv => addFormatsModule.default(ajv)
 
 /**
  * Request validation. Bodies are taken as sent: no type coercion and no silent stripping of unknown
@@ -27,7 +27,7 @@ export function requestValidators(): { bodies: Ajv; texts: Ajv } {
 }
 
 /** Turns ajv errors into field problems: `{in: 'body', field: 'practicePlaces.0.primary', message}`. */
-export function fieldProblems(errors: ErrorObject[], location: string): FieldProblem[] {
+export function fieldProblems(errors: FastifySchemaValidationError[], location: string): FieldProblem[] {
   const seen = new Set<string>()
   const problems: FieldProblem[] = []
   for (const error of errors) {

@@ -14,6 +14,9 @@ export interface FieldProblem {
   reason?: string
 }
 
+/** A problem with a field of the request body. */
+export const bodyProblem = (field: string, message: string): FieldProblem => ({ in: 'body', field, message })
+
 export class AppError extends Error {
   readonly status: number
   readonly code: string
@@ -34,17 +37,26 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (code: string, detail: string, errors?: FieldProblem[]) =>
+/**
+ * A problem's stable code: `snake_case`, so that a detail given where the code goes (or the reverse)
+ * fails to compile.
+ */
+export type ProblemCode = Lowercase<string>
+
+// Every helper takes the code first, then the detail, then what its status needs besides.
+export const badRequest = (code: ProblemCode, detail: string, errors?: FieldProblem[]) =>
   new AppError(400, code, detail, errors ? { errors } : {})
-export const unauthorized = (detail = 'Authentication is required.', code = 'unauthorized') =>
+export const unauthorized = (code: ProblemCode = 'unauthorized', detail = 'Authentication is required.') =>
   new AppError(401, code, detail, { headers: { 'www-authenticate': 'Bearer' } })
-export const forbidden = (detail = 'You may not do this.', code = 'forbidden') =>
+export const forbidden = (code: ProblemCode = 'forbidden', detail = 'You may not do this.') =>
   new AppError(403, code, detail)
-export const notFound = (detail = 'Not found.', code = 'not_found') => new AppError(404, code, detail)
-export const conflict = (code: string, detail: string) => new AppError(409, code, detail)
-export const unprocessable = (code: string, detail: string, errors?: FieldProblem[]) =>
+export const notFound = (code: ProblemCode = 'not_found', detail = 'Not found.') =>
+  new AppError(404, code, detail)
+export const conflict = (code: ProblemCode, detail: string) => new AppError(409, code, detail)
+export const unprocessable = (code: ProblemCode, detail: string, errors?: FieldProblem[]) =>
   new AppError(422, code, detail, errors ? { errors } : {})
-export const tooManyRequests = (retryAfterSeconds: number, detail = 'Too many requests; try again later.') =>
-  new AppError(429, 'rate_limited', detail, {
+/** Always `rate_limited`, with the same detail: only the wait varies. */
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new AppError(429, 'rate_limited', 'Too many requests; try again later.', {
     headers: { 'retry-after': String(Math.max(1, retryAfterSeconds)) },
   })

@@ -47,7 +47,8 @@ export interface Problem {
 
 const MAX_INSTANCE_LENGTH = 200
 
-export function problem(
+/** The RFC 9457 document of a problem, as the API answers it. */
+export function problemDocument(
   status: number,
   code: string,
   detail: string,

@@ -13,7 +13,7 @@ const Id = Type.Object({ id: UuidOf(EXAMPLE_ID.structure) })
 const support = [{ bearerAuth: [] }]
 
 export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, clock, guard } = app
+  const { deps, guard } = app
   const StructureRef = Type.Ref('Structure')
 
   app.get(
@@ -31,8 +31,8 @@ export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const row = await structureById(db, request.params.id)
-      if (!row) throw notFound('No such structure.')
+      const row = await structureById(deps.db, request.params.id)
+      if (!row) throw notFound('not_found', 'No such structure.')
       return structureView(row)
     },
   )
@@ -60,7 +60,7 @@ export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const page = await listStructures(db, request.query)
+      const page = await listStructures(deps.db, request.query)
       return { items: page.items.map(structureView), nextCursor: page.nextCursor }
     },
   )
@@ -84,7 +84,7 @@ export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const row = await createStructure({ db, clock }, actorOf(request), request.body)
+      const row = await createStructure(deps, actorOf(request), request.body)
       return reply.status(201).header('location', `/v1/structures/${row.id}`).send(structureView(row))
     },
   )
@@ -107,6 +107,6 @@ export const structureRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) =>
-      structureView(await updateStructure({ db, clock }, actorOf(request), request.params.id, request.body)),
+      structureView(await updateStructure(deps, actorOf(request), request.params.id, request.body)),
   )
 }

@@ -99,7 +99,7 @@ export async function updateStructure(
   return deps.db
     .transaction()
     .execute(async (trx) => {
-      if (!(await structureById(trx, id))) throw notFound('No such structure.')
+      if (!(await structureById(trx, id))) throw notFound('not_found', 'No such structure.')
       const row = await trx
         .updateTable('structures')
         .set({ ...columns(changes), updated_at: deps.clock.now() })
