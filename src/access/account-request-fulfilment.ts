@@ -42,7 +42,7 @@ async function recordDecision(
     .executeTakeFirst()
   if (decided) return decided
   const existing = await requestById(trx, requestId)
-  if (!existing) throw notFound('No such account request.')
+  if (!existing) throw notFound('not_found', 'No such account request.')
   throw conflict('already_decided', `This request has already been ${existing.status}.`)
 }
 

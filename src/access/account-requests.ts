@@ -1,11 +1,17 @@
 import { PROFESSIONS } from '../accounts/professions.ts'
-import { problem } from '../accounts/registration-checks.ts'
 import { accountById, accountName, addressKey, isOwnAddress } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { rppsInDirectory } from '../directory/search.ts'
-import { conflict, type FieldProblem, forbidden, unprocessable } from '../shared/errors.ts'
+import {
+  conflict,
+  type FieldProblem,
+  forbidden,
+  type ProblemCode,
+  bodyProblem as problem,
+  unprocessable,
+} from '../shared/errors.ts'
 import { decodeTimeCursor, pageOf } from '../shared/pagination.ts'
 import { type CheckedAccountRequest, checkAccountRequest } from './account-request-checks.ts'
 import {
@@ -25,7 +31,7 @@ export const DUE_BUSINESS_DAYS = 3
 export const requestById = (db: Executor, id: string) =>
   db.selectFrom('account_requests').selectAll().where('id', '=', id).executeTakeFirst()
 
-const unknown = (code: string, detail: string, problems: FieldProblem[]) =>
+const unknown = (code: ProblemCode, detail: string, problems: FieldProblem[]) =>
   unprocessable(code, detail, problems)
 
 /** The workplaces are known structures, every one managed by the requester. */
@@ -40,8 +46,8 @@ async function checkWorkplaces(trx: Executor, actor: Actor, input: NewAccountReq
   if (missing.length > 0) throw unknown('unknown_structure', 'A workplace is not a known structure.', missing)
   if (!(await mayRequestAccounts(trx, actor, structureIds))) {
     throw forbidden(
-      'Only an account manager of every workplace named may request this account.',
       'not_account_manager',
+      'Only an account manager of every workplace named may request this account.',
     )
   }
 }

@@ -26,7 +26,7 @@ export async function replaceMandates(
 ) {
   return deps.db.transaction().execute(async (trx) => {
     const account = await accountById(trx, accountId)
-    if (!account) throw notFound('No such account.')
+    if (!account) throw notFound('not_found', 'No such account.')
     const structures = [...new Set(mandates.map((m) => m.structureId))]
     if (structures.length > 0) {
       const known = await trx.selectFrom('structures').select('id').where('id', 'in', structures).execute()

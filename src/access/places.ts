@@ -88,7 +88,7 @@ export async function addPlace(
         details: { structureId: structure.id, labCenterId: center.id, primary: input.primary === true },
       })
       const view = (await listPlaces(trx, accountId)).find((candidate) => candidate.id === place.id)
-      if (!view) throw notFound('No such practice place.')
+      if (!view) throw notFound('not_found', 'No such practice place.')
       return view
     })
   } catch (error) {
@@ -113,7 +113,7 @@ export async function removePlace(deps: Deps, actor: AuditActor, accountId: stri
       .orderBy('id')
       .execute()
     const place = places.find((candidate) => candidate.id === placeId)
-    if (!place) throw notFound('No such practice place on this account.')
+    if (!place) throw notFound('not_found', 'No such practice place on this account.')
     const others = places.filter((candidate) => candidate.id !== placeId)
     const heir = others.find((candidate) => candidate.status === 'confirmed') ?? others[0]
     if (!heir)

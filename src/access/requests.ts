@@ -158,7 +158,7 @@ export async function decideAccessRequest(
       .executeTakeFirst()
     if (!decided) throw conflict('already_decided', 'This request has already been decided.')
     const account = await accountById(trx, request.account_id)
-    if (!account) throw notFound('No such account.')
+    if (!account) throw notFound('not_found', 'No such account.')
     if (granted.length > 0)
       await grantRights(
         deps,

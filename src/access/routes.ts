@@ -59,7 +59,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const items = await approversByCode(db, request.params.id, request.query.correspondentCode)
-      if (!items) throw notFound('No structure matches this correspondent code.')
+      if (!items) throw notFound('not_found', 'No structure matches this correspondent code.')
       return { items }
     },
   )
