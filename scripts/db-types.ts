@@ -118,57 +118,77 @@ const raw = (expression: string) => new RawExpressionNode(expression)
 const columnType = (select: string, insert: string, update: string) =>
   new GenericExpressionNode('ColumnType', [raw(select), raw(insert), raw(update)])
 
-/**
- * Adds to the catalogue what the database implies (allowed values, computed columns) and the JSON shapes;
- * returns the overrides. Throws on a JSON column without a declared shape.
- */
-async function refine<T>(db: Kysely<T>, metadata: DatabaseMetadata): Promise<Record<string, ExpressionNode>> {
+/** What a CHECK constraint allows each column, by `table.column`: where two do, what both allow. */
+async function allowedByChecks<T>(db: Kysely<T>): Promise<Map<string, string[]>> {
   const allowed = new Map<string, string[]>()
   for (const check of await singleColumnChecks(db)) {
     const values = allowedValues(check.column, check.definition)
-    if (values) allowed.set(`${check.table}.${check.column}`, values)
+    const path = `${check.table}.${check.column}`
+    const before = allowed.get(path)
+    if (values) allowed.set(path, before ? before.filter((value) => values.includes(value)) : values)
   }
+  return allowed
+}
+
+type Column = DatabaseMetadata['tables'][number]['columns'][number]
+
+/**
+ * The type of one column where kysely-codegen's own is not enough, else undefined. An override that
+ * says `null` itself marks the column not nullable, so that kysely-codegen does not add it again.
+ */
+function overrideFor(path: string, column: Column, allowed: string[] | undefined, computed: boolean) {
+  const orNull = column.isNullable ? ' | null' : ''
+  const orDefault = column.hasDefaultValue ? ' | undefined' : ''
+  const values = allowed?.map(quote).join(' | ')
+  if (computed) {
+    column.isNullable = false
+    const type = values ?? (column.dataType === 'bool' ? 'boolean' : 'string')
+    return columnType(`${type}${orNull}`, 'never', 'never')
+  }
+  if (column.dataType === 'jsonb' || column.dataType === 'json') {
+    column.isNullable = false
+    const shape = JSON_SHAPES[path]
+    return shape
+      ? columnType(`${shape}${orNull}`, `string${orNull}${orDefault}`, `string${orNull}`)
+      : undefined
+  }
+  if (column.name === 'created_at' && column.dataType === 'timestamptz') {
+    // When a row was created is written once.
+    column.isNullable = false
+    return columnType(`Date${orNull}`, `Date${orNull}${orDefault}`, 'never')
+  }
+  if (NARROWED[path]) return raw(NARROWED[path])
+  if (values && column.isArray) {
+    const array = raw(`(${values})[]`)
+    return column.hasDefaultValue ? new GenericExpressionNode('Generated', [array]) : array
+  }
+  // A text column's allowed values: kysely-codegen writes their union, with null and defaults.
+  if (allowed) column.enumValues = allowed
+  return undefined
+}
+
+/**
+ * Adds to the catalogue what the database implies (allowed values, computed columns) and the declared
+ * types; returns the overrides. Throws on a JSON column without a shape, or a declaration of no column.
+ */
+async function refine<T>(db: Kysely<T>, metadata: DatabaseMetadata): Promise<Record<string, ExpressionNode>> {
+  const allowed = await allowedByChecks(db)
   const computed = await generatedColumns(db)
   const overrides: Record<string, ExpressionNode> = {}
-  const missingShapes: string[] = []
+  const undeclared: string[] = []
   for (const table of metadata.tables) {
     for (const column of table.columns) {
       const path = `${table.name}.${column.name}`
-      const orNull = column.isNullable ? ' | null' : ''
-      const values = allowed.get(path)?.map(quote).join(' | ')
       const isJson = column.dataType === 'jsonb' || column.dataType === 'json'
-      if (isJson && !JSON_SHAPES[path]) missingShapes.push(path)
-      if (computed.has(path)) {
-        const type = values ?? (column.dataType === 'bool' ? 'boolean' : 'string')
-        overrides[path] = columnType(`${type}${orNull}`, 'never', 'never')
-        column.isNullable = false
-      } else if (isJson) {
-        const orDefault = column.hasDefaultValue ? ' | undefined' : ''
-        overrides[path] = columnType(
-          `${JSON_SHAPES[path]}${orNull}`,
-          `string${orNull}${orDefault}`,
-          `string${orNull}`,
-        )
-        column.isNullable = false
-      } else if (column.name === 'created_at' && column.dataType === 'timestamptz') {
-        // When a row was created is written once.
-        const orDefault = column.hasDefaultValue ? ' | undefined' : ''
-        overrides[path] = columnType(`Date${orNull}`, `Date${orNull}${orDefault}`, 'never')
-        column.isNullable = false
-      } else if (NARROWED[path]) {
-        overrides[path] = raw(NARROWED[path])
-      } else if (values && column.isArray) {
-        const array = raw(`(${values})[]`)
-        overrides[path] = column.hasDefaultValue ? new GenericExpressionNode('Generated', [array]) : array
-      } else if (values) {
-        column.enumValues = allowed.get(path) ?? null
-      }
+      const override = overrideFor(path, column, allowed.get(path), computed.has(path))
+      if (override) overrides[path] = override
+      else if (isJson) undeclared.push(`${path} (a JSON column without a shape)`)
     }
   }
   for (const path of [...Object.keys(JSON_SHAPES), ...Object.keys(NARROWED)])
-    if (!(path in overrides)) missingShapes.push(`${path} (declared, but no such column, or not JSON)`)
-  if (missingShapes.length > 0)
-    throw new Error(`Columns to declare in scripts/db-types.ts: ${missingShapes.join(', ')}`)
+    if (!(path in overrides)) undeclared.push(`${path} (declared, but not a column it applies to)`)
+  if (undeclared.length > 0)
+    throw new Error(`Declarations to fix in scripts/db-types.ts: ${undeclared.join(', ')}`)
   return overrides
 }
 
