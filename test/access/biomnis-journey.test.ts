@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { journey } from '../helpers/journey.ts'
 import {
   aPractice,
   type Practice,
@@ -27,11 +28,12 @@ const rightsAt = (body: { rights: { structureId: string; rights: string[] }[] })
   body.rights.find((entry) => entry.structureId === practice.structureId)?.rights ?? []
 
 describe('Biomnis: a doctor approves her secretaries’ access to results and invoices', () => {
+  const { step } = journey()
   let doctorId: string
   let doctor: { headers: { authorization: string } }
   let secretaryId: string
 
-  it('the doctor registers, with results and invoices by default, and support validates her', async () => {
+  step('the doctor registers, with results and invoices by default, and support validates her', async () => {
     const registered = await register(t, practice, {
       email: 'dr.roux@example.org',
       firstName: 'Sophie',
@@ -44,40 +46,43 @@ describe('Biomnis: a doctor approves her secretaries’ access to results and in
     expect(rightsAt(await me(doctor.headers))).toEqual(['invoices', 'results'])
   })
 
-  it('the secretary finds her doctor with the correspondent code, asks for results and invoices naming her, and waits for her', async () => {
-    const approvers = await t.app.inject({
-      url: `/v1/structures/${practice.structureId}/approvers?correspondentCode=${practice.correspondentCode}`,
-    })
-    expect(approvers.json().items).toEqual([
-      expect.objectContaining({ id: doctorId, lastName: 'Roux', role: 'professional' }),
-    ])
-    expect(
-      (
-        await t.app.inject({
-          url: `/v1/structures/${practice.structureId}/approvers?correspondentCode=WRONG`,
-        })
-      ).statusCode,
-    ).toBe(404)
+  step(
+    'the secretary finds her doctor with the correspondent code, asks for results and invoices naming her, and waits for her',
+    async () => {
+      const approvers = await t.app.inject({
+        url: `/v1/structures/${practice.structureId}/approvers?correspondentCode=${practice.correspondentCode}`,
+      })
+      expect(approvers.json().items).toEqual([
+        expect.objectContaining({ id: doctorId, lastName: 'Roux', role: 'professional' }),
+      ])
+      expect(
+        (
+          await t.app.inject({
+            url: `/v1/structures/${practice.structureId}/approvers?correspondentCode=WRONG`,
+          })
+        ).statusCode,
+      ).toBe(404)
 
-    const registered = await register(t, practice, {
-      email: 'secretariat.roux@example.org',
-      profile: 'collaborator',
-      firstName: 'Julie',
-      lastName: 'Bernard',
-      rights: { results: true, invoices: true },
-      approverId: doctorId,
-      extra: { accountTitle: 'Secrétariat du Dr Roux' },
-    })
-    expect(registered.statusCode, registered.body).toBe(201)
-    expect(registered.json().status).toBe('pending_approval')
-    secretaryId = registered.json().id
-    await t.deliverMail()
-    expect(t.mail.to('dr.roux@example.org').at(-1)?.subject).toBe(
-      'Sésame : une demande d’accès attend votre approbation',
-    )
-  })
+      const registered = await register(t, practice, {
+        email: 'secretariat.roux@example.org',
+        profile: 'collaborator',
+        firstName: 'Julie',
+        lastName: 'Bernard',
+        rights: { results: true, invoices: true },
+        approverId: doctorId,
+        extra: { accountTitle: 'Secrétariat du Dr Roux' },
+      })
+      expect(registered.statusCode, registered.body).toBe(201)
+      expect(registered.json().status).toBe('pending_approval')
+      secretaryId = registered.json().id
+      await t.deliverMail()
+      expect(t.mail.to('dr.roux@example.org').at(-1)?.subject).toBe(
+        'Sésame : une demande d’accès attend votre approbation',
+      )
+    },
+  )
 
-  it('the doctor approves results only; the registration goes on to the support desk', async () => {
+  step('the doctor approves results only; the registration goes on to the support desk', async () => {
     const pending = (
       await t.app.inject({ url: '/v1/approvals?status=pending', headers: doctor.headers })
     ).json().items
@@ -103,7 +108,7 @@ describe('Biomnis: a doctor approves her secretaries’ access to results and in
     expect(account.status).toBe('pending_validation')
   })
 
-  it('support validates; the secretary signs in and has results, not invoices', async () => {
+  step('support validates; the secretary signs in and has results, not invoices', async () => {
     await validate(secretaryId)
     const secretary = await signIn(t, 'secretariat.roux@example.org')
     const view = await me(secretary.headers)
@@ -113,81 +118,88 @@ describe('Biomnis: a doctor approves her secretaries’ access to results and in
     expect(claims).not.toHaveProperty('rights')
   })
 
-  it('the doctor delegates to a colleague, who approves a second secretary; the doctor is told', async () => {
-    const colleague = await register(t, practice, {
-      email: 'office.manager@example.org',
-      profile: 'administrative',
-      firstName: 'Marc',
-      lastName: 'Petit',
-      rights: { results: false, invoices: false },
-    })
-    await validate(colleague.json().id)
-    const manager = await signIn(t, 'office.manager@example.org')
-    const delegation = await t.app.inject({
-      method: 'POST',
-      url: '/v1/me/delegations',
-      headers: doctor.headers,
-      payload: { structureId: practice.structureId, delegateId: colleague.json().id },
-    })
-    expect(delegation.statusCode, delegation.body).toBe(201)
-    expect(
-      (await t.app.inject({ url: '/v1/me/delegations', headers: doctor.headers })).json().items,
-    ).toHaveLength(1)
+  step(
+    'the doctor delegates to a colleague, who approves a second secretary; the doctor is told',
+    async () => {
+      const colleague = await register(t, practice, {
+        email: 'office.manager@example.org',
+        profile: 'administrative',
+        firstName: 'Marc',
+        lastName: 'Petit',
+        rights: { results: false, invoices: false },
+      })
+      await validate(colleague.json().id)
+      const manager = await signIn(t, 'office.manager@example.org')
+      const delegation = await t.app.inject({
+        method: 'POST',
+        url: '/v1/me/delegations',
+        headers: doctor.headers,
+        payload: { structureId: practice.structureId, delegateId: colleague.json().id },
+      })
+      expect(delegation.statusCode, delegation.body).toBe(201)
+      expect(
+        (await t.app.inject({ url: '/v1/me/delegations', headers: doctor.headers })).json().items,
+      ).toHaveLength(1)
 
-    const second = await register(t, practice, {
-      email: 'accueil.roux@example.org',
-      profile: 'collaborator',
-      firstName: 'Léa',
-      lastName: 'Moreau',
-      rights: { results: true, invoices: false },
-      approverId: doctorId,
-    })
-    const queue = (await t.app.inject({ url: '/v1/approvals', headers: manager.headers })).json().items
-    expect(queue.map((item: { requester: { id: string } }) => item.requester.id)).toEqual([second.json().id])
-    const decided = await t.app.inject({
-      method: 'POST',
-      url: `/v1/approvals/${queue[0].id}/decision`,
-      headers: manager.headers,
-      payload: { decision: 'approve' },
-    })
-    expect(decided.statusCode, decided.body).toBe(200)
-    await t.deliverMail()
-    expect(t.mail.to('dr.roux@example.org').at(-1)?.subject).toBe(
-      'Sésame : une demande a été décidée par votre délégué',
-    )
-    expect(t.mail.to('accueil.roux@example.org').at(-1)?.text).toContain('approuvée')
-    await validate(second.json().id)
+      const second = await register(t, practice, {
+        email: 'accueil.roux@example.org',
+        profile: 'collaborator',
+        firstName: 'Léa',
+        lastName: 'Moreau',
+        rights: { results: true, invoices: false },
+        approverId: doctorId,
+      })
+      const queue = (await t.app.inject({ url: '/v1/approvals', headers: manager.headers })).json().items
+      expect(queue.map((item: { requester: { id: string } }) => item.requester.id)).toEqual([
+        second.json().id,
+      ])
+      const decided = await t.app.inject({
+        method: 'POST',
+        url: `/v1/approvals/${queue[0].id}/decision`,
+        headers: manager.headers,
+        payload: { decision: 'approve' },
+      })
+      expect(decided.statusCode, decided.body).toBe(200)
+      await t.deliverMail()
+      expect(t.mail.to('dr.roux@example.org').at(-1)?.subject).toBe(
+        'Sésame : une demande a été décidée par votre délégué',
+      )
+      expect(t.mail.to('accueil.roux@example.org').at(-1)?.text).toContain('approuvée')
+      await validate(second.json().id)
 
-    // Withdrawn, the delegation stops at once, even for a token issued before.
-    await t.app.inject({
-      method: 'DELETE',
-      url: `/v1/me/delegations/${delegation.json().id}`,
-      headers: doctor.headers,
-    })
-    const third = await register(t, practice, {
-      email: 'remplacante@example.org',
-      profile: 'collaborator',
-      firstName: 'Ana',
-      lastName: 'Lopez',
-      rights: { results: true, invoices: false },
-      approverId: doctorId,
-    })
-    const request = await t.app.db
-      .selectFrom('access_requests')
-      .select('id')
-      .where('account_id', '=', third.json().id)
-      .executeTakeFirstOrThrow()
-    const refused = await t.app.inject({
-      method: 'POST',
-      url: `/v1/approvals/${request.id}/decision`,
-      headers: manager.headers,
-      payload: { decision: 'approve' },
-    })
-    expect(refused.statusCode).toBe(403)
-    expect((await t.app.inject({ url: '/v1/approvals', headers: manager.headers })).json().items).toEqual([])
-  })
+      // Withdrawn, the delegation stops at once, even for a token issued before.
+      await t.app.inject({
+        method: 'DELETE',
+        url: `/v1/me/delegations/${delegation.json().id}`,
+        headers: doctor.headers,
+      })
+      const third = await register(t, practice, {
+        email: 'remplacante@example.org',
+        profile: 'collaborator',
+        firstName: 'Ana',
+        lastName: 'Lopez',
+        rights: { results: true, invoices: false },
+        approverId: doctorId,
+      })
+      const request = await t.app.db
+        .selectFrom('access_requests')
+        .select('id')
+        .where('account_id', '=', third.json().id)
+        .executeTakeFirstOrThrow()
+      const refused = await t.app.inject({
+        method: 'POST',
+        url: `/v1/approvals/${request.id}/decision`,
+        headers: manager.headers,
+        payload: { decision: 'approve' },
+      })
+      expect(refused.statusCode).toBe(403)
+      expect((await t.app.inject({ url: '/v1/approvals', headers: manager.headers })).json().items).toEqual(
+        [],
+      )
+    },
+  )
 
-  it('the doctor sees her collaborators and revokes the secretary’s results at once', async () => {
+  step('the doctor sees her collaborators and revokes the secretary’s results at once', async () => {
     const collaborators = (
       await t.app.inject({ url: '/v1/me/collaborators', headers: doctor.headers })
     ).json().items
@@ -208,7 +220,7 @@ describe('Biomnis: a doctor approves her secretaries’ access to results and in
     expect(rightsAt(await me(secretary.headers))).toEqual([])
   })
 
-  it('the lab’s feed tells, in order, who may receive results', async () => {
+  step('the lab’s feed tells, in order, who may receive results', async () => {
     const feed = (
       await t.app.inject({ url: '/v1/labs/biomnis/events?limit=1000', headers: practice.lab })
     ).json()

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { journey } from '../helpers/journey.ts'
 import {
   aPractice,
   type Practice,
@@ -109,9 +110,10 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 describe('a professional of structure B asks to join structure A', () => {
+  const { step } = journey()
   let placeId: string
 
-  it('the place is pending, and counts nowhere meanwhile', async () => {
+  step('the place is pending, and counts nowhere meanwhile', async () => {
     const asked = await askPlace('doctorB', clinicA)
     expect(asked.statusCode, asked.body).toBe(201)
     expect(asked.json()).toMatchObject({ status: 'pending', structure: { id: clinicA.structureId } })
@@ -143,23 +145,26 @@ describe('a professional of structure B asks to join structure A', () => {
     expect(await feedTypes(clinicA)).not.toContain(`practice_place.added:${cast.doctorB!.id}`)
   })
 
-  it('A’s professionals see it in their queue; their delegate, B, A’s secretary and other people do not', async () => {
-    const queueOf = async (who: string) =>
-      (await call(who, 'GET', '/v1/place-confirmations')).json().items.map((row: { id: string }) => row.id)
-    expect(await queueOf('doctorA')).toEqual([placeId])
-    expect(await queueOf('colleagueA')).toEqual([placeId])
-    // A professional confirmed at A becomes responsible there: not for a delegate to decide.
-    for (const who of ['delegateA', 'doctorB', 'secretaryA', 'accomplice'])
-      expect(await queueOf(who)).toEqual([])
-    // The support desk's queue is for structures with nobody to ask.
-    const supportQueue = await t.app.inject({ url: '/v1/admin/place-confirmations', headers: support })
-    expect(supportQueue.json().items.map((row: { id: string }) => row.id)).not.toContain(placeId)
-    expect((await call('doctorA', 'GET', '/v1/admin/place-confirmations')).statusCode).toBe(403)
-    await t.deliverMail()
-    expect(t.mail.to('dr.a@example.org').at(-1)?.subject).toBe(
-      'Sésame : un lieu d’exercice attend votre confirmation',
-    )
-  })
+  step(
+    'A’s professionals see it in their queue; their delegate, B, A’s secretary and other people do not',
+    async () => {
+      const queueOf = async (who: string) =>
+        (await call(who, 'GET', '/v1/place-confirmations')).json().items.map((row: { id: string }) => row.id)
+      expect(await queueOf('doctorA')).toEqual([placeId])
+      expect(await queueOf('colleagueA')).toEqual([placeId])
+      // A professional confirmed at A becomes responsible there: not for a delegate to decide.
+      for (const who of ['delegateA', 'doctorB', 'secretaryA', 'accomplice'])
+        expect(await queueOf(who)).toEqual([])
+      // The support desk's queue is for structures with nobody to ask.
+      const supportQueue = await t.app.inject({ url: '/v1/admin/place-confirmations', headers: support })
+      expect(supportQueue.json().items.map((row: { id: string }) => row.id)).not.toContain(placeId)
+      expect((await call('doctorA', 'GET', '/v1/admin/place-confirmations')).statusCode).toBe(403)
+      await t.deliverMail()
+      expect(t.mail.to('dr.a@example.org').at(-1)?.subject).toBe(
+        'Sésame : un lieu d’exercice attend votre confirmation',
+      )
+    },
+  )
 
   it.each([
     ['doctorB', 'the person asking'],
@@ -170,7 +175,7 @@ describe('a professional of structure B asks to join structure A', () => {
     expect((await decide(who, placeId, { decision: 'confirm' })).statusCode).toBe(403)
   })
 
-  it('nor may the support desk, while A has professionals to ask', async () => {
+  step('nor may the support desk, while A has professionals to ask', async () => {
     const bySupport = await t.app.inject({
       method: 'POST',
       url: `/v1/admin/place-confirmations/${placeId}/decision`,
@@ -180,7 +185,7 @@ describe('a professional of structure B asks to join structure A', () => {
     expect(bySupport.statusCode).toBe(403)
   })
 
-  it('a rejection needs a reason; rejected, the place is gone and B is mailed why', async () => {
+  step('a rejection needs a reason; rejected, the place is gone and B is mailed why', async () => {
     const bare = await decide('doctorA', placeId, { decision: 'reject' })
     expect(bare.statusCode).toBe(400)
     expect(bare.json().code).toBe('reason_required')
@@ -197,7 +202,7 @@ describe('a professional of structure B asks to join structure A', () => {
     expect(t.mail.to('dr.b@example.org').at(-1)?.text).toContain('Ne travaille pas au cabinet')
   })
 
-  it('a stale authentication may not decide: confirming gives powers, it needs a step-up', async () => {
+  step('a stale authentication may not decide: confirming gives powers, it needs a step-up', async () => {
     t.clock.advance(11 * 60_000)
     const stale = await decide('doctorA', placeId, { decision: 'confirm' })
     expect(stale.statusCode).toBe(401)
@@ -208,17 +213,20 @@ describe('a professional of structure B asks to join structure A', () => {
     support = await supportAgent(t)
   })
 
-  it('asked again and confirmed by A’s colleague, the place counts: B approves at A and the lab is told', async () => {
-    const asked = await askPlace('doctorB', clinicA)
-    const confirmed = await decide('colleagueA', asked.json().id, { decision: 'confirm' })
-    expect(confirmed.statusCode, confirmed.body).toBe(200)
-    expect(confirmed.json()).toEqual({ id: asked.json().id, status: 'confirmed' })
-    expect((await decide('doctorA', asked.json().id, { decision: 'confirm' })).statusCode).toBe(409)
-    expect(await approversOf(clinicA)).toContain(cast.doctorB!.id)
-    expect(await feedTypes(clinicA)).toContain(`practice_place.added:${cast.doctorB!.id}`)
-    await t.deliverMail()
-    expect(t.mail.to('dr.b@example.org').at(-1)?.text).toContain('est confirmé')
-  })
+  step(
+    'asked again and confirmed by A’s colleague, the place counts: B approves at A and the lab is told',
+    async () => {
+      const asked = await askPlace('doctorB', clinicA)
+      const confirmed = await decide('colleagueA', asked.json().id, { decision: 'confirm' })
+      expect(confirmed.statusCode, confirmed.body).toBe(200)
+      expect(confirmed.json()).toEqual({ id: asked.json().id, status: 'confirmed' })
+      expect((await decide('doctorA', asked.json().id, { decision: 'confirm' })).statusCode).toBe(409)
+      expect(await approversOf(clinicA)).toContain(cast.doctorB!.id)
+      expect(await feedTypes(clinicA)).toContain(`practice_place.added:${cast.doctorB!.id}`)
+      await t.deliverMail()
+      expect(t.mail.to('dr.b@example.org').at(-1)?.text).toContain('est confirmé')
+    },
+  )
 })
 
 describe('a structure with no professional', () => {

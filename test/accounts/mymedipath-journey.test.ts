@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { journey } from '../helpers/journey.ts'
 import {
   aPractice,
   type Practice,
@@ -22,10 +23,11 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 describe('MyMedipath: a doctor registers, is checked by the desk, and manages her profile', () => {
+  const { step } = journey()
   let accountId: string
   let session: { headers: { authorization: string } }
 
-  it('she proves her address with the code mailed to her and registers with a password', async () => {
+  step('she proves her address with the code mailed to her and registers with a password', async () => {
     const registered = await register(t, practice, {
       email: 'dr.claire.martin@example.org',
       firstName: 'Claire',
@@ -39,36 +41,41 @@ describe('MyMedipath: a doctor registers, is checked by the desk, and manages he
     expect(t.mail.to(t.app.config.SUPPORT_EMAIL).at(-1)?.text).toContain(accountId)
   })
 
-  it('cannot sign in before the desk validates her; once validated, she signs in with the mailed code', async () => {
-    const early = await t.app.inject({
-      method: 'POST',
-      url: '/v1/auth/login',
-      payload: { email: 'dr.claire.martin@example.org', password: 'Tournesol-vert-qui-chante-42' },
-    })
-    expect(early.statusCode).toBe(401)
-    const pending = (
-      await t.app.inject({ url: '/v1/admin/accounts?status=pending_validation', headers: support })
-    ).json().items
-    expect(pending.map((account: { id: string }) => account.id)).toContain(accountId)
-    const validated = await t.app.inject({
-      method: 'POST',
-      url: `/v1/admin/accounts/${accountId}/validation`,
-      headers: support,
-      payload: { decision: 'validate' },
-    })
-    expect(validated.json()).toEqual({ id: accountId, status: 'active' })
-    await t.deliverMail()
-    expect(t.mail.to('dr.claire.martin@example.org').at(-1)?.subject).toBe('Sésame : votre compte est activé')
-    session = await signIn(t, 'dr.claire.martin@example.org')
-    const me = (await t.app.inject({ url: '/v1/me', headers: session.headers })).json()
-    expect(me).toMatchObject({
-      firstName: 'Claire',
-      phones: ['+33612345678'],
-      profession: { code: '10', label: 'Médecin' },
-    })
-  })
+  step(
+    'cannot sign in before the desk validates her; once validated, she signs in with the mailed code',
+    async () => {
+      const early = await t.app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { email: 'dr.claire.martin@example.org', password: 'Tournesol-vert-qui-chante-42' },
+      })
+      expect(early.statusCode).toBe(401)
+      const pending = (
+        await t.app.inject({ url: '/v1/admin/accounts?status=pending_validation', headers: support })
+      ).json().items
+      expect(pending.map((account: { id: string }) => account.id)).toContain(accountId)
+      const validated = await t.app.inject({
+        method: 'POST',
+        url: `/v1/admin/accounts/${accountId}/validation`,
+        headers: support,
+        payload: { decision: 'validate' },
+      })
+      expect(validated.json()).toEqual({ id: accountId, status: 'active' })
+      await t.deliverMail()
+      expect(t.mail.to('dr.claire.martin@example.org').at(-1)?.subject).toBe(
+        'Sésame : votre compte est activé',
+      )
+      session = await signIn(t, 'dr.claire.martin@example.org')
+      const me = (await t.app.inject({ url: '/v1/me', headers: session.headers })).json()
+      expect(me).toMatchObject({
+        firstName: 'Claire',
+        phones: ['+33612345678'],
+        profession: { code: '10', label: 'Médecin' },
+      })
+    },
+  )
 
-  it('she adds a second address, proven by code, and makes it her notification address', async () => {
+  step('she adds a second address, proven by code, and makes it her notification address', async () => {
     t.clock.advance(86_400_000)
     // A day later, a sensitive change: she confirms it is her first (password and a mailed code).
     const stale = await t.app.inject({
@@ -105,7 +112,7 @@ describe('MyMedipath: a doctor registers, is checked by the desk, and manages he
     )
   })
 
-  it('she switches notifications back, and can never delete her last address', async () => {
+  step('she switches notifications back, and can never delete her last address', async () => {
     const emails = (await t.app.inject({ url: '/v1/me/emails', headers: session.headers })).json().items
     const [work, personal] = emails
     const switched = await t.app.inject({
@@ -133,38 +140,41 @@ describe('MyMedipath: a doctor registers, is checked by the desk, and manages he
     expect(last.json().code).toBe('last_address')
   })
 
-  it('her change of name waits for the desk; the profile keeps the old name until it is approved', async () => {
-    const asked = await t.app.inject({
-      method: 'PATCH',
-      url: '/v1/me',
-      headers: session.headers,
-      payload: { lastName: 'Martin-Dubois', phones: ['+33563000000'] },
-    })
-    expect(asked.statusCode, asked.body).toBe(202)
-    const { changeRequestId, me } = asked.json()
-    expect(me).toMatchObject({
-      lastName: 'Martin',
-      phones: ['+33563000000'],
-      pendingChanges: [{ id: changeRequestId, changes: { lastName: 'Martin-Dubois' } }],
-    })
-    const queue = (await t.app.inject({ url: '/v1/admin/profile-changes', headers: support })).json().items
-    expect(queue.map((change: { id: string }) => change.id)).toContain(changeRequestId)
-    const decided = await t.app.inject({
-      method: 'POST',
-      url: `/v1/admin/profile-changes/${changeRequestId}/decision`,
-      headers: support,
-      payload: { decision: 'approve' },
-    })
-    expect(decided.statusCode, decided.body).toBe(200)
-    const after = (await t.app.inject({ url: '/v1/me', headers: session.headers })).json()
-    expect(after).toMatchObject({ lastName: 'Martin-Dubois', pendingChanges: [] })
-    await t.deliverMail()
-    expect(t.mail.to('dr.claire.martin@example.org').at(-1)?.subject).toBe(
-      'Sésame : votre demande de modification',
-    )
-  })
+  step(
+    'her change of name waits for the desk; the profile keeps the old name until it is approved',
+    async () => {
+      const asked = await t.app.inject({
+        method: 'PATCH',
+        url: '/v1/me',
+        headers: session.headers,
+        payload: { lastName: 'Martin-Dubois', phones: ['+33563000000'] },
+      })
+      expect(asked.statusCode, asked.body).toBe(202)
+      const { changeRequestId, me } = asked.json()
+      expect(me).toMatchObject({
+        lastName: 'Martin',
+        phones: ['+33563000000'],
+        pendingChanges: [{ id: changeRequestId, changes: { lastName: 'Martin-Dubois' } }],
+      })
+      const queue = (await t.app.inject({ url: '/v1/admin/profile-changes', headers: support })).json().items
+      expect(queue.map((change: { id: string }) => change.id)).toContain(changeRequestId)
+      const decided = await t.app.inject({
+        method: 'POST',
+        url: `/v1/admin/profile-changes/${changeRequestId}/decision`,
+        headers: support,
+        payload: { decision: 'approve' },
+      })
+      expect(decided.statusCode, decided.body).toBe(200)
+      const after = (await t.app.inject({ url: '/v1/me', headers: session.headers })).json()
+      expect(after).toMatchObject({ lastName: 'Martin-Dubois', pendingChanges: [] })
+      await t.deliverMail()
+      expect(t.mail.to('dr.claire.martin@example.org').at(-1)?.subject).toBe(
+        'Sésame : votre demande de modification',
+      )
+    },
+  )
 
-  it('everything she did is in the audit trail, with the request ids', async () => {
+  step('everything she did is in the audit trail, with the request ids', async () => {
     const events = (
       await t.app.inject({ url: `/v1/admin/audit-events?accountId=${accountId}&limit=100`, headers: support })
     ).json().items

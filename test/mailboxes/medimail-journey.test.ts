@@ -1,7 +1,8 @@
 import { createPublicKey } from 'node:crypto'
 import { createVerifier } from 'fast-jwt'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { journey } from '../helpers/journey.ts'
 import { MAILBOX_ENV, pharmacyForm } from '../helpers/mailboxes.ts'
 import {
   aPractice,
@@ -41,6 +42,7 @@ async function aPerson(email: string, firstName: string, lastName: string) {
 const lastMail = (address: string) => t.mail.to(address).at(-1)
 
 describe('Nadège creates the organisational mailbox of the Pharmacie du Centre in Albi', () => {
+  const { step } = journey()
   let nadege: Awaited<ReturnType<typeof aPerson>>
   let fresh: Headers
   let mailboxId: string
@@ -52,7 +54,7 @@ describe('Nadège creates the organisational mailbox of the Pharmacie du Centre 
     colleague = await aPerson('julien.roux@example.org', 'Julien', 'Roux')
   })
 
-  it('her sign-in is older than 10 minutes: she must confirm it is her first', async () => {
+  step('her sign-in is older than 10 minutes: she must confirm it is her first', async () => {
     t.clock.advance(11 * 60_000)
     const stale = await t.app.inject({
       method: 'POST',
@@ -64,7 +66,7 @@ describe('Nadège creates the organisational mailbox of the Pharmacie du Centre 
     expect(stale.json().code).toBe('step_up_required')
   })
 
-  it('she types her password and the one-time code mailed to her, then describes the box', async () => {
+  step('she types her password and the one-time code mailed to her, then describes the box', async () => {
     fresh = await stepUp(t, nadege.headers, nadege.email)
     expect(lastMail(nadege.email)?.subject).toMatch(/confirmez/i)
     const form = await pharmacyForm(t, {
@@ -102,7 +104,7 @@ describe('Nadège creates the organisational mailbox of the Pharmacie du Centre 
     expect(lastMail(t.app.config.SUPPORT_EMAIL)?.text).toContain(mailboxId)
   })
 
-  it('the support desk finds it in its queue and validates it: the address is derived', async () => {
+  step('the support desk finds it in its queue and validates it: the address is derived', async () => {
     const queue = await t.app.inject({
       url: '/v1/admin/mailboxes?status=pending_validation',
       headers: support,
@@ -126,25 +128,28 @@ describe('Nadège creates the organisational mailbox of the Pharmacie du Centre 
     expect(lastMail(nadege.email)?.text).toContain('pharmacie.du.centre.81000.albi@pharmacien.oc.mssante.fr')
   })
 
-  it('once the box exists on the mail platform, the desk activates it and Nadège is mailed its address', async () => {
-    const activated = await t.app.inject({
-      method: 'POST',
-      url: `/v1/admin/mailboxes/${mailboxId}/activation`,
-      headers: support,
-    })
-    expect(activated.json().status).toBe('active')
-    await t.deliverMail()
-    const mail = lastMail(nadege.email)
-    expect(mail?.subject).toMatch(/adresse MSSanté est prête/)
-    expect(mail?.text).toContain('pharmacie.du.centre.81000.albi@pharmacien.oc.mssante.fr')
-    const found = await t.app.inject({
-      url: '/v1/mailboxes/directory?q=pharm%20albi',
-      headers: colleague.headers,
-    })
-    expect(found.json().items.map((item: { id: string }) => item.id)).toContain(mailboxId)
-  })
+  step(
+    'once the box exists on the mail platform, the desk activates it and Nadège is mailed its address',
+    async () => {
+      const activated = await t.app.inject({
+        method: 'POST',
+        url: `/v1/admin/mailboxes/${mailboxId}/activation`,
+        headers: support,
+      })
+      expect(activated.json().status).toBe('active')
+      await t.deliverMail()
+      const mail = lastMail(nadege.email)
+      expect(mail?.subject).toMatch(/adresse MSSanté est prête/)
+      expect(mail?.text).toContain('pharmacie.du.centre.81000.albi@pharmacien.oc.mssante.fr')
+      const found = await t.app.inject({
+        url: '/v1/mailboxes/directory?q=pharm%20albi',
+        headers: colleague.headers,
+      })
+      expect(found.json().items.map((item: { id: string }) => item.id)).toContain(mailboxId)
+    },
+  )
 
-  it('she invites Julien; he accepts from the link mailed to him', async () => {
+  step('she invites Julien; he accepts from the link mailed to him', async () => {
     const invited = await t.app.inject({
       method: 'POST',
       url: `/v1/mailboxes/${mailboxId}/invitations`,
@@ -166,7 +171,7 @@ describe('Nadège creates the organisational mailbox of the Pharmacie du Centre 
     expect(accepted.json()).toMatchObject({ id: mailboxId, role: 'member', status: 'active' })
   })
 
-  it('Julien switches into the box: the token verifies with the JWKS and says he acts for it', async () => {
+  step('Julien switches into the box: the token verifies with the JWKS and says he acts for it', async () => {
     const switched = await t.app.inject({
       method: 'POST',
       url: `/v1/mailboxes/${mailboxId}/session`,
@@ -198,7 +203,7 @@ describe('Nadège creates the organisational mailbox of the Pharmacie du Centre 
     expect(session.json()).toMatchObject({ mailbox: { id: mailboxId }, actorId: colleague.id })
   })
 
-  it('the box’s token is for the box only, and his own token is how he switches back', async () => {
+  step('the box’s token is for the box only, and his own token is how he switches back', async () => {
     const asBox = { authorization: `Bearer ${switchToken}` }
     expect((await t.app.inject({ url: '/v1/me', headers: asBox })).statusCode).toBe(403)
     expect((await t.app.inject({ url: '/v1/mailbox-session', headers: colleague.headers })).statusCode).toBe(
@@ -207,7 +212,7 @@ describe('Nadège creates the organisational mailbox of the Pharmacie du Centre 
     expect((await t.app.inject({ url: '/v1/me', headers: colleague.headers })).json().id).toBe(colleague.id)
   })
 
-  it('Nadège removes Julien: his box token stops at once, and he can no longer switch', async () => {
+  step('Nadège removes Julien: his box token stops at once, and he can no longer switch', async () => {
     const removed = await t.app.inject({
       method: 'DELETE',
       url: `/v1/mailboxes/${mailboxId}/members/${colleague.id}`,
@@ -228,7 +233,7 @@ describe('Nadège creates the organisational mailbox of the Pharmacie du Centre 
     expect(refused.json().code).toBe('not_a_member')
   })
 
-  it('the audit trail holds every step with who made it', async () => {
+  step('the audit trail holds every step with who made it', async () => {
     const events = (
       await t.app.inject({ url: `/v1/admin/audit-events?accountId=${mailboxId}&limit=50`, headers: support })
     ).json().items as { action: string; actorId: string | null }[]

@@ -1,0 +1,37 @@
+import type { App } from '../../src/app.ts'
+import type { PlaceStatus } from '../../src/db/schema.ts'
+import { anAccount } from './auth.ts'
+
+export type Member = Awaited<ReturnType<typeof anAccount>>
+
+/** A practice place of the account at the structure, written directly (a test-data builder). */
+export async function placeAt(
+  app: App,
+  accountId: string,
+  structureId: string,
+  status: PlaceStatus = 'confirmed',
+) {
+  const place = await app.db
+    .insertInto('practice_places')
+    .values({
+      status,
+      account_id: accountId,
+      structure_id: structureId,
+      is_primary: true,
+      created_at: app.clock.now(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return place.id
+}
+
+/** A new active account with a practice place at the structure (confirmed unless said otherwise). */
+export async function aMemberAt(
+  app: App,
+  structureId: string,
+  options: Parameters<typeof anAccount>[1] & { place?: PlaceStatus } = {},
+): Promise<Member> {
+  const person = await anAccount(app, options)
+  await placeAt(app, person.id, structureId, options.place)
+  return person
+}
