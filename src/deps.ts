@@ -7,6 +7,7 @@ import type { Config } from './config.ts'
 import type { DB } from './db/schema.ts'
 import type { Outbox } from './notifications/outbox.ts'
 import type { PscRelyingParty } from './psc/relying-party.ts'
+import { clientKeyOf } from './shared/client-key.ts'
 import type { SecretBox } from './shared/secret-box.ts'
 import type { HitCounter } from './throttle/counters.ts'
 
@@ -28,7 +29,10 @@ export interface Deps {
 
 /** Who asks, for throttling and the audit trail. */
 export interface RequestContext {
+  /** The client's address, as recorded in sessions and the audit trail. */
   ip: string
+  /** The key its attempts are counted under (`clientKeyOf`: the address, or its /64 for IPv6). */
+  client: string
   requestId: string
   userAgent?: string | undefined
 }
@@ -39,6 +43,7 @@ export const contextOf = (request: {
   headers: Record<string, unknown>
 }): RequestContext => ({
   ip: request.ip,
+  client: clientKeyOf(request.ip),
   requestId: request.id,
   userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined,
 })

@@ -14,6 +14,8 @@ import {
 } from './account-request-new-account.ts'
 import { type AccountRequestRow, isProfessionalOccupation } from './account-request-schemas.ts'
 import type { Holder } from './account-request-target.ts'
+import { announcePlaceRequest } from './memberships.ts'
+import { placeDeciderRole } from './policy.ts'
 
 /**
  * The user's existing account, updated rather than duplicated: names, the missing workplaces (the
@@ -46,23 +48,41 @@ export async function updatePreviousAccount(
     .select(['id', 'structure_id', 'is_primary'])
     .where('account_id', '=', accountId)
     .execute()
+  // A professional's new place makes them responsible there: it is confirmed at once only where the
+  // requester could confirm it themselves (`placeDeciderRole`: a responsible professional of that
+  // structure; a delegate confirms no professional); elsewhere it waits for the structure's own decision,
+  // as a place its holder asks does. Else an account manager could make someone a professional,
+  // responsible (approving, delegating) at any structure they manage accounts for.
+  const requester = { accountId: request.requester_id, roles: [] }
+  const profile = professional ? 'health_professional' : holder.profile
   const added: string[] = []
+  const awaiting: string[] = []
   for (const place of request.workplaces) {
     if (places.some((known) => known.structure_id === place.structureId)) continue
-    await trx
+    const confirmed =
+      profile !== 'health_professional' ||
+      (await placeDeciderRole(trx, requester, {
+        account_id: accountId,
+        structure_id: place.structureId,
+        profile,
+      }))
+    const inserted = await trx
       .insertInto('practice_places')
       .values({
         account_id: accountId,
         structure_id: place.structureId,
         lab_center_id: null,
         is_primary: false,
-        status: 'confirmed',
-        confirmed_by: agent.id,
-        confirmed_at: now,
         created_at: now,
+        ...(confirmed && { status: 'confirmed', confirmed_by: agent.id, confirmed_at: now }),
       })
-      .execute()
-    added.push(place.structureId)
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    if (confirmed) added.push(place.structureId)
+    else {
+      awaiting.push(place.structureId)
+      await announcePlaceRequest(deps, trx, { id: inserted.id, accountId, structureId: place.structureId })
+    }
   }
   const primary = request.workplaces.find((place) => place.primary)
   if (primary && !places.some((known) => known.is_primary && known.structure_id === primary.structureId)) {
@@ -137,6 +157,7 @@ export async function updatePreviousAccount(
     details: {
       requestId: request.id,
       addedStructureIds: added,
+      awaitingStructureIds: awaiting,
       labRegistrationsChanged: registrationsChanged,
       mandates,
       provisionalCode: withCode,

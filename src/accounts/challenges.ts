@@ -96,7 +96,7 @@ export async function answerChallenge(
   code: string,
   kind: ChallengePurpose,
 ) {
-  await throttle(deps, `code:ip:${context.ip}`, LIMITS.codeChecksPerIp)
+  await throttle(deps, `code:ip:${context.client}`, LIMITS.codeChecksPerIp)
   const now = deps.clock.now()
   const challenge = await deps.db
     .updateTable('login_challenges')

@@ -31,7 +31,7 @@ export async function issueEmailProof(
 ) {
   const key = addressKey(email)
   await Promise.all([
-    throttle(deps, `proof:ip:${context.ip}`, LIMITS.proofPerIp),
+    throttle(deps, `proof:ip:${context.client}`, LIMITS.proofPerIp),
     throttle(deps, `proof:email:${key}`, LIMITS.proofPerEmail),
   ])
   const now = deps.clock.now()
@@ -81,8 +81,8 @@ export async function issueEmailProof(
  */
 export async function confirmEmailProof(deps: Deps, context: RequestContext, id: string, code: string) {
   await Promise.all([
-    throttle(deps, `code:ip:${context.ip}`, LIMITS.codeChecksPerIp),
-    throttle(deps, `proof:${id}:ip:${context.ip}`, LIMITS.proofChecksPerClient),
+    throttle(deps, `code:ip:${context.client}`, LIMITS.codeChecksPerIp),
+    throttle(deps, `proof:${id}:ip:${context.client}`, LIMITS.proofChecksPerClient),
   ])
   const now = deps.clock.now()
   const attempt = await deps.db

@@ -31,8 +31,8 @@ export async function verifyPasswordStep(
   // The account is looked up while the attempt is counted; it is used only if the attempt may go on.
   const [account, , failures] = await Promise.all([
     lookup,
-    throttle(deps, `signin:ip:${context.ip}`, LIMITS.signInPerIp),
-    admitAttempt(deps.db, key, context.ip, now),
+    throttle(deps, `signin:ip:${context.client}`, LIMITS.signInPerIp),
+    admitAttempt(deps.db, key, context.client, now),
   ])
   if (!failures.ok) {
     if (failures.reason === 'delayed') throw tooManyRequests(Math.ceil(failures.retryAfterMs / 1000))
@@ -54,7 +54,7 @@ export async function verifyPasswordStep(
           : null
   // The attempt was counted as a failure when let through: a right password (an account that may not sign
   // in included) clears it; an unknown address stays counted, as a wrong password does, so both look alike.
-  if (matches && account?.password_hash) await clearFailures(deps.db, key, context.ip)
+  if (matches && account?.password_hash) await clearFailures(deps.db, key, context.client)
   else if (++failuresSinceSweep % 100 === 0) await sweepFailures(deps.db, now)
   if (refusal || !account?.password_hash) {
     await recordAudit(deps.db, deps.clock, audit.actor, {

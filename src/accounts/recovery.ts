@@ -29,7 +29,7 @@ export async function requestPasswordReset(
 ): Promise<void> {
   const key = addressKey(email)
   await Promise.all([
-    throttle(deps, `reset:ip:${context.ip}`, LIMITS.resetPerIp),
+    throttle(deps, `reset:ip:${context.client}`, LIMITS.resetPerIp),
     throttle(deps, `reset:email:${key}`, LIMITS.resetPerEmail),
   ])
   const token = randomToken()
@@ -116,8 +116,8 @@ export async function activateAccount(
   input: { email: string; provisionalCode: string; password: string; passwordConfirmation: string },
 ) {
   await Promise.all([
-    throttle(deps, `activation:${addressKey(input.email)}:ip:${context.ip}`, LIMITS.activationPerClient),
-    throttle(deps, `code:ip:${context.ip}`, LIMITS.codeChecksPerIp),
+    throttle(deps, `activation:${addressKey(input.email)}:ip:${context.client}`, LIMITS.activationPerClient),
+    throttle(deps, `code:ip:${context.client}`, LIMITS.codeChecksPerIp),
   ])
   const now = deps.clock.now()
   const account = await accountByLoginAddress(deps.db, input.email)

@@ -27,8 +27,9 @@ const INACTIVE = { active: false } as const
 /**
  * What a token stands for now (RFC 7662), for a lab system that authenticated as one of its clients:
  * a person's token is active while its session is open and the account active, and answers the
- * person's current roles and sensitive rights per structure, read in the same statement as the session
- * check, so that a right withdrawn a second ago is gone. A lab token is active for its own lab only,
+ * person's current roles and sensitive rights per structure, at the structures tied to the calling lab
+ * only (never another lab's), read in the same statement as the session check, so that a right
+ * withdrawn a second ago is gone. A lab token is active for its own lab only,
  * while its client is not revoked. Anything else (a mailbox token too) is `{ active: false }`.
  */
 export async function introspectToken(
@@ -64,7 +65,7 @@ export async function introspectToken(
       .executeTakeFirst()
     return client ? { ...common, client_id: claims.sub } : INACTIVE
   }
-  const current = await activeSessionState(deps.db, deps.clock, claims.sid, claims.sub)
+  const current = await activeSessionState(deps.db, deps.clock, claims.sid, claims.sub, caller.labId)
   if (!current) return INACTIVE
   return {
     ...common,

@@ -86,7 +86,8 @@ export const labApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'For a lab system’s token, on its own lab only (else 403), with an Idempotency-Key (else 400 ' +
           '`idempotency_key_required`); up to 20,000 codes. Structures are matched by FINESS, then SIRET, and ' +
           'created when unknown. A code for a structure the lab neither creates in the batch nor already ' +
-          'serves is held `pending_link` for the support desk and does not work until approved.',
+          'serves is held `pending_link` for the support desk and does not work until approved; so is one ' +
+          'for a structure created in the batch whose FINESS or SIRET the national directory lists.',
         security,
         params: LabParams,
         headers: BatchHeaders,

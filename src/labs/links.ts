@@ -7,7 +7,8 @@ import { decodeTimeCursor, pageOf } from '../shared/pagination.ts'
 
 /**
  * Links between a lab and the structures its correspondent codes name. A lab may attach a code at once
- * to a structure it creates (through its own sync) or already serves; a code for any other structure
+ * to a structure it creates (through its own sync, with a FINESS or SIRET the national directory does
+ * not list) or already serves; a code for any other structure
  * waits for the support desk (`pending_link`), who approves or rejects the link. Until approved, the
  * code does not work (look-ups, registrations, approvers) and its lab is told nothing through it.
  */
@@ -28,6 +29,21 @@ export async function servedStructures(trx: Executor, labId: string, structureId
                   where p.structure_id = s.id and lc.lab_id = ${labId} and p.status = 'confirmed')`.execute(
     trx,
   )
+  return new Set(rows.map((row) => row.id))
+}
+
+/**
+ * The structures, among these, that the national FINESS directory lists, by their FINESS or their
+ * SIRET. A lab's sync that creates such a structure does not own it: the establishment exists apart
+ * from the lab, so its code waits for the support desk as for any structure the lab does not serve.
+ */
+export async function listedInDirectory(trx: Executor, structureIds: string[]) {
+  if (structureIds.length === 0) return new Set<string>()
+  const { rows } = await sql<{ id: string }>`
+    select s.id from structures s
+    where s.id = any(${structureIds}::uuid[])
+      and (exists (select 1 from directory_establishments d where d.finess = s.finess)
+        or exists (select 1 from directory_establishments d where d.siret = s.siret))`.execute(trx)
   return new Set(rows.map((row) => row.id))
 }
 

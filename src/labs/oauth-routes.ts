@@ -124,7 +124,10 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'For a lab system that authenticates as one of its clients. A person’s token is active while its ' +
           'session is open and the account active; the answer then carries the roles and the sensitive ' +
           'rights per structure the person holds at the time of the call, so that a right withdrawn a ' +
-          'moment ago is gone. A lab token is active for its own lab only. Anything else: `{ "active": false }`.',
+          'moment ago is gone, at the structures tied to the calling lab only (a correspondent code of ' +
+          'this lab whose link is confirmed, or the person’s place there working with one of its centres), ' +
+          'never at another lab’s. A lab token is active for its own lab only. Anything else: ' +
+          '`{ "active": false }`.',
         security,
         consumes: ['application/x-www-form-urlencoded'],
         body: Type.Object({
@@ -151,7 +154,8 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
               roles: Type.Optional(Type.Array(Str('support'))),
               rights: Type.Optional(
                 Type.Record(Type.String({ format: 'uuid' }), Rights, {
-                  description: 'The sensitive rights held now, by structure id',
+                  description:
+                    'The sensitive rights held now, by structure id, at the calling lab’s structures',
                   examples: [{ [EXAMPLE_ID.structure]: ['results'] }],
                 }),
               ),

@@ -4,7 +4,7 @@ import type { Executor } from '../db/schema.ts'
 import { sirenOf } from '../identifiers/rules.ts'
 import { departmentOf } from '../structures/service.ts'
 import { correspondentProblems, duplicateCodes, invalidItems } from './batch-validation.ts'
-import { type LinkStatus, servedStructures } from './links.ts'
+import { type LinkStatus, listedInDirectory, servedStructures } from './links.ts'
 import type { CenterItemInput, CorrespondentItemInput } from './schemas.ts'
 
 export interface SyncDeps {
@@ -55,7 +55,8 @@ export async function syncCenters(
  * any item is bad); structures are matched by FINESS then SIRET, and created when unknown; then the
  * codes are upserted in one statement, so that concurrent batches naming the same new code both
  * succeed. A code for a structure the lab neither creates here nor already serves waits for the
- * support desk (`pending_link`, see links.ts); so does a code moved to such a structure.
+ * support desk (`pending_link`, see links.ts); so does a code moved to such a structure, and one for a
+ * structure created here whose FINESS or SIRET the national directory lists.
  */
 export async function syncCorrespondents(
   deps: SyncDeps,
@@ -74,15 +75,18 @@ export async function syncCorrespondents(
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now()
     const { structureOf, created } = await resolveStructures(trx, now, items)
+    // A structure created here that the national directory lists is not the lab's own (see links.ts).
+    const listed = await listedInDirectory(trx, [...created])
+    const owned = new Set([...created].filter((id) => !listed.has(id)))
     const named = [...new Set(items.map(structureOf))]
     const served = await servedStructures(
       trx,
       labId,
-      named.filter((id) => !created.has(id)),
+      named.filter((id) => !owned.has(id)),
     )
     // The link a code gets when it is new, or names another structure than before.
     const linkFor = (structureId: string): LinkStatus =>
-      created.has(structureId) || served.has(structureId) ? 'linked' : 'pending_link'
+      owned.has(structureId) || served.has(structureId) ? 'linked' : 'pending_link'
     const rows = items
       .map((item): Row => {
         const structureId = structureOf(item)

@@ -3,7 +3,9 @@ import { Type } from 'typebox'
 import { Email } from '../accounts/schemas.ts'
 import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
+import { requireRecentAuthentication } from '../auth/step-up.ts'
 import { DateTime, EXAMPLE_ID, UuidOf } from '../shared/examples.ts'
+import { stepUpRequiredResponse } from '../shared/problem.ts'
 import {
   acceptInvitation,
   changeRole,
@@ -129,14 +131,16 @@ export const mailboxMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/v1/mailboxes/:id/members/:accountId',
     {
-      onRequest: guard.person,
+      onRequest: guard.steppedUp,
       schema: {
         tags: ['mailboxes'],
         operationId: 'changeMailboxRole',
-        summary: 'Managers (or support): a member’s role; the last manager cannot be demoted (409)',
+        summary:
+          'Managers (or support, stepped-up): a member’s role; the last manager cannot be demoted (409)',
         description:
           'For the mailbox’s managers and the support desk (a member gets 403 `manager_required`, anyone else ' +
-          '403 `not_a_member`). Someone who is not a member is a 404; demoting the last manager is a 409 ' +
+          '403 `not_a_member`), with an authentication less than 10 minutes old (else 401 ' +
+          '`step_up_required`). Someone who is not a member is a 404; demoting the last manager is a 409 ' +
           '`last_manager`. Audited.',
         security,
         params: MemberParams,
@@ -163,20 +167,26 @@ export const mailboxMemberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['mailboxes'],
         operationId: 'removeMailboxMember',
-        summary: 'Managers (or support) remove a member; a member leaves; never the last manager (409)',
+        summary:
+          'Managers (or support, stepped-up) remove a member; a member leaves; never the last manager (409)',
         description:
           'For the mailbox’s managers and the support desk, on anyone in it (a member gets 403 ' +
-          '`manager_required`, anyone else 403 `not_a_member`); any member on themselves, to leave. Someone ' +
+          '`manager_required`, anyone else 403 `not_a_member`), with an authentication less than 10 minutes ' +
+          'old (else 401 `step_up_required`); any member on themselves, to leave, without one. Someone ' +
           'who is not a member is a 404; the last manager can be neither removed nor leave (409 ' +
           '`last_manager`). Audited.',
         security,
         params: MemberParams,
         response: {
           204: Type.Null({ description: 'Removed: their mailbox tokens are refused from now on.' }),
+          401: stepUpRequiredResponse,
         },
       },
     },
     async (request, reply) => {
+      // Removing someone else could empty a mailbox from a stolen token; leaving is one's own business.
+      const person = personOf(request)
+      if (request.params.accountId !== person.sub) requireRecentAuthentication(person, deps.clock.now())
       await removeMember(deps, actor(request), actorOf(request), request.params.id, request.params.accountId)
       return reply.status(204).send(null)
     },

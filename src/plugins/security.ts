@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { DB } from '../db/schema.ts'
+import { clientKeyOf } from '../shared/client-key.ts'
 import { sweepCounters } from '../throttle/counters.ts'
 import { createRateCounter } from '../throttle/rate-counter.ts'
 import { installSecurityHeaders } from './security-headers.ts'
@@ -40,6 +41,8 @@ export async function installSecurity(
     global: true,
     max: config.RATE_LIMIT_MAX,
     timeWindow: config.RATE_LIMIT_WINDOW_MS,
+    // An IPv6 client counts as its /64, which it could otherwise rotate through.
+    keyGenerator: (request) => clientKeyOf(request.ip),
     ...(redis ? { redis, nameSpace: 'sesame:rate:' } : { store: postgresStore(app, deps.db, deps.clock) }),
     // A store that cannot count must not take the API down with it.
     skipOnError: true,

@@ -31,7 +31,7 @@ export async function startPscAuthorization(
 ) {
   const psc = pscOf(deps)
   if (!deps.config.PSC_REDIRECT_URIS.includes(redirectUri)) throw pscProblems.redirectUriNotAllowed()
-  await throttle(deps, `psc:ip:${context.ip}`, LIMITS.pscPerIp)
+  await throttle(deps, `psc:ip:${context.client}`, LIMITS.pscPerIp)
   const request: PscRequest = {
     redirectUri,
     state: randomToken(),
@@ -76,7 +76,7 @@ export async function receivePscResponse(
 ) {
   const psc = pscOf(deps)
   if ((response.code === undefined) === (response.error === undefined)) throw pscProblems.responseInvalid()
-  await throttle(deps, `psc:ip:${context.ip}`, LIMITS.pscPerIp)
+  await throttle(deps, `psc:ip:${context.client}`, LIMITS.pscPerIp)
   const stateHash = deps.secrets.hash(STATE_PURPOSE, response.state)
   const pending = await deps.db
     .selectFrom('psc_authorizations')

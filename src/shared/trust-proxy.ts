@@ -1,4 +1,4 @@
-import { isIP } from 'node:net'
+import { BlockList, isIP } from 'node:net'
 
 /**
  * Which reverse proxies the service sits behind, so that `request.ip` is the client's address (rate
@@ -54,8 +54,30 @@ export function trustProxyOf(text: string): TrustProxyParse {
         'ranges or loopback/linklocal/uniquelocal',
     }
   }
+  const wide = entries.filter(isTooWide)
+  if (wide.length > 0) {
+    return {
+      ok: false,
+      problem:
+        `must not trust ${wide.join(', ')}: a range that wide holds clients, not only proxies, and every ` +
+        `client in it could write the address the rate limits count. Ranges are at most an IPv4 /${WIDEST.ipv4} ` +
+        `or an IPv6 /${WIDEST.ipv6} (any width inside the unique-local fc00::/7)`,
+    }
+  }
   return { ok: true, value: entries }
 }
+
+/**
+ * The widest range trusted as proxies: an IPv4 /8 (10.0.0.0/8, the widest private block) and an IPv6 /32
+ * (a whole provider allocation); unique-local IPv6 addresses are never routed, so any range inside
+ * fc00::/7 is as private as the named `uniquelocal`.
+ */
+export const WIDEST = { ipv4: 8, ipv6: 32 } as const
+
+const UNIQUE_LOCAL = new BlockList()
+UNIQUE_LOCAL.addSubnet('fc00::', 7, 'ipv6')
+const IPV4_MAPPED = new BlockList()
+IPV4_MAPPED.addSubnet('::ffff:0:0', 96, 'ipv6')
 
 function isProxyAddress(entry: string): boolean {
   if (NAMED_RANGES.has(entry)) return true
@@ -64,4 +86,20 @@ function isProxyAddress(entry: string): boolean {
   if (version === 0 || rest.length > 0) return false
   if (prefix === undefined) return true
   return /^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128)
+}
+
+/**
+ * A range wider than `WIDEST`. An IPv6 range is also measured on the IPv4 addresses it covers, since the
+ * proxy check matches an IPv4 client against IPv4-mapped ranges (`::ffff:10.0.0.0/104` is 10.0.0.0/8).
+ */
+function isTooWide(entry: string): boolean {
+  const [address = '', prefixText] = entry.split('/')
+  if (NAMED_RANGES.has(entry) || prefixText === undefined) return false
+  const prefix = Number(prefixText)
+  if (isIP(address) === 4) return prefix < WIDEST.ipv4
+  if (prefix > 96 && IPV4_MAPPED.check(address, 'ipv6')) return prefix - 96 < WIDEST.ipv4
+  const range = new BlockList()
+  range.addSubnet(address, prefix, 'ipv6')
+  if (range.check('::ffff:0.0.0.0', 'ipv6')) return true
+  return prefix < WIDEST.ipv6 && !(prefix >= 7 && UNIQUE_LOCAL.check(address, 'ipv6'))
 }

@@ -127,7 +127,10 @@ const kindOfCategory = (category: string): StructureRow['kind'] =>
 
 /**
  * The structure of a FINESS establishment: the one Sésame knows, else created from the FINESS
- * directory entry. Undefined when the directory does not know the number either.
+ * directory entry. Undefined when the directory does not know the number either. When another
+ * structure already holds the entry's SIRET (one a lab's sync named by its SIRET alone, its link to
+ * that lab pending), the establishment is created without it: the FINESS is what was named, and the
+ * SIRET stays where it is for the support desk to reconcile, rather than failing on the unique SIRET.
  */
 export async function structureFromDirectory(
   db: Executor,
@@ -135,7 +138,9 @@ export async function structureFromDirectory(
   finess: string,
 ): Promise<StructureRow | undefined> {
   const number = finess.toUpperCase()
-  const known = await db.selectFrom('structures').selectAll().where('finess', '=', number).executeTakeFirst()
+  const byFiness = () =>
+    db.selectFrom('structures').selectAll().where('finess', '=', number).executeTakeFirst()
+  const known = await byFiness()
   if (known) return known
   const entry = await db
     .selectFrom('directory_establishments')
@@ -144,23 +149,27 @@ export async function structureFromDirectory(
     .executeTakeFirst()
   if (!entry) return undefined
   const now = clock.now()
-  return db
-    .insertInto('structures')
-    .values({
-      kind: kindOfCategory(entry.category_code),
-      name: entry.name,
-      finess: entry.finess,
-      finess_legal: entry.finess_legal || null,
-      siret: entry.siret || null,
-      siren: entry.siret ? sirenOf(entry.siret) : null,
-      address: entry.address || null,
-      postal_code: entry.postal_code || null,
-      city: entry.city || null,
-      department_code: entry.department_code || departmentOf(entry.postal_code),
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.column('finess').doUpdateSet({ updated_at: now }))
-    .returningAll()
-    .executeTakeFirst()
+  const insert = (siret: string | null) =>
+    db
+      .insertInto('structures')
+      .values({
+        kind: kindOfCategory(entry.category_code),
+        name: entry.name,
+        finess: entry.finess,
+        finess_legal: entry.finess_legal || null,
+        siret,
+        siren: siret ? sirenOf(siret) : null,
+        address: entry.address || null,
+        postal_code: entry.postal_code || null,
+        city: entry.city || null,
+        department_code: entry.department_code || departmentOf(entry.postal_code),
+        created_at: now,
+        updated_at: now,
+      })
+      // Any unique conflict, FINESS or SIRET, inserts nothing (and fails nothing) ...
+      .onConflict((oc) => oc.doNothing())
+      .returningAll()
+      .executeTakeFirst()
+  // ... then a concurrent insert of the same FINESS is the row; else the SIRET was taken.
+  return (await insert(entry.siret || null)) ?? (await byFiness()) ?? (await insert(null)) ?? byFiness()
 }

@@ -189,6 +189,75 @@ describe('a previous account reaches only the manager’s own people', () => {
   })
 })
 
+describe('a previous account made professional: places where the manager decides nothing wait', () => {
+  it('confirms the place at the manager’s own structure, and leaves the hospital’s to its doctor', async () => {
+    // Dr Morel manages accounts at her practice, where she practises, and at a hospital she does not.
+    const own = await aPractice(t)
+    const hospital = await aPractice(t)
+    const morel = await anAccount(t.app, { profile: 'health_professional', email: anAddress('morel') })
+    const hospitalDoctor = await anAccount(t.app, { profile: 'health_professional', email: anAddress('hd') })
+    await placeAt(morel, own.structureId)
+    await placeAt(hospitalDoctor, hospital.structureId)
+    for (const structureId of [own.structureId, hospital.structureId])
+      await t.app.db
+        .insertInto('mandates')
+        .values({
+          account_id: morel.id,
+          structure_id: structureId,
+          mandate: 'account_manager',
+          granted_at: t.clock.now(),
+          granted_by: support.id,
+        })
+        .execute()
+    const nurse = await anAccount(t.app, { profile: 'collaborator', email: anAddress('nurse') })
+    await placeAt(nurse, own.structureId)
+    const submitted = await submit(
+      aRequestBody({
+        email: nurse.email,
+        previousAccount: true,
+        occupation: '10',
+        rpps: anRpps(),
+        workplaces: [
+          { structureId: own.structureId, primary: true },
+          { structureId: hospital.structureId, primary: false },
+        ],
+      }),
+      morel,
+    )
+    expect(submitted.statusCode, submitted.body).toBe(201)
+    const fulfilment = await fulfil(submitted.json().id)
+    expect(fulfilment.statusCode, fulfilment.body).toBe(200)
+    expect(await accountRow(nurse.id)).toMatchObject({ profile: 'health_professional' })
+
+    const places = async () =>
+      Object.fromEntries(
+        (await t.app.inject({ url: '/v1/me/practice-places', headers: nurse.headers }))
+          .json()
+          .items.map((place: { structure: { id: string }; status: string }) => [
+            place.structure.id,
+            place.status,
+          ]),
+      )
+    expect(await places()).toEqual({ [own.structureId]: 'confirmed', [hospital.structureId]: 'pending' })
+
+    // The hospital's doctor has it in her queue; Dr Morel, who only manages accounts there, may not decide it.
+    const queue = await t.app.inject({ url: '/v1/place-confirmations', headers: hospitalDoctor.headers })
+    const waiting = queue.json().items.find((item: { person: { id: string } }) => item.person.id === nurse.id)
+    expect(waiting).toBeDefined()
+    const decide = (by: Person) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/place-confirmations/${waiting.id}/decision`,
+        headers: by.headers,
+        payload: { decision: 'confirm' },
+      })
+    expect((await decide(morel)).statusCode).toBe(403)
+    const confirmed = await decide(hospitalDoctor)
+    expect(confirmed.statusCode, confirmed.body).toBe(200)
+    expect(await places()).toEqual({ [own.structureId]: 'confirmed', [hospital.structureId]: 'confirmed' })
+  })
+})
+
 describe('an RPPS in an account request', () => {
   it('must be in the RPPS directory once it is imported; before, a valid one is enough', async () => {
     const invented = anRpps()

@@ -46,6 +46,32 @@ describe('rate limiting', () => {
     expect((await from(second, '198.51.100.1')).statusCode).toBe(200)
   })
 
+  it('counts an IPv6 client by its /64, so rotating through it does not reset the count', async () => {
+    const from = (ip: string) => first.app.inject({ url: '/test/limited', remoteAddress: ip })
+    const statuses = []
+    for (const ip of ['2001:db8:7:8::1', '2001:db8:7:8::2', '2001:db8:7:8:aaaa::3', '2001:db8:7:8:ffff::4']) {
+      statuses.push((await from(ip)).statusCode)
+    }
+    expect(statuses).toEqual([200, 200, 200, 429])
+    // The next /64 is another client.
+    expect((await from('2001:db8:7:9::1')).statusCode).toBe(200)
+
+    // The attempt throttles key it the same way.
+    const proof = await second.app.inject({
+      method: 'POST',
+      url: '/v1/email-proofs',
+      remoteAddress: '2001:db8:7:a::5',
+      payload: { email: 'someone@example.org', purpose: 'registration' },
+    })
+    expect(proof.statusCode).toBe(202)
+    const keys = await database.db
+      .selectFrom('rate_limit_counters')
+      .select('key')
+      .where('key', 'like', 'throttle:proof:ip:%')
+      .execute()
+    expect(keys.map((row) => row.key)).toEqual(['throttle:proof:ip:2001:db8:7:a::/64'])
+  })
+
   it('starts a new window once the old one has passed', async () => {
     const ip = '192.0.2.44'
     for (let i = 0; i < 3; i++) await first.app.inject({ url: '/test/limited', remoteAddress: ip })

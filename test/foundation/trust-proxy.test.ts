@@ -32,6 +32,40 @@ describe('TRUST_PROXY', () => {
     expect(trustProxyOf(text).ok).toBe(false)
   })
 
+  it.each([
+    // [TRUST_PROXY, accepted]: ranges at most an IPv4 /8 or an IPv6 /32, any width inside fc00::/7.
+    ['0.0.0.0/0', false],
+    ['::/0', false],
+    ['10.0.0.0/7', false],
+    ['128.0.0.0/1', false],
+    ['10.0.0.0/8', true],
+    ['192.0.2.0/24', true],
+    ['2001:db8::/31', false],
+    ['2000::/3', false],
+    ['2001:db8::/32', true],
+    ['2001:db8:1::/48', true],
+    ['fc00::/7', true],
+    ['fd12:3456::/16', true],
+    ['fe80::/8', false],
+    // IPv4-mapped ranges are measured on the IPv4 addresses they cover.
+    ['::/32', false],
+    ['::ffff:0:0/96', false],
+    ['::ffff:10.0.0.0/103', false],
+    ['::ffff:10.0.0.0/104', true],
+    ['10.0.0.1, 0.0.0.0/0', false],
+    ['loopback,linklocal,uniquelocal', true],
+  ])('with %j as proxies, accepts it: %s', (text, accepted) => {
+    const parsed = trustProxyOf(text)
+    expect(parsed.ok).toBe(accepted)
+    if (!parsed.ok) expect(parsed.problem).toMatch(/^must not trust .*: a range that wide holds clients/)
+  })
+
+  it('refuses a too-wide range at start-up with a clear config error', () => {
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.1,::/0' })).toThrow(
+      /TRUST_PROXY must not trust ::\/0: a range that wide holds clients, not only proxies/,
+    )
+  })
+
   it('gives Fastify a hop count as a function (a bare number means "trust nothing" to Fastify)', () => {
     const twoHops = trustProxyOption(2)
     expect(typeof twoHops).toBe('function')

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { anAccount, labToken, labWithClient } from '../helpers/auth.ts'
-import { aCorrespondent } from '../helpers/builders.ts'
+import { aCorrespondent, aFiness, aSiret } from '../helpers/builders.ts'
 import { aPractice, type Practice, proveEmail } from '../helpers/people.ts'
 
 type Person = Awaited<ReturnType<typeof anAccount>>
@@ -253,6 +253,103 @@ describe('a lab naming a structure it does not serve', () => {
     expect((await lookup('EP-1', 'epsilon')).statusCode).toBe(404)
     const listed = (await t.app.inject({ url: '/v1/labs/epsilon/correspondents', headers: epsilon })).json()
     expect(listed.items[0].linkStatus).toBe('rejected')
+  })
+})
+
+describe('a lab creating, through its sync, a structure the national directory lists', () => {
+  /** Establishments of the imported FINESS directory that Sésame has no structure for yet. */
+  const listed = { byFiness: aFiness(), bySiret: aFiness(), bySiretSiret: aSiret(), plain: aFiness() }
+  let squatter: Headers
+
+  beforeAll(async () => {
+    const row = {
+      finess_legal: aFiness(),
+      short_name: 'CABINET',
+      search_name: 'cabinet',
+      address: '1 RUE DU PONT',
+      postal_code: '81000',
+      city: 'ALBI',
+      department_code: '81',
+      department_label: 'TARN',
+      phone: '',
+      category_code: '124',
+      category_label: 'Centre de santé',
+      search_vector: '',
+      coordinate_system: null,
+      latitude: null,
+      longitude: null,
+    }
+    await t.app.db
+      .insertInto('directory_establishments')
+      .values([
+        { ...row, finess: listed.byFiness, name: 'CENTRE DE SANTE DU PONT', siret: '' },
+        { ...row, finess: listed.bySiret, name: 'CENTRE DE SANTE DES LICES', siret: listed.bySiretSiret },
+      ])
+      .execute()
+    squatter = await labToken(t.app, await labWithClient(t.app, 'squatter'))
+  })
+
+  it('does not own it: named by FINESS or by SIRET, the code waits for its link like any other', async () => {
+    const synced = await sync('squatter', squatter, [
+      aCorrespondent('SQ-1', { structure: { finess: listed.byFiness, name: 'Centre du Pont' } }),
+      aCorrespondent('SQ-2', { structure: { siret: listed.bySiretSiret, name: 'Centre des Lices' } }),
+      aCorrespondent('SQ-3', { structure: { finess: listed.plain, name: 'Cabinet hors annuaire' } }),
+    ])
+    expect(synced.statusCode, synced.body).toBe(200)
+    expect(synced.json()).toEqual({ created: 3, updated: 0, unchanged: 0, pendingLink: 2 })
+    const own = (await t.app.inject({ url: '/v1/labs/squatter/correspondents', headers: squatter })).json()
+    expect(
+      Object.fromEntries(
+        own.items.map((item: { code: string; linkStatus: string }) => [item.code, item.linkStatus]),
+      ),
+    ).toEqual({
+      'SQ-1': 'pending_link',
+      'SQ-2': 'pending_link',
+      'SQ-3': 'linked',
+    })
+    // Held codes answer as unknown ones; the structure the directory does not list is the lab's at once.
+    expect((await lookup('SQ-1', 'squatter')).statusCode).toBe(404)
+    expect((await lookup('SQ-2', 'squatter')).statusCode).toBe(404)
+    expect((await lookup('SQ-3', 'squatter')).statusCode).toBe(200)
+    expect((await queued('SQ-1'))?.lab.id).toBe('squatter')
+    // Synced again, it is still not the lab's: the code stays held.
+    const again = await sync('squatter', squatter, [
+      aCorrespondent('SQ-4', { structure: { finess: listed.byFiness, name: 'Centre du Pont' } }),
+    ])
+    expect(again.json()).toMatchObject({ created: 1, pendingLink: 1 })
+  })
+
+  it('still lets a person register at the establishment whose SIRET the lab’s structure took: created apart', async () => {
+    const registration = await t.app.inject({
+      method: 'POST',
+      url: '/v1/registrations',
+      payload: {
+        proof: await proveEmail(t, 'lices.secretaire@example.org'),
+        profile: 'collaborator',
+        civility: 'MME',
+        firstName: 'Inès',
+        lastName: 'Roux',
+        practicePlaces: [
+          { structureId: practice.structureId, labCenterId: practice.centerId, primary: true },
+          { finess: listed.bySiret, labCenterId: practice.centerId, primary: false },
+        ],
+        correspondentCode: practice.correspondentCode,
+        rights: { results: false, invoices: false },
+        termsVersion: t.app.config.TERMS_VERSION,
+      },
+    })
+    expect(registration.statusCode, registration.body).toBe(201)
+    const structures = await t.app.db
+      .selectFrom('structures')
+      .select(['finess', 'siret'])
+      .where((eb) => eb.or([eb('finess', '=', listed.bySiret), eb('siret', '=', listed.bySiretSiret)]))
+      .orderBy('finess')
+      .execute()
+    // The establishment named by its FINESS, without the SIRET the lab's structure holds.
+    expect(structures).toEqual([
+      { finess: listed.bySiret, siret: null },
+      { finess: null, siret: listed.bySiretSiret },
+    ])
   })
 })
 

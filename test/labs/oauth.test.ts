@@ -212,6 +212,74 @@ describe('token introspection (RFC 7662): what a token stands for now', () => {
     expect((await introspect(tokenOf(secretary))).rights).toEqual({})
   })
 
+  it('shows a lab the rights at the structures linked to it only, never another lab’s', async () => {
+    // A nurse works at the Biomnis practice and at a practice Cerba created; a third lab, Eurofins, has
+    // synced a code for the Biomnis practice that still waits for its link.
+    const cerbaPractice = await aPractice(t, 'cerba')
+    const cerbaDoctor = await anAccount(t.app, { profile: 'health_professional' })
+    const nurse = await anAccount(t.app, { profile: 'collaborator' })
+    const places = [
+      [cerbaDoctor, cerbaPractice.structureId],
+      [nurse, practice.structureId],
+      [nurse, cerbaPractice.structureId],
+    ] as const
+    for (const [person, structureId] of places) {
+      await t.app.db
+        .insertInto('practice_places')
+        .values({
+          status: 'confirmed',
+          account_id: person.id,
+          structure_id: structureId,
+          is_primary: structureId === cerbaPractice.structureId,
+          created_at: t.clock.now(),
+        })
+        .execute()
+    }
+    const grant = async (structureId: string, right: string, approver: Person) => {
+      const asked = await t.app.inject({
+        method: 'POST',
+        url: '/v1/access-requests',
+        headers: nurse.headers,
+        payload: { structureId, rights: [right], approverId: approver.id },
+      })
+      expect(asked.statusCode, asked.body).toBe(201)
+      const approved = await t.app.inject({
+        method: 'POST',
+        url: `/v1/approvals/${asked.json().id}/decision`,
+        headers: approver.headers,
+        payload: { decision: 'approve' },
+      })
+      expect(approved.statusCode, approved.body).toBe(200)
+    }
+    await grant(practice.structureId, 'results', doctor)
+    await grant(cerbaPractice.structureId, 'invoices', cerbaDoctor)
+
+    const eurofins = await labWithClient(t.app, 'eurofins')
+    const { finess } = await t.app.db
+      .selectFrom('structures')
+      .select('finess')
+      .where('id', '=', practice.structureId)
+      .executeTakeFirstOrThrow()
+    const synced = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/labs/eurofins/correspondents',
+      headers: { ...(await labToken(t.app, eurofins)), 'idempotency-key': 'eurofins-1' },
+      payload: {
+        items: [{ code: 'EU-1', name: 'Lilas', active: true, structure: { finess, name: 'Lilas' } }],
+      },
+    })
+    expect(synced.json()).toMatchObject({ created: 1, pendingLink: 1 })
+
+    expect((await introspect(tokenOf(nurse), biomnis)).rights).toEqual({
+      [practice.structureId]: ['results'],
+    })
+    expect((await introspect(tokenOf(nurse), cerba)).rights).toEqual({
+      [cerbaPractice.structureId]: ['invoices'],
+    })
+    const waiting = await introspect(tokenOf(nurse), eurofins)
+    expect(waiting).toMatchObject({ active: true, sub: nurse.id, rights: {} })
+  })
+
   it('answers the roles the account holds now', async () => {
     const agent = await anAccount(t.app, { roles: ['support'] })
     expect((await introspect(tokenOf(agent))).roles).toEqual(['support'])

@@ -213,11 +213,11 @@ describe('Nadège creates the organisational mailbox of the Pharmacie du Centre 
   })
 
   step('Nadège removes Julien: his box token stops at once, and he can no longer switch', async () => {
-    const removed = await t.app.inject({
-      method: 'DELETE',
-      url: `/v1/mailboxes/${mailboxId}/members/${colleague.id}`,
-      headers: nadege.headers,
-    })
+    // Removing someone needs her recent step-up, not her sign-in of this morning.
+    const removal = (headers: Record<string, string>) =>
+      t.app.inject({ method: 'DELETE', url: `/v1/mailboxes/${mailboxId}/members/${colleague.id}`, headers })
+    expect((await removal(nadege.headers)).json().code).toBe('step_up_required')
+    const removed = await removal(fresh)
     expect(removed.statusCode, removed.body).toBe(204)
     const stale = await t.app.inject({
       url: '/v1/mailbox-session',

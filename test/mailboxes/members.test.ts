@@ -30,6 +30,16 @@ const members = async () =>
     role: string
   }[]
 
+/** The same person in the same session, as after a step-up: a token whose authentication is now. */
+async function freshHeaders(person: Person) {
+  const claims = JSON.parse(Buffer.from(person.headers.authorization.split('.')[1]!, 'base64url').toString())
+  const { token } = await t.app.tokens.issue({
+    ...claims,
+    auth_time: Math.floor(t.clock.now().getTime() / 1000),
+  })
+  return { authorization: `Bearer ${token}` }
+}
+
 describe('invitations tell nothing of who has an account', () => {
   it('an address with an account and one without get the same answer, and each an email', async () => {
     const known = await anAccount(t.app)
@@ -103,14 +113,7 @@ describe('accepting an invitation', () => {
       })
       .execute()
     // The manager's authentication is days old by now: as after a step-up, a token of now.
-    const claims = JSON.parse(
-      Buffer.from(manager.headers.authorization.split('.')[1]!, 'base64url').toString(),
-    )
-    const { token } = await t.app.tokens.issue({
-      ...claims,
-      auth_time: Math.floor(t.clock.now().getTime() / 1000),
-    })
-    manager = { ...manager, headers: { authorization: `Bearer ${token}` } }
+    manager = { ...manager, headers: await freshHeaders(manager) }
     const invitationId = (await invite(other.toUpperCase())).json().id
     expect((await accept(invitationId, invitee)).json()).toMatchObject({ id: mailboxId, role: 'member' })
   })
@@ -153,6 +156,35 @@ describe('roles and removals', () => {
       (await t.app.inject({ url: `/v1/mailboxes/${mailboxId}`, headers: last.headers })).statusCode,
     ).toBe(403)
     manager = deputy
+  })
+
+  it('with an old authentication, a manager may neither change a role nor remove anyone; a member still leaves', async () => {
+    const member = await anAccount(t.app)
+    await join(t, mailboxId, manager.headers, member)
+    t.clock.advance(11 * 60_000)
+    const setRole = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/mailboxes/${mailboxId}/members/${member.id}`,
+      headers: manager.headers,
+      payload: { role: 'manager' },
+    })
+    const remove = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/mailboxes/${mailboxId}/members/${member.id}`,
+      headers: manager.headers,
+    })
+    for (const refused of [setRole, remove]) {
+      expect(refused.statusCode).toBe(401)
+      expect(refused.json().code).toBe('step_up_required')
+    }
+    expect(await members()).toContainEqual(expect.objectContaining({ accountId: member.id, role: 'member' }))
+    const left = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/mailboxes/${mailboxId}/members/${member.id}`,
+      headers: member.headers,
+    })
+    expect(left.statusCode).toBe(204)
+    manager = { ...manager, headers: await freshHeaders(manager) }
   })
 
   it('a member leaves on their own; removing someone who is not a member is a 404', async () => {
