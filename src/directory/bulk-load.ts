@@ -14,32 +14,47 @@ export type Value = string | number | null
 export interface BulkLoader {
   /** Loads the rows, which come in batches (a promise per batch, not per row). */
   load(table: string, columns: readonly string[], batches: AsyncIterable<Value[][]>): Promise<void>
+  /**
+   * Loads rows already in COPY's text form (`copyRows`), made elsewhere (in other threads); only on
+   * PostgreSQL.
+   */
+  copy?(table: string, columns: readonly string[], text: AsyncIterable<Uint8Array | string>): Promise<void>
 }
 
 export function copyLoader(pool: pg.Pool): BulkLoader {
-  return {
-    async load(table, columns, batches) {
-      const client = await pool.connect()
-      try {
-        const copy = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`))
-        await pipeline(Readable.from(copyText(batches)), copy)
-      } finally {
-        client.release()
-      }
-    },
+  const copy = async (
+    table: string,
+    columns: readonly string[],
+    text: AsyncIterable<Uint8Array | string>,
+  ) => {
+    const client = await pool.connect()
+    try {
+      const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`))
+      await pipeline(Readable.from(text, { objectMode: false }), stream)
+    } finally {
+      client.release()
+    }
   }
+  return { load: (table, columns, batches) => copy(table, columns, copyText(batches)), copy }
 }
 
 async function* copyText(batches: AsyncIterable<Value[][]>): AsyncGenerator<string> {
   let chunk = ''
   for await (const rows of batches) {
-    for (const row of rows) chunk += `${row.map(copyField).join('\t')}\n`
+    chunk += copyRows(rows)
     if (chunk.length > 1 << 16) {
       yield chunk
       chunk = ''
     }
   }
   if (chunk) yield chunk
+}
+
+/** Rows in COPY's text form: tab-separated fields, one row a line. */
+export function copyRows(rows: readonly Value[][]): string {
+  let text = ''
+  for (const row of rows) text += `${row.map(copyField).join('\t')}\n`
+  return text
 }
 
 const SPECIAL = /[\\\t\n\r]/

@@ -33,9 +33,9 @@ export class ImportProgress {
     if (this.rejections.length < KEPT_REJECTIONS) this.rejections.push({ line, reason })
   }
 
-  accept(): void {
-    this.linesRead += 1
-    this.imported += 1
+  accept(count = 1): void {
+    this.linesRead += count
+    this.imported += count
   }
 }
 

@@ -3,127 +3,51 @@ import { isUniqueViolation } from '../db/errors.ts'
 import type { DB } from '../db/schema.ts'
 import type { Value } from './bulk-load.ts'
 import type { DirectorySpec, ImportProgress } from './import-job.ts'
-import { isRppsRejection, type RppsActivity, readRppsBatches } from './rpps-file.ts'
-import { PERSON_COLUMNS as PERSON_FIELDS } from './search.ts'
-import { searchKey } from './search-key.ts'
-import { WordCollector } from './vocabulary.ts'
-
-const PERSON_COLUMNS = [...PERSON_FIELDS, 'search_vector'] as const
-
-const ACTIVITY_COLUMNS = [
-  ...PERSON_COLUMNS,
-  'line',
-  'profession_code',
-  'profession_label',
-  'category_code',
-  'mode_code',
-  'mode_label',
-  'siret',
-  'siren',
-  'finess',
-  'finess_legal',
-  'structure_name',
-  'address',
-  'postal_code',
-  'city',
-  'department_code',
-  'phone',
-  'email',
-] as const
+import { chunkLines, readRppsChunks } from './rpps-chunks.ts'
+import { parseInThreads } from './rpps-parse.ts'
+import { ACTIVITY_COLUMNS, countChunk, PERSON_COLUMNS, RppsRows } from './rpps-rows.ts'
 
 /**
- * `searchKey`, remembered: a directory names the same Martin or Marie thousands of times. Bounded, so
- * that memory stays flat whatever the file.
- */
-function searchKeys(size = 100_000) {
-  const known = new Map<string, string>()
-  return (name: string) => {
-    let key = known.get(name)
-    if (key === undefined) {
-      if (known.size >= size) known.clear()
-      key = searchKey(name)
-      known.set(name, key)
-    }
-    return key
-  }
-}
-
-const row = (a: RppsActivity, key: (name: string) => string, vector: string): Value[] => [
-  a.rpps,
-  a.idType,
-  a.nationalId,
-  a.civilityCode,
-  a.civilityLabel,
-  a.practiceCivilityCode,
-  a.practiceCivilityLabel,
-  a.lastName,
-  a.firstName,
-  key(a.lastName),
-  key(a.firstName),
-  vector,
-  a.line,
-  a.professionCode,
-  a.professionLabel,
-  a.categoryCode,
-  a.modeCode,
-  a.modeLabel,
-  a.siret,
-  a.siren,
-  a.finess,
-  a.finessLegal,
-  a.structureName,
-  a.address,
-  a.postalCode,
-  a.city,
-  a.departmentCode,
-  a.phone,
-  a.email,
-]
-
-/**
- * The rows of the lines, as they come. The extract lists a person's activities one after the other:
- * the first line of each run carries the words of the whole run (names, every city and structure), the
- * others none; the person, derived from that line, is then searched by all of them. (Were a person's
- * lines apart, only the words of their first run would find them.)
+ * The rows of the extract, chunk by chunk, parsed here: the embedded engine's way (on PostgreSQL, the
+ * chunks are parsed in other threads, see `rpps-parse.ts`).
  */
 async function* rows(
   input: NodeJS.ReadableStream,
   progress: ImportProgress,
-  words: WordCollector,
+  words: Set<string>,
 ): AsyncGenerator<Value[][]> {
-  const key = searchKeys()
-  let run: RppsActivity[] = []
+  let persons: RppsRows | undefined
+  for await (const chunk of readRppsChunks(input)) {
+    persons ??= new RppsRows(chunk.header)
+    const parsed = persons.rows(chunkLines(chunk.bytes), chunk.firstLine)
+    countChunk(progress, parsed)
+    yield parsed.rows
+  }
+  for (const word of persons?.words.vocabulary() ?? []) words.add(word)
+}
+
+/** The same rows in COPY's text form, parsed in other threads while COPY takes them. */
+async function* copyText(
+  input: NodeJS.ReadableStream,
+  progress: ImportProgress,
+  words: Set<string>,
+): AsyncGenerator<Uint8Array> {
+  for await (const parsed of parseInThreads(readRppsChunks(input), words)) {
+    countChunk(progress, parsed)
+    yield parsed.copy
+  }
+}
+
+async function* wordRows(words: Set<string>, batchSize = 5000): AsyncGenerator<Value[][]> {
   let batch: Value[][] = []
-  const endRun = () => {
-    const [first] = run
-    if (!first) return
-    // A few texts a run: a list is quicker than a set, whose every text is hashed.
-    const places: string[] = []
-    for (const { city, structureName } of run) {
-      if (!places.includes(city)) places.push(city)
-      if (!places.includes(structureName)) places.push(structureName)
+  for (const word of words) {
+    batch.push([word])
+    if (batch.length >= batchSize) {
+      yield batch
+      batch = []
     }
-    // Never empty (names of no Latin letter: the RPPS then): the persons are derived from these lines.
-    const vector = words.vector([first.lastName, first.firstName], places) || words.vector([first.rpps], [])
-    batch.push(row(first, key, vector))
-    for (let i = 1; i < run.length; i++) batch.push(row(run[i]!, key, ''))
-    run = []
   }
-  for await (const records of readRppsBatches(input)) {
-    for (const record of records) {
-      if (isRppsRejection(record)) {
-        progress.reject(record.line, record.reason)
-        continue
-      }
-      progress.accept()
-      if (run.length > 0 && record.rpps !== run[0]!.rpps) endRun()
-      run.push(record)
-    }
-    yield batch
-    batch = []
-  }
-  endRun()
-  yield batch
+  if (batch.length > 0) yield batch
 }
 
 /** The RPPS extract: one row per line into `directory_activities`, persons derived from it. */
@@ -137,9 +61,11 @@ export const rppsSpec: DirectorySpec = {
   },
 
   async load(input, loader, progress) {
-    const words = new WordCollector()
-    await loader.load('directory_activities_next', ACTIVITY_COLUMNS, rows(input, progress, words))
-    await loader.load('directory_person_words_next', ['word'], words.rows())
+    const words = new Set<string>()
+    if (loader.copy)
+      await loader.copy('directory_activities_next', ACTIVITY_COLUMNS, copyText(input, progress, words))
+    else await loader.load('directory_activities_next', ACTIVITY_COLUMNS, rows(input, progress, words))
+    await loader.load('directory_person_words_next', ['word'], wordRows(words))
   },
 
   async finish(db: Kysely<DB>) {

@@ -56,6 +56,11 @@ export class WordCollector {
     return vector
   }
 
+  /** Every word met so far. */
+  vocabulary(): ReadonlySet<string> {
+    return this.#vocabulary
+  }
+
   /** The vocabulary as rows for the bulk loader, in batches. */
   async *rows(batchSize = 5000): AsyncGenerator<Value[][]> {
     let batch: Value[][] = []
