@@ -301,7 +301,8 @@ describe('sign-in', () => {
     expect(
       (await login('besieged@example.org', 'Un-nouveau-mot-de-passe-solide-7', '198.51.100.12')).statusCode,
     ).toBe(200)
-  })
+    // 200 password checks, each a real argon2 hash: more than the default timeout on a busy machine.
+  }, 120_000)
 
   it('refuses a wrong second-factor code, and the challenge dies after 5', async () => {
     await anActiveDoctor('second@example.org')
