@@ -29,8 +29,8 @@ const INACTIVE = { active: false } as const
  * a person's token is active while its session is open and the account active, and answers the
  * person's current roles and sensitive rights per structure, at the structures tied to the calling lab
  * only (never another lab's), read in the same statement as the session check, so that a right
- * withdrawn a second ago is gone. A lab token is active for its own lab only,
- * while its client is not revoked. Anything else (a mailbox token too) is `{ active: false }`.
+ * withdrawn a second ago is gone. A lab token is active for its own lab only, while its client is not
+ * revoked. Anything else (a mailbox token too) is `{ active: false }`.
  */
 export async function introspectToken(
   deps: { db: Executor; clock: Clock; tokens: TokenService },

@@ -8,9 +8,9 @@ import { decodeTimeCursor, pageOf } from '../shared/pagination.ts'
 /**
  * Links between a lab and the structures its correspondent codes name. A lab may attach a code at once
  * to a structure it creates (through its own sync, with a FINESS or SIRET the national directory does
- * not list) or already serves; a code for any other structure
- * waits for the support desk (`pending_link`), who approves or rejects the link. Until approved, the
- * code does not work (look-ups, registrations, approvers) and its lab is told nothing through it.
+ * not list) or already serves; a code for any other structure waits for the support desk
+ * (`pending_link`), who approves or rejects the link. Until approved, the code does not work (look-ups,
+ * registrations, approvers) and its lab is told nothing through it.
  */
 export type LinkStatus = 'linked' | 'pending_link' | 'rejected'
 
