@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { notificationTarget } from '../accounts/repository.ts'
+import { accountById, notificationTarget } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor, RightName } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
@@ -87,20 +87,14 @@ export interface PlaceDecision {
 
 /** The place to decide and the decider's role; refused to whoever may not decide it. */
 async function placeToDecide(db: Executor, actor: Actor, placeId: string) {
-  const place = await db
-    .selectFrom('practice_places as p')
-    .innerJoin('accounts as a', 'a.id', 'p.account_id')
-    .select([
-      'p.id',
-      'p.account_id',
-      'p.structure_id',
-      'p.is_primary',
-      'a.status as account_status',
-      'a.profile',
-    ])
-    .where('p.id', '=', placeId)
+  const row = await db
+    .selectFrom('practice_places')
+    .select(['id', 'account_id', 'structure_id', 'is_primary'])
+    .where('id', '=', placeId)
     .executeTakeFirst()
-  if (!place) throw notFound('No such practice place.')
+  const account = row && (await accountById(db, row.account_id))
+  if (!row || !account) throw notFound('No such practice place.')
+  const place = { ...row, account_status: account.status, profile: account.profile }
   const role = await placeDeciderRole(db, actor, place)
   if (!role)
     throw forbidden(

@@ -1,6 +1,6 @@
 import { lockAccount } from '../accounts/addresses.ts'
 import { listPlaces } from '../accounts/places.ts'
-import { accountName } from '../accounts/repository.ts'
+import { accountName, professionalTargetsAt } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Executor } from '../db/schema.ts'
@@ -23,19 +23,7 @@ export async function announcePlaceRequest(
   const [requester, structure, deciders] = await Promise.all([
     accountName(trx, place.accountId),
     trx.selectFrom('structures').select('name').where('id', '=', place.structureId).executeTakeFirstOrThrow(),
-    trx
-      .selectFrom('practice_places as p')
-      .innerJoin('accounts as a', 'a.id', 'p.account_id')
-      .innerJoin('account_emails as e', (join) =>
-        join.onRef('e.account_id', '=', 'a.id').on('e.is_notification', '=', true),
-      )
-      .select(['e.address', 'a.locale', 'a.first_name'])
-      .where('p.structure_id', '=', place.structureId)
-      .where('p.status', '=', 'confirmed')
-      .where('a.status', '=', 'active')
-      .where('a.profile', '=', 'health_professional')
-      .where('a.id', '!=', place.accountId)
-      .execute(),
+    professionalTargetsAt(trx, place.structureId, place.accountId),
   ])
   const data = {
     placeId: place.id,
