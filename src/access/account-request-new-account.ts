@@ -17,6 +17,37 @@ export interface Outcome {
   userMessageId: number
 }
 
+/** The request's workplaces, confirmed (the support desk fulfilling it decides them too), and lab numbers. */
+async function addWorkplaces(trx: Executor, now: Date, agent: Agent, request: Request, accountId: string) {
+  await trx
+    .insertInto('practice_places')
+    .values(
+      request.workplaces.map((place) => ({
+        account_id: accountId,
+        structure_id: place.structureId,
+        lab_center_id: null,
+        is_primary: place.primary,
+        status: 'confirmed' as const,
+        confirmed_by: agent.id,
+        confirmed_at: now,
+        created_at: now,
+      })),
+    )
+    .execute()
+  if (request.lab_registrations.length === 0) return
+  await trx
+    .insertInto('lab_registrations')
+    .values(
+      request.lab_registrations.map((registration) => ({
+        account_id: accountId,
+        lab_id: registration.labId,
+        number: registration.number,
+        updated_at: now,
+      })),
+    )
+    .execute()
+}
+
 /** A new active account: its address, workplaces, lab numbers, the reference mandates and a provisional code. */
 export async function createRequestedAccount(
   deps: Deps,
@@ -42,35 +73,7 @@ export async function createRequestedAccount(
     },
     request.email,
   )
-  await trx
-    .insertInto('practice_places')
-    .values(
-      request.workplaces.map((place) => ({
-        account_id: account.id,
-        structure_id: place.structureId,
-        lab_center_id: null,
-        is_primary: place.primary,
-        // The support desk fulfilling the request decides the workplaces too.
-        status: 'confirmed' as const,
-        confirmed_by: agent.id,
-        confirmed_at: now,
-        created_at: now,
-      })),
-    )
-    .execute()
-  if (request.lab_registrations.length > 0) {
-    await trx
-      .insertInto('lab_registrations')
-      .values(
-        request.lab_registrations.map((registration) => ({
-          account_id: account.id,
-          lab_id: registration.labId,
-          number: registration.number,
-          updated_at: now,
-        })),
-      )
-      .execute()
-  }
+  await addWorkplaces(trx, now, agent, request, account.id)
   const mandates = await copyReferenceMandates(deps, trx, agent, request, account.id)
   const provisionalCode = await issueProvisionalCode(deps, trx, account.id)
 

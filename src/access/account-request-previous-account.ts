@@ -14,7 +14,7 @@ import {
 } from './account-request-new-account.ts'
 import { type AccountRequestRow, isProfessionalOccupation } from './account-request-schemas.ts'
 import type { Holder } from './account-request-target.ts'
-import { announcePlaceRequest } from './memberships.ts'
+import { announcePlaceRequest } from './places.ts'
 import { placeDeciderRole } from './policy.ts'
 
 /**

@@ -1,20 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
 import { EXAMPLE_ID, UuidOf } from '../shared/examples.ts'
 import { createDelegation, delegationsOf, revokeDelegation } from './delegations.ts'
+import { actor, CollaboratorId, StructureId, security, strict } from './route-helpers.ts'
 import { Delegation } from './schemas.ts'
-
-const StructureId = UuidOf(EXAMPLE_ID.structure)
-const CollaboratorId = UuidOf(EXAMPLE_ID.collaborator)
-const security = [{ bearerAuth: [] }]
-const strict = { additionalProperties: false } as const
-const actor = (request: FastifyRequest) => {
-  const person = personOf(request)
-  return { accountId: person.sub, roles: person.roles }
-}
 
 /** `/v1/me/delegations`: who may approve for a professional, per structure. */
 export const delegationRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
-import { personOf } from '../auth/authenticate.ts'
 import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, NextCursor, pageOf } from '../shared/pagination.ts'
 import { Lines } from '../shared/text.ts'
 import { decidePlace, listPendingPlaces } from './memberships.ts'
+import { actor } from './route-helpers.ts'
 
 const PlaceId = UuidOf(EXAMPLE_ID.practicePlace)
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
@@ -56,11 +56,6 @@ const Queue = Type.Object(
   { items: Type.Array(PendingPlace), nextCursor: NextCursor },
   { description: 'A page of the places waiting, oldest first, with who asks and where.' },
 )
-
-const actor = (request: FastifyRequest) => {
-  const person = personOf(request)
-  return { accountId: person.sub, roles: person.roles }
-}
 
 /**
  * Confirming memberships: the places people ask at a structure, decided by its professionals and their

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { accountName, notificationTarget } from '../accounts/repository.ts'
+import { accountById, notificationTarget } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor, RightName } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
@@ -19,48 +19,6 @@ import {
  * structure (or their delegate) confirms it, or the support desk when the structure has none. Only
  * confirmed places count anywhere.
  */
-
-/** Tells who decides that a place awaits them: the structure's professionals, else the support desk. */
-export async function announcePlaceRequest(
-  deps: Deps,
-  trx: Executor,
-  place: { id: string; accountId: string; structureId: string },
-) {
-  const [requester, structure, deciders] = await Promise.all([
-    accountName(trx, place.accountId),
-    trx.selectFrom('structures').select('name').where('id', '=', place.structureId).executeTakeFirstOrThrow(),
-    trx
-      .selectFrom('practice_places as p')
-      .innerJoin('accounts as a', 'a.id', 'p.account_id')
-      .innerJoin('account_emails as e', (join) =>
-        join.onRef('e.account_id', '=', 'a.id').on('e.is_notification', '=', true),
-      )
-      .select(['e.address', 'a.locale', 'a.first_name'])
-      .where('p.structure_id', '=', place.structureId)
-      .where('p.status', '=', 'confirmed')
-      .where('a.status', '=', 'active')
-      .where('a.profile', '=', 'health_professional')
-      .where('a.id', '!=', place.accountId)
-      .execute(),
-  ])
-  const data = {
-    placeId: place.id,
-    requester,
-    structureName: structure.name,
-  }
-  const recipients =
-    deciders.length > 0
-      ? deciders.map((row) => ({ to: row.address, locale: row.locale, firstName: row.first_name }))
-      : [{ to: deps.config.SUPPORT_EMAIL, locale: undefined, firstName: undefined }]
-  for (const recipient of recipients) {
-    await deps.outbox.enqueue(trx, {
-      to: recipient.to,
-      ...(recipient.locale && { locale: recipient.locale }),
-      template: 'access.place_requested',
-      data: { ...data, ...(recipient.firstName && { firstName: recipient.firstName }) },
-    })
-  }
-}
 
 /**
  * The places waiting for this person's decision (at the structures where they approve), or, for the
@@ -127,6 +85,84 @@ export interface PlaceDecision {
   reason?: string | undefined
 }
 
+/** The place to decide and the decider's role; refused to whoever may not decide it. */
+async function placeToDecide(db: Executor, actor: Actor, placeId: string) {
+  const row = await db
+    .selectFrom('practice_places')
+    .select(['id', 'account_id', 'structure_id', 'is_primary'])
+    .where('id', '=', placeId)
+    .executeTakeFirst()
+  const account = row && (await accountById(db, row.account_id))
+  if (!row || !account) throw notFound('not_found', 'No such practice place.')
+  const place = { ...row, account_status: account.status, profile: account.profile }
+  const role = await placeDeciderRole(db, actor, place)
+  if (!role)
+    throw forbidden(
+      'forbidden',
+      'Only a professional of this structure or their delegate may decide (the support desk when it has none).',
+    )
+  if (place.account_status !== 'active')
+    throw conflict(
+      'account_not_active',
+      'The places of an account not yet active are decided with its validation.',
+    )
+  return { place, role }
+}
+
+/** Records the decision with one conditional statement: a pending place is confirmed, or removed. */
+async function recordPlaceDecision(
+  trx: Executor,
+  actor: Actor,
+  now: Date,
+  placeId: string,
+  confirm: boolean,
+) {
+  const decided = confirm
+    ? await trx
+        .updateTable('practice_places')
+        .set({ status: 'confirmed', confirmed_by: actor.accountId, confirmed_at: now })
+        .where('id', '=', placeId)
+        .where('status', '=', 'pending')
+        .returning('id')
+        .executeTakeFirst()
+    : await trx
+        .deleteFrom('practice_places')
+        .where('id', '=', placeId)
+        .where('status', '=', 'pending')
+        .returning('id')
+        .executeTakeFirst()
+  if (!decided) throw conflict('already_decided', 'This place has already been decided.')
+}
+
+/** The person is mailed the outcome, with the reason of a rejection. */
+async function tellPlaceDecision(
+  deps: Deps,
+  trx: Executor,
+  place: { account_id: string; structure_id: string },
+  confirmed: boolean,
+  reason: string | null,
+) {
+  const [person, structure] = await Promise.all([
+    notificationTarget(trx, place.account_id),
+    trx
+      .selectFrom('structures')
+      .select('name')
+      .where('id', '=', place.structure_id)
+      .executeTakeFirstOrThrow(),
+  ])
+  await deps.outbox.enqueue(trx, {
+    to: person.address,
+    locale: person.locale,
+    template: 'access.place_decided',
+    data: {
+      firstName: person.first_name,
+      confirmed,
+      structureName: structure.name,
+      ...(reason && { reason }),
+    },
+  })
+}
+
 /**
  * Confirms or rejects a pending place, once: a conditional update, so two deciders at once cannot both
  * decide. Confirmed, the place counts from now on and the labs are told; rejected, it is removed. The
@@ -144,91 +180,31 @@ export async function decidePlace(
     throw badRequest('reason_required', 'Say why the place is rejected: the person is mailed the reason.', [
       { in: 'body', field: 'reason', message: 'is required to reject' },
     ])
-  const place = await deps.db
-    .selectFrom('practice_places as p')
-    .innerJoin('accounts as a', 'a.id', 'p.account_id')
-    .select([
-      'p.id',
-      'p.account_id',
-      'p.structure_id',
-      'p.is_primary',
-      'a.status as account_status',
-      'a.profile',
-    ])
-    .where('p.id', '=', placeId)
-    .executeTakeFirst()
-  if (!place) throw notFound('not_found', 'No such practice place.')
-  const role = await placeDeciderRole(deps.db, actor, place)
-  if (!role)
-    throw forbidden(
-      'forbidden',
-      'Only a professional of this structure or their delegate may decide (the support desk when it has none).',
-    )
-  if (place.account_status !== 'active')
-    throw conflict(
-      'account_not_active',
-      'The places of an account not yet active are decided with its validation.',
-    )
-  const now = deps.clock.now()
+  const { place, role } = await placeToDecide(deps.db, actor, placeId)
+  const confirm = input.decision === 'confirm'
   return deps.db.transaction().execute(async (trx) => {
-    const decided =
-      input.decision === 'confirm'
-        ? await trx
-            .updateTable('practice_places')
-            .set({ status: 'confirmed', confirmed_by: actor.accountId, confirmed_at: now })
-            .where('id', '=', placeId)
-            .where('status', '=', 'pending')
-            .returning('id')
-            .executeTakeFirst()
-        : await trx
-            .deleteFrom('practice_places')
-            .where('id', '=', placeId)
-            .where('status', '=', 'pending')
-            .returning('id')
-            .executeTakeFirst()
-    if (!decided) throw conflict('already_decided', 'This place has already been decided.')
-    if (input.decision === 'reject' && place.is_primary) {
+    await recordPlaceDecision(trx, actor, deps.clock.now(), placeId, confirm)
+    if (!confirm && place.is_primary) {
       // The primary flag goes back to the oldest confirmed place.
       await sql`update practice_places set is_primary = true where id = (
         select id from practice_places where account_id = ${place.account_id}
         order by status = 'confirmed' desc, created_at, id limit 1)`.execute(trx)
     }
-    if (input.decision === 'confirm')
+    if (confirm)
       await emitLabEvent(trx, deps.clock, {
         type: 'practice_place.added',
         accountId: place.account_id,
         structureId: place.structure_id,
       })
-    const [person, structure] = await Promise.all([
-      notificationTarget(trx, place.account_id),
-      trx
-        .selectFrom('structures')
-        .select('name')
-        .where('id', '=', place.structure_id)
-        .executeTakeFirstOrThrow(),
-    ])
-    await deps.outbox.enqueue(trx, {
-      to: person.address,
-      locale: person.locale,
-      template: 'access.place_decided',
-      data: {
-        firstName: person.first_name,
-        confirmed: input.decision === 'confirm',
-        structureName: structure.name,
-        ...(reason && { reason }),
-      },
-    })
+    await tellPlaceDecision(deps, trx, place, confirm, reason)
     await recordAudit(trx, deps.clock, audit, {
-      action: input.decision === 'confirm' ? 'access.place_confirmed' : 'access.place_rejected',
+      action: confirm ? 'access.place_confirmed' : 'access.place_rejected',
       subjectType: 'practice_place',
       subjectId: placeId,
       reason,
       details: { accountId: place.account_id, structureId: place.structure_id, as: role },
     })
-    return {
-      id: placeId,
-      status: input.decision === 'confirm' ? ('confirmed' as const) : ('rejected' as const),
-    }
+    return { id: placeId, status: confirm ? ('confirmed' as const) : ('rejected' as const) }
   })
 }
 

@@ -1,17 +1,48 @@
 import { lockAccount } from '../accounts/addresses.ts'
 import { listPlaces } from '../accounts/places.ts'
+import { accountName, professionalTargetsAt } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { emitLabEvent } from '../lab-events/publish.ts'
 import { conflict, notFound, unprocessable } from '../shared/errors.ts'
-import { announcePlaceRequest, withdrawMembership } from './memberships.ts'
+import { withdrawMembership } from './memberships.ts'
 
 /**
  * A person's own practice places, asked and removed: a place asked waits for the structure's decision
  * (memberships.ts); a place removed takes with it what the person held there.
  */
+
+/** Tells who decides that a place awaits them: the structure's professionals, else the support desk. */
+export async function announcePlaceRequest(
+  deps: Deps,
+  trx: Executor,
+  place: { id: string; accountId: string; structureId: string },
+) {
+  const [requester, structure, deciders] = await Promise.all([
+    accountName(trx, place.accountId),
+    trx.selectFrom('structures').select('name').where('id', '=', place.structureId).executeTakeFirstOrThrow(),
+    professionalTargetsAt(trx, place.structureId, place.accountId),
+  ])
+  const data = {
+    placeId: place.id,
+    requester,
+    structureName: structure.name,
+  }
+  const recipients =
+    deciders.length > 0
+      ? deciders.map((row) => ({ to: row.address, locale: row.locale, firstName: row.first_name }))
+      : [{ to: deps.config.SUPPORT_EMAIL, locale: undefined, firstName: undefined }]
+  for (const recipient of recipients) {
+    await deps.outbox.enqueue(trx, {
+      to: recipient.to,
+      ...(recipient.locale && { locale: recipient.locale }),
+      template: 'access.place_requested',
+      data: { ...data, ...(recipient.firstName && { firstName: recipient.firstName }) },
+    })
+  }
+}
 
 /** Moves the primary flag (one per account) to this place: the holder loses it first. */
 async function makePrimary(trx: Executor, accountId: string, placeId: string) {

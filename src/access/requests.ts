@@ -20,52 +20,61 @@ export interface NewAccessRequest {
   comment?: string
 }
 
+/**
+ * What a request must meet: asked at one of the person's confirmed places, naming a professional of
+ * that structure, for rights not held yet, with no other request of theirs waiting there. Answers the
+ * approver and the rights still wanted.
+ */
+async function checkAccessRequest(trx: Executor, accountId: string, input: NewAccessRequest) {
+  const place = await trx
+    .selectFrom('practice_places')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('structure_id', '=', input.structureId)
+    .where('status', '=', 'confirmed')
+    .executeTakeFirst()
+  if (!place)
+    throw unprocessable(
+      'not_at_structure',
+      'You can only ask for rights at one of your confirmed practice places.',
+    )
+  const approver = await responsibleProfessional(trx, input.structureId, {
+    id: input.approverId,
+    rpps: input.approverRpps,
+  })
+  if (!approver || approver.id === accountId) {
+    throw unprocessable(
+      'approver_not_found',
+      'The approver must be a professional registered at this structure.',
+    )
+  }
+  const held = await trx
+    .selectFrom('rights')
+    .select('name')
+    .where('account_id', '=', accountId)
+    .where('structure_id', '=', input.structureId)
+    .where('revoked_at', 'is', null)
+    .execute()
+  const wanted = [...new Set(input.rights)].filter((right) => !held.some((row) => row.name === right))
+  if (wanted.length === 0) throw conflict('rights_held', 'You already hold these rights here.')
+  const pending = await trx
+    .selectFrom('access_requests')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('structure_id', '=', input.structureId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst()
+  if (pending) throw conflict('request_pending', 'A request of yours for this structure is already waiting.')
+  return { approver, wanted }
+}
+
 /** An active account asks for sensitive rights at one of its practice places, naming the approver. */
 export async function requestAccess(deps: Deps, actor: AuditActor & { id: string }, input: NewAccessRequest) {
   if (input.approverId === undefined && input.approverRpps === undefined) {
     throw badRequest('approver_required', 'Name the approving professional (approverId or approverRpps).')
   }
   return deps.db.transaction().execute(async (trx) => {
-    const place = await trx
-      .selectFrom('practice_places')
-      .select('id')
-      .where('account_id', '=', actor.id)
-      .where('structure_id', '=', input.structureId)
-      .where('status', '=', 'confirmed')
-      .executeTakeFirst()
-    if (!place)
-      throw unprocessable(
-        'not_at_structure',
-        'You can only ask for rights at one of your confirmed practice places.',
-      )
-    const approver = await responsibleProfessional(trx, input.structureId, {
-      id: input.approverId,
-      rpps: input.approverRpps,
-    })
-    if (!approver || approver.id === actor.id) {
-      throw unprocessable(
-        'approver_not_found',
-        'The approver must be a professional registered at this structure.',
-      )
-    }
-    const held = await trx
-      .selectFrom('rights')
-      .select('name')
-      .where('account_id', '=', actor.id)
-      .where('structure_id', '=', input.structureId)
-      .where('revoked_at', 'is', null)
-      .execute()
-    const wanted = [...new Set(input.rights)].filter((right) => !held.some((row) => row.name === right))
-    if (wanted.length === 0) throw conflict('rights_held', 'You already hold these rights here.')
-    const pending = await trx
-      .selectFrom('access_requests')
-      .select('id')
-      .where('account_id', '=', actor.id)
-      .where('structure_id', '=', input.structureId)
-      .where('status', '=', 'pending')
-      .executeTakeFirst()
-    if (pending)
-      throw conflict('request_pending', 'A request of yours for this structure is already waiting.')
+    const { approver, wanted } = await checkAccessRequest(trx, actor.id, input)
     const request = await trx
       .insertInto('access_requests')
       .values({

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { personOf } from '../auth/authenticate.ts'
@@ -10,6 +9,7 @@ import { Line, Lines } from '../shared/text.ts'
 import { listApprovals, listCollaborators, revokeRight } from './collaborators.ts'
 import { approversByCode } from './delegations.ts'
 import { accessRequestsOf, decideAccessRequest, requestAccess } from './requests.ts'
+import { actor, CollaboratorId, StructureId, security, strict } from './route-helpers.ts'
 import {
   AccessRequest,
   Approval,
@@ -19,15 +19,6 @@ import {
   Right,
   Rights,
 } from './schemas.ts'
-
-const StructureId = UuidOf(EXAMPLE_ID.structure)
-const CollaboratorId = UuidOf(EXAMPLE_ID.collaborator)
-const security = [{ bearerAuth: [] }]
-const strict = { additionalProperties: false } as const
-const actor = (request: FastifyRequest) => {
-  const person = personOf(request)
-  return { accountId: person.sub, roles: person.roles }
-}
 
 /** Access to results and invoices: asking, approving, withdrawing; delegating is in delegation-routes. */
 export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {

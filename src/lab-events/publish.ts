@@ -45,14 +45,12 @@ export interface LabEventInput {
 }
 
 /**
- * Writes, in the caller's transaction, one event per lab concerned (see below). Each event carries what a lab needs to route results: the RPPS,
- * names, the structure, that lab's correspondent codes for it, and the person's number at that lab.
+ * The labs an event concerns. An event about one structure goes to the labs tied to that structure (a
+ * centre the person works with there, a correspondent code for it that works: active and linked); an
+ * account-wide event, to every lab that knows the person.
  */
-export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventInput): Promise<void> {
+async function labsConcerned(db: Executor, event: LabEventInput) {
   const structureId = event.structureId ?? null
-  // An event about one structure goes to the labs tied to that structure (a centre the person works
-  // with there, a correspondent code for it that works: active and linked); an account-wide event, to
-  // every lab that knows the person.
   const { rows: labs } = structureId
     ? await sql<{ lab_id: string }>`
         select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id
@@ -66,9 +64,12 @@ export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventIn
         union select lab_id from lab_registrations where account_id = ${event.accountId}
         union select k.lab_id from correspondent_codes k join practice_places p on p.structure_id = k.structure_id
           where p.account_id = ${event.accountId} and p.status = 'confirmed' and k.usable`.execute(db)
-  const labIds = [...new Set([...labs.map((row) => row.lab_id), ...(event.alsoLabs ?? [])])]
-  if (labIds.length === 0) return
+  return [...new Set([...labs.map((row) => row.lab_id), ...(event.alsoLabs ?? [])])]
+}
 
+/** What every lab's copy of the event shares: the person, the structure, codes and numbers by lab. */
+async function eventContext(db: Executor, event: LabEventInput) {
+  const structureId = event.structureId ?? null
   const account = await db
     .selectFrom('accounts')
     .select(['id', 'rpps', 'civility', 'first_name', 'last_name', 'profile', 'status'])
@@ -107,6 +108,18 @@ export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventIn
       .where('account_id', '=', event.accountId)
       .execute(),
   ])
+  return { account, structure, codes, numbers }
+}
+
+/**
+ * Writes, in the caller's transaction, one event per lab concerned (see `labsConcerned`). Each event
+ * carries what a lab needs to route results: the RPPS, names, the structure, that lab's correspondent
+ * codes for it, and the person's number at that lab.
+ */
+export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventInput): Promise<void> {
+  const labIds = await labsConcerned(db, event)
+  if (labIds.length === 0) return
+  const { account, structure, codes, numbers } = await eventContext(db, event)
   const now = clock.now()
   await db
     .insertInto('lab_events')
@@ -115,7 +128,7 @@ export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventIn
         lab_id: labId,
         type: event.type,
         account_id: event.accountId,
-        structure_id: structureId,
+        structure_id: event.structureId ?? null,
         occurred_at: now,
         payload: JSON.stringify({
           account: {
