@@ -38,7 +38,7 @@ import type { Deps } from './deps.ts'
 import { directoryImportRoutes } from './directory/import-routes.ts'
 import { directoryRoutes } from './directory/routes.ts'
 import { DirectoryEstablishment, DirectoryProfessional } from './directory/schemas.ts'
-import { emailTemplates } from './email-catalog.ts'
+import { type EmailCatalog, emailTemplates } from './email-catalog.ts'
 import { identifierRoutes } from './identifiers/routes.ts'
 import { labApiRoutes } from './labs/lab-api-routes.ts'
 import { linkRoutes } from './labs/link-routes.ts'
@@ -74,7 +74,7 @@ declare module 'fastify' {
     /** The pg pool on PostgreSQL (bulk loads); undefined on the embedded engine. */
     pool: pg.Pool | undefined
     clock: Clock
-    outbox: Outbox
+    outbox: Outbox<EmailCatalog>
     outboxWorker: OutboxWorker
     /** What every area's rules depend on. */
     deps: Deps
@@ -151,7 +151,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorate('db', database.db)
   app.decorate('pool', database.pool)
   app.decorate('clock', clock)
-  app.decorate('outbox', createOutbox({ box, clock, defaultLocale: config.MAIL_LOCALE }))
+  app.decorate('outbox', createOutbox<EmailCatalog>({ box, clock, defaultLocale: config.MAIL_LOCALE }))
   app.decorate('outboxWorker', worker)
   if (config.OUTBOX_WORKER) {
     app.addHook('onReady', async () => worker.start())

@@ -5,6 +5,7 @@ import type { TokenService } from './auth/tokens.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { DB } from './db/schema.ts'
+import type { EmailCatalog } from './email-catalog.ts'
 import type { Outbox } from './notifications/outbox.ts'
 import type { PscRelyingParty } from './psc/relying-party.ts'
 import type { SecretBox } from './shared/secret-box.ts'
@@ -15,7 +16,7 @@ export interface Deps {
   db: Kysely<DB>
   clock: Clock
   config: Config
-  outbox: Outbox
+  outbox: Outbox<EmailCatalog>
   secrets: SecretHasher
   passwords: PasswordHasher
   box: SecretBox

@@ -61,7 +61,7 @@ export async function decideAccountRequest(
           to: requester.address,
           template: 'account_request.rejected',
           locale: requester.locale,
-          data: { firstName: requester.first_name, requestId, user, reason },
+          data: { firstName: requester.first_name, requestId, user, reason: reason ?? '' },
         })
         await recordAudit(trx, deps.clock, agent, {
           action: 'account_request.rejected',
