@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type pg from 'pg'
 import type { PasswordHasher } from './auth/password-hasher.ts'
 import type { SecretHasher } from './auth/secrets.ts'
 import type { TokenService } from './auth/tokens.ts'
@@ -14,6 +15,8 @@ import type { HitCounter } from './throttle/counters.ts'
 /** What the rules of every area may depend on, built once by the app and handed to them explicitly. */
 export interface Deps {
   db: Kysely<DB>
+  /** The pg pool on PostgreSQL (bulk loads); undefined on the embedded engine. */
+  pool?: pg.Pool | undefined
   clock: Clock
   config: Config
   outbox: Outbox<EmailCatalog>

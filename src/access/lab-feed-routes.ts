@@ -64,7 +64,7 @@ export const labFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { after, limit } = request.query
-      const rows = await app.db
+      const rows = await app.deps.db
         .selectFrom('lab_events')
         .select(['id', 'type', 'occurred_at', 'payload'])
         .where('lab_id', '=', request.params.labId)

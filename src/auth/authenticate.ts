@@ -25,7 +25,6 @@ declare module 'fastify' {
     principal: Principal | null
   }
   interface FastifyInstance {
-    tokens: TokenService
     /** Route guards: who may call. Finer rules live in each area's policy module. */
     guard: {
       person: preHandlerAsyncHookHandler
@@ -58,7 +57,6 @@ export function installAuthentication(
   app: FastifyInstance,
   deps: { db: Executor; tokens: TokenService; clock: Clock; sessions: SessionCheck },
 ): void {
-  app.decorate('tokens', deps.tokens)
   app.decorateRequest('principal', null)
 
   const principalOf = async (request: FastifyRequest): Promise<Principal> => {

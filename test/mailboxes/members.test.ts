@@ -90,7 +90,7 @@ describe('accepting an invitation', () => {
   it('any address of the invitee will do, case aside', async () => {
     const invitee = await anAccount(t.app)
     const other = `Autre.${invitee.id}@Example.org`
-    await t.app.db
+    await t.app.deps.db
       .insertInto('account_emails')
       .values({
         account_id: invitee.id,
@@ -106,7 +106,7 @@ describe('accepting an invitation', () => {
     const claims = JSON.parse(
       Buffer.from(manager.headers.authorization.split('.')[1]!, 'base64url').toString(),
     )
-    const { token } = await t.app.tokens.issue({
+    const { token } = await t.app.deps.tokens.issue({
       ...claims,
       auth_time: Math.floor(t.clock.now().getTime() / 1000),
     })
