@@ -8,8 +8,6 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify'
-import type { Kysely } from 'kysely'
-import type pg from 'pg'
 import type { Logger } from 'pino'
 import { accountRequestRoutes } from './access/account-request-routes.ts'
 import { accessAdminRoutes } from './access/admin-routes.ts'
@@ -34,12 +32,11 @@ import { type Clock, systemClock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { migrationNames } from './db/migrate.ts'
-import type { DB } from './db/schema.ts'
 import type { Deps } from './deps.ts'
 import { directoryImportRoutes } from './directory/import-routes.ts'
 import { directoryRoutes } from './directory/routes.ts'
 import { DirectoryEstablishment, DirectoryProfessional } from './directory/schemas.ts'
-import { emailTemplates } from './email-catalog.ts'
+import { type EmailCatalog, emailTemplates } from './email-catalog.ts'
 import { identifierRoutes } from './identifiers/routes.ts'
 import { labFeedRoutes } from './lab-events/routes.ts'
 import { labApiRoutes } from './labs/lab-api-routes.ts'
@@ -52,7 +49,7 @@ import { actsForMailbox } from './mailboxes/member-repository.ts'
 import { mailboxMemberRoutes } from './mailboxes/member-routes.ts'
 import { Mailbox } from './mailboxes/response-schemas.ts'
 import { mailboxRoutes } from './mailboxes/routes.ts'
-import { createOutbox, type Outbox } from './notifications/outbox.ts'
+import { createOutbox } from './notifications/outbox.ts'
 import { createMailTransport, type MailTransport } from './notifications/transport.ts'
 import { createOutboxWorker, type OutboxWorker } from './notifications/worker.ts'
 import { opsRoutes } from './ops/routes.ts'
@@ -71,14 +68,8 @@ import { createHitCounter } from './throttle/counters.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    config: Config
-    db: Kysely<DB>
-    /** The pg pool on PostgreSQL (bulk loads); undefined on the embedded engine. */
-    pool: pg.Pool | undefined
-    clock: Clock
-    outbox: Outbox
     outboxWorker: OutboxWorker
-    /** What every area's rules depend on. */
+    /** What every area depends on: the one way routes and rules get the database, clock, outbox… */
     deps: Deps
   }
 }
@@ -149,11 +140,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
     clock,
     logger,
   })
-  app.decorate('config', config)
-  app.decorate('db', database.db)
-  app.decorate('pool', database.pool)
-  app.decorate('clock', clock)
-  app.decorate('outbox', createOutbox({ box, clock, defaultLocale: config.MAIL_LOCALE }))
   app.decorate('outboxWorker', worker)
   if (config.OUTBOX_WORKER) {
     app.addHook('onReady', async () => worker.start())
@@ -177,9 +163,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const pscSettings = pscSettingsOf(config)
   const deps: Deps = {
     db: database.db,
+    pool: database.pool,
     clock,
     config,
-    outbox: app.outbox,
+    outbox: createOutbox<EmailCatalog>({ box, clock, defaultLocale: config.MAIL_LOCALE }),
     secrets: createSecretHasher(options.secretKey),
     passwords: createPasswordHasher(config),
     box,

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely'
+import type pg from 'pg'
 import type { PasswordHasher } from './auth/password-hasher.ts'
 import type { SecretHasher } from './auth/secrets.ts'
 import type { TokenService } from './auth/tokens.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { DB } from './db/schema.ts'
+import type { EmailCatalog } from './email-catalog.ts'
 import type { Outbox } from './notifications/outbox.ts'
 import type { PscRelyingParty } from './psc/relying-party.ts'
 import { clientKeyOf } from './shared/client-key.ts'
@@ -14,9 +16,11 @@ import type { HitCounter } from './throttle/counters.ts'
 /** What the rules of every area may depend on, built once by the app and handed to them explicitly. */
 export interface Deps {
   db: Kysely<DB>
+  /** The pg pool on PostgreSQL (bulk loads); undefined on the embedded engine. */
+  pool?: pg.Pool | undefined
   clock: Clock
   config: Config
-  outbox: Outbox
+  outbox: Outbox<EmailCatalog>
   secrets: SecretHasher
   passwords: PasswordHasher
   box: SecretBox

@@ -38,7 +38,7 @@ type Headers = Record<string, string>
  * what is missing: run again, it changes nothing. Answers what it created this time.
  */
 export async function loadDemoData(app: App, mail: DemoMail): Promise<string[]> {
-  refuseInProduction(app.config)
+  refuseInProduction(app.deps.config)
   const created: string[] = []
   const call = async (
     method: 'GET' | 'POST' | 'PUT',
@@ -66,7 +66,7 @@ export async function loadDemoData(app: App, mail: DemoMail): Promise<string[]> 
   }
 
   // The support agent, with the demo password.
-  if (!(await accountByLoginAddress(app.db, DEMO_SUPPORT.email))) {
+  if (!(await accountByLoginAddress(app.deps.db, DEMO_SUPPORT.email))) {
     const agent = await createSupportAccount(app.deps, DEMO_SUPPORT)
     await call(
       'POST',
@@ -90,7 +90,7 @@ export async function loadDemoData(app: App, mail: DemoMail): Promise<string[]> 
     await call('PUT', `/v1/admin/labs/${id}`, await support(), settings)
     created.push('lab')
   }
-  const sync = { db: app.db, clock: app.clock }
+  const sync = { db: app.deps.db, clock: app.deps.clock }
   if ((await syncCenters(sync, DEMO_LAB.id, DEMO_CENTERS)).created > 0) created.push('lab centres')
   if ((await syncCorrespondents(sync, DEMO_LAB.id, DEMO_CORRESPONDENTS)).created > 0)
     created.push('correspondent codes')
@@ -100,7 +100,7 @@ export async function loadDemoData(app: App, mail: DemoMail): Promise<string[]> 
 
   // Registers a person through the portal's flow (email proof, registration), unless already there.
   const register = async (person: DemoPerson, fields: object) => {
-    const existing = await accountByLoginAddress(app.db, person.email)
+    const existing = await accountByLoginAddress(app.deps.db, person.email)
     if (existing) return { id: existing.id, status: existing.status }
     const { id } = await call(
       'POST',
@@ -130,7 +130,7 @@ export async function loadDemoData(app: App, mail: DemoMail): Promise<string[]> 
         correspondentCode: code,
         password: DEMO_PASSWORD,
         passwordConfirmation: DEMO_PASSWORD,
-        termsVersion: app.config.TERMS_VERSION,
+        termsVersion: app.deps.config.TERMS_VERSION,
         ...fields,
       },
     ) as Promise<{ id: string; status: string }>

@@ -63,7 +63,7 @@ async function reject(
       firstName: requester.first_name,
       requestId: decided.id,
       user: `${decided.first_name} ${decided.last_name}`,
-      reason,
+      reason: reason ?? '',
     },
   })
   await recordAudit(trx, deps.clock, agent, {

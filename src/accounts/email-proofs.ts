@@ -58,12 +58,13 @@ export async function issueEmailProof(
         .where('id', '=', proof.id)
         .execute()
     }
-    await deps.outbox.enqueue(trx, {
-      to: email.trim(),
-      template: code ? 'account.email_proof' : 'account.email_proof_existing',
-      data: { purpose },
-      ...(code && { secrets: { code } }),
-    })
+    const mail = { to: email.trim(), data: { purpose } }
+    await deps.outbox.enqueue(
+      trx,
+      code
+        ? { ...mail, template: 'account.email_proof', secrets: { code } }
+        : { ...mail, template: 'account.email_proof_existing' },
+    )
     await recordAudit(trx, deps.clock, anonymous(context), {
       action: 'email_proof.requested',
       subjectType: 'email_proof',

@@ -70,7 +70,7 @@ export async function decideValidation(
       await deps.outbox.enqueue(trx, {
         ...mail,
         template: 'account.rejected',
-        data: { firstName: target.first_name, reason },
+        data: { firstName: target.first_name, reason: reason ?? '' },
       })
     else
       await deps.outbox.enqueue(trx, {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { AccountStatus, Executor } from '../db/schema.ts'
-import { decodeCursor, decodeTimeCursor, pageOf } from '../shared/pagination.ts'
+import { afterKey, decodeCursor, decodeTimeCursor, pageOf } from '../shared/pagination.ts'
 import { matchesWords, queryWords } from '../shared/word-search.ts'
 import { loadMe } from './me.ts'
 
@@ -52,13 +52,7 @@ export async function listAccounts(
       ]),
     )
   }
-  if (after)
-    query = query.where((eb) =>
-      eb.or([
-        eb('a.created_at', '<', after.at),
-        eb.and([eb('a.created_at', '=', after.at), eb('a.id', '<', after.id)]),
-      ]),
-    )
+  if (after) query = query.where(afterKey(['a.created_at', 'a.id'], [after.at, after.id], 'desc'))
   const page = pageOf(await query.execute(), options.limit, (row) => [row.created_at.toISOString(), row.id])
   return {
     items: page.items.map((row) => ({
@@ -147,13 +141,7 @@ export async function listProfileChanges(
     .orderBy('r.created_at')
     .orderBy('r.id')
     .limit(options.limit + 1)
-  if (after)
-    query = query.where((eb) =>
-      eb.or([
-        eb('r.created_at', '>', after.at),
-        eb.and([eb('r.created_at', '=', after.at), eb('r.id', '>', after.id)]),
-      ]),
-    )
+  if (after) query = query.where(afterKey(['r.created_at', 'r.id'], [after.at, after.id]))
   const page = pageOf(await query.execute(), options.limit, (row) => [row.created_at.toISOString(), row.id])
   return { items: page.items.map(profileChangeView), nextCursor: page.nextCursor }
 }
@@ -163,7 +151,7 @@ export async function listAuditEvents(
   db: Executor,
   options: { accountId?: string | undefined; actorId?: string | undefined; cursor?: string; limit: number },
 ) {
-  const after = decodeCursor(options.cursor, ['integer'])?.[0] as number | undefined
+  const after = decodeCursor(options.cursor, ['integer'])
   let query = db
     .selectFrom('audit_events')
     .selectAll()
@@ -171,7 +159,7 @@ export async function listAuditEvents(
     .limit(options.limit + 1)
   if (options.accountId) query = query.where('subject_id', '=', options.accountId)
   if (options.actorId) query = query.where('actor_id', '=', options.actorId)
-  if (after !== undefined) query = query.where('id', '<', after as number)
+  if (after) query = query.where(afterKey(['id'], after, 'desc'))
   const page = pageOf(await query.execute(), options.limit, (row) => [row.id])
   return {
     items: page.items.map((row) => ({

@@ -43,21 +43,7 @@ export async function startTotpEnrollment(deps: Deps, actor: AuditActor, account
   if (account.totp_confirmed_at)
     throw conflict('totp_enabled', 'An authenticator app is already set up: remove it first.')
   const secret = generateSecret()
-  await deps.db
-    .updateTable('accounts')
-    .set({
-      totp_secret_sealed: deps.box.seal(secret),
-      totp_confirmed_at: null,
-      totp_last_step: null,
-      updated_at: deps.clock.now(),
-    })
-    .where('id', '=', accountId)
-    .execute()
-  await recordAudit(deps.db, deps.clock, actor, {
-    action: 'totp.enrollment_started',
-    subjectType: 'account',
-    subjectId: accountId,
-  })
+  await resetTotp(deps, actor, accountId, secret, 'totp.enrollment_started')
   return { otpauthUri: generateURI({ issuer: 'Sésame', label, secret }), secret }
 }
 
@@ -79,19 +65,28 @@ export async function confirmTotpEnrollment(deps: Deps, actor: AuditActor, accou
 }
 
 export async function removeTotp(deps: Deps, actor: AuditActor, accountId: string) {
-  await deps.db
-    .updateTable('accounts')
-    .set({
-      totp_secret_sealed: null,
-      totp_confirmed_at: null,
-      totp_last_step: null,
-      updated_at: deps.clock.now(),
-    })
-    .where('id', '=', accountId)
-    .execute()
-  await recordAudit(deps.db, deps.clock, actor, {
-    action: 'totp.removed',
-    subjectType: 'account',
-    subjectId: accountId,
+  await resetTotp(deps, actor, accountId, null, 'totp.removed')
+}
+
+/** Puts a new, unconfirmed secret in place (or none), with its audit record, in one transaction. */
+async function resetTotp(
+  deps: Deps,
+  actor: AuditActor,
+  accountId: string,
+  secret: string | null,
+  action: 'totp.enrollment_started' | 'totp.removed',
+) {
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('accounts')
+      .set({
+        totp_secret_sealed: secret === null ? null : deps.box.seal(secret),
+        totp_confirmed_at: null,
+        totp_last_step: null,
+        updated_at: deps.clock.now(),
+      })
+      .where('id', '=', accountId)
+      .execute()
+    await recordAudit(trx, deps.clock, actor, { action, subjectType: 'account', subjectId: accountId })
   })
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import type { Clock } from '../clock.ts'
 import type { Executor } from '../db/schema.ts'
+import { isActiveLabClient } from '../labs/clients.ts'
 import { forbidden, unauthorized } from '../shared/errors.ts'
 import { requireRecentAuthentication } from './step-up.ts'
 import type { Claims, LabClaims, MailboxClaims, PersonClaims, TokenService } from './tokens.ts'
@@ -24,7 +25,6 @@ declare module 'fastify' {
     principal: Principal | null
   }
   interface FastifyInstance {
-    tokens: TokenService
     /** Route guards: who may call. Finer rules live in each area's policy module. */
     guard: {
       person: preHandlerAsyncHookHandler
@@ -57,7 +57,6 @@ export function installAuthentication(
   app: FastifyInstance,
   deps: { db: Executor; tokens: TokenService; clock: Clock; sessions: SessionCheck },
 ): void {
-  app.decorate('tokens', deps.tokens)
   app.decorateRequest('principal', null)
 
   const principalOf = async (request: FastifyRequest): Promise<Principal> => {
@@ -79,14 +78,8 @@ export function installAuthentication(
   }
 
   const labPrincipal = async (claims: LabClaims): Promise<LabPrincipal> => {
-    const client = await deps.db
-      .selectFrom('lab_clients')
-      .select('id')
-      .where('id', '=', claims.sub)
-      .where('lab_id', '=', claims.lab)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst()
-    if (!client) throw unauthorized('invalid_token', 'This client has been revoked.')
+    if (!(await isActiveLabClient(deps.db, claims.sub, claims.lab)))
+      throw unauthorized('invalid_token', 'This client has been revoked.')
     return { kind: 'lab', clientId: claims.sub, labId: claims.lab }
   }
 

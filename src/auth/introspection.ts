@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts'
 import type { Executor, RightName } from '../db/schema.ts'
+import { isActiveLabClient } from '../labs/clients.ts'
 import { activeSessionState } from './sessions.ts'
 import type { Claims, TokenService } from './tokens.ts'
 
@@ -56,14 +57,9 @@ export async function introspectToken(
   if (claims.typ === 'mailbox') return INACTIVE
   if (claims.typ === 'lab') {
     if (claims.lab !== caller.labId) return INACTIVE
-    const client = await deps.db
-      .selectFrom('lab_clients')
-      .select('id')
-      .where('id', '=', claims.sub)
-      .where('lab_id', '=', claims.lab)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst()
-    return client ? { ...common, client_id: claims.sub } : INACTIVE
+    return (await isActiveLabClient(deps.db, claims.sub, claims.lab))
+      ? { ...common, client_id: claims.sub }
+      : INACTIVE
   }
   const current = await activeSessionState(deps.db, deps.clock, claims.sid, claims.sub, caller.labId)
   if (!current) return INACTIVE

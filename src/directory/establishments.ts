@@ -1,7 +1,7 @@
 import { type Selectable, sql } from 'kysely'
 import type { DirectoryEstablishmentsTable, Executor } from '../db/schema.ts'
 import { badRequest } from '../shared/errors.ts'
-import { decodeCursor, pageOf } from '../shared/pagination.ts'
+import { afterKey, decodeCursor, pageOf } from '../shared/pagination.ts'
 import { prefixQuery, queryWords } from '../shared/word-search.ts'
 import { systemView } from './positions.ts'
 import { orNull } from './search.ts'
@@ -48,9 +48,7 @@ export async function searchEstablishments(db: Executor, query: EstablishmentQue
   const words = query.q ? queryWords(query.q) : []
   if (words.length === 0 && !query.finess && !query.postalCode)
     throw badRequest('criteria_required', 'Search by q (words), finess or postalCode.')
-  const after = decodeCursor(query.cursor, ['integer', 'integer', 'string', 'string']) as
-    | EstablishmentKey
-    | undefined
+  const after = decodeCursor(query.cursor, ['integer', 'integer', 'string', 'string'])
   const match = words.length > 0 ? await wordQuery(db, 'directory_establishment_words', words) : undefined
   if (match === null) return { nextCursor: null, items: [] }
   const tier =
@@ -75,7 +73,10 @@ export async function searchEstablishments(db: Executor, query: EstablishmentQue
   if (query.postalCode) rows = rows.where('postal_code', '=', query.postalCode)
   if (after)
     rows = rows.where(
-      sql<boolean>`(${tier}, ${nameLength}, search_name, finess) > (${after[0]}::integer, ${after[1]}::integer, ${after[2]}, ${after[3]})`,
+      afterKey(
+        [tier, nameLength, 'search_name', 'finess'],
+        [sql`${after[0]}::integer`, sql`${after[1]}::integer`, after[2], after[3]],
+      ),
     )
   const page = pageOf(
     await rows.execute(),

@@ -12,7 +12,7 @@ export type DirectoryKind = 'rpps' | 'finess'
 export interface ImportDeps {
   db: Kysely<DB>
   /** The pg pool on PostgreSQL (COPY); absent on the embedded engine. */
-  pool: pg.Pool | undefined
+  pool?: pg.Pool | undefined
   clock: Clock
   /** pino's, or a request's child of it. */
   logger: FastifyBaseLogger

@@ -20,7 +20,8 @@ const FILE_TYPES = ['text/plain', 'text/csv', 'application/octet-stream', 'appli
 
 /** Support: imports of the national directory files, streamed from the request body. */
 export const directoryImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, clock, guard } = app
+  const { deps, guard } = app
+  const { db } = deps
   // The file is not buffered: the import reads the request stream as it arrives.
   app.addContentTypeParser(FILE_TYPES, (_request, payload, done) => done(null, payload))
 
@@ -66,8 +67,10 @@ export const directoryImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const input = zipped ? await unzipFirstEntry(raw).catch(unreadable) : raw
       const requestedBy = request.principal?.kind === 'person' ? request.principal.sub : null
       const source = `upload (${request.headers['content-type'] ?? 'unknown type'})`
-      const deps = { db, pool: app.pool, clock, logger: request.log }
-      const id = await importDirectory(deps, request.query.kind, input, { source, requestedBy })
+      const id = await importDirectory({ ...deps, logger: request.log }, request.query.kind, input, {
+        source,
+        requestedBy,
+      })
       const report = (await importReport(db, id))!
       return reply.status(201).header('location', `/v1/admin/directory/imports/${id}`).send(report)
     },

@@ -1,7 +1,7 @@
 import { type Selectable, sql } from 'kysely'
 import type { DirectoryActivitiesTable, DirectoryPersonsTable, Executor } from '../db/schema.ts'
 import { badRequest } from '../shared/errors.ts'
-import { decodeCursor, pageOf } from '../shared/pagination.ts'
+import { afterKey, decodeCursor, pageOf } from '../shared/pagination.ts'
 import { prefixQuery, type QueryWord, queryWords } from '../shared/word-search.ts'
 import { searchKey } from './search-key.ts'
 import { wordQuery } from './vocabulary.ts'
@@ -54,6 +54,9 @@ export const PERSON_COLUMNS = [
 type PersonRow = Pick<Selectable<DirectoryPersonsTable>, (typeof PERSON_COLUMNS)[number]>
 type ActivityRow = Pick<Selectable<DirectoryActivitiesTable>, (typeof ACTIVITY_COLUMNS)[number]>
 
+/** The sort key of people but their tier: names, then RPPS. */
+const NAME_KEY = ['search_last_name', 'search_first_name', 'rpps'] as const
+
 /**
  * Persons, each once, with their activities: by the words of `q` (names first, then by name), by name
  * prefixes (case and accents ignored), by RPPS, or by all of these at once.
@@ -62,7 +65,7 @@ export async function searchProfessionals(db: Executor, query: ProfessionalQuery
   const words = query.q ? queryWords(query.q) : []
   if (words.length === 0 && !query.lastName && !query.firstName && !query.rpps)
     throw badRequest('criteria_required', 'Search by q (words), lastName, firstName or rpps.')
-  const after = decodeCursor(query.cursor, ['integer', 'string', 'string', 'string']) as PersonKey | undefined
+  const after = decodeCursor(query.cursor, ['integer', 'string', 'string', 'string'])
   const persons = await findPersons(db, query, words, after)
   const page = pageOf(
     persons,
@@ -110,12 +113,14 @@ async function findPersons(
   if (query.rpps) persons = persons.where('rpps', '=', query.rpps)
   if (query.lastName) persons = persons.where('search_last_name', 'like', likePrefix(query.lastName))
   if (query.firstName) persons = persons.where('search_first_name', 'like', likePrefix(query.firstName))
-  if (after)
+  if (after) {
+    const [tierAfter, ...namesAfter] = after
     persons = persons.where(
       words.length > 0
-        ? sql<boolean>`(${tier}, search_last_name, search_first_name, rpps) > (${after[0]}::integer, ${after[1]}, ${after[2]}, ${after[3]})`
-        : sql<boolean>`(search_last_name, search_first_name, rpps) > (${after[1]}, ${after[2]}, ${after[3]})`,
+        ? afterKey([tier, ...NAME_KEY], [sql`${tierAfter}::integer`, ...namesAfter])
+        : afterKey(NAME_KEY, namesAfter),
     )
+  }
   return persons.execute()
 }
 

@@ -83,3 +83,15 @@ export async function authenticateLabClient(
   const matches = timingSafeEqual(expected, Buffer.from(hashSecret(secret), 'hex'))
   return client && matches ? client.lab_id : null
 }
+
+/** Whether this client of this lab exists and is not revoked: its tokens stand only while it does. */
+export async function isActiveLabClient(db: Executor, clientId: string, labId: string): Promise<boolean> {
+  const client = await db
+    .selectFrom('lab_clients')
+    .select('id')
+    .where('id', '=', clientId)
+    .where('lab_id', '=', labId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return client !== undefined
+}

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.ts'
 import type { Executor } from '../db/schema.ts'
 import { notFound } from '../shared/errors.ts'
-import { decodeCursor, pageOf } from '../shared/pagination.ts'
+import { afterKey, decodeCursor, pageOf } from '../shared/pagination.ts'
 
 /** The lab's own view of its correspondent codes, and their deactivation. */
 
@@ -10,7 +10,7 @@ export async function listCorrespondents(
   labId: string,
   options: { updatedSince?: string; cursor?: string; limit: number },
 ) {
-  const after = decodeCursor(options.cursor, ['date', 'string']) as [string, string] | undefined
+  const after = decodeCursor(options.cursor, ['date', 'string'])
   let query = db
     .selectFrom('correspondent_codes as c')
     .leftJoin('lab_centers as lc', 'lc.id', 'c.center_id')
@@ -29,15 +29,7 @@ export async function listCorrespondents(
     .orderBy('c.code')
     .limit(options.limit + 1)
   if (options.updatedSince) query = query.where('c.updated_at', '>=', new Date(options.updatedSince))
-  if (after) {
-    const at = new Date(after[0])
-    query = query.where((eb) =>
-      eb.or([
-        eb('c.updated_at', '>', at),
-        eb.and([eb('c.updated_at', '=', at), eb('c.code', '>', after[1])]),
-      ]),
-    )
-  }
+  if (after) query = query.where(afterKey(['c.updated_at', 'c.code'], [new Date(after[0]), after[1]]))
   const page = pageOf(await query.execute(), options.limit, (row) => [row.updated_at.toISOString(), row.code])
   return {
     nextCursor: page.nextCursor,

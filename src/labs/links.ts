@@ -3,7 +3,7 @@ import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Clock } from '../clock.ts'
 import type { Executor } from '../db/schema.ts'
 import { badRequest, conflict, notFound } from '../shared/errors.ts'
-import { decodeTimeCursor, pageOf } from '../shared/pagination.ts'
+import { afterKey, decodeTimeCursor, pageOf } from '../shared/pagination.ts'
 
 /**
  * Links between a lab and the structures its correspondent codes name. A lab may attach a code at once
@@ -116,14 +116,7 @@ export async function pendingLinks(db: Executor, options: { cursor?: string | un
     .orderBy('c.link_requested_at')
     .orderBy('c.id')
     .limit(options.limit + 1)
-  if (after) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('c.link_requested_at', '>', after.at),
-        eb.and([eb('c.link_requested_at', '=', after.at), eb('c.id', '>', after.id)]),
-      ]),
-    )
-  }
+  if (after) query = query.where(afterKey(['c.link_requested_at', 'c.id'], [after.at, after.id]))
   const page = pageOf(await query.execute(), options.limit, (row) => [
     row.link_requested_at?.toISOString(),
     row.id,

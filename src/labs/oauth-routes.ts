@@ -102,7 +102,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const client = await authenticated(request, reply)
       if (!client) return reply
-      const { token, expiresIn } = await app.tokens.issue({
+      const { token, expiresIn } = await app.deps.tokens.issue({
         typ: 'lab',
         sub: client.clientId,
         lab: client.labId,

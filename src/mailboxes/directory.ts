@@ -19,7 +19,7 @@ export async function searchMailboxDirectory(
     cursor?: string | undefined
   },
 ) {
-  const after = decodeCursor(query.cursor, ['string', 'uuid']) as [string, string] | undefined
+  const after = decodeCursor(query.cursor, ['string', 'uuid'])
   const rows = await searchDirectory(db, {
     words: queryWords(query.q ?? ''),
     postalCode: query.postalCode,

@@ -1,7 +1,16 @@
 import { quoted, quotedBlock } from '../notifications/quoting.ts'
 import { greetingTemplate, type TemplateCatalog } from '../notifications/templates.ts'
 
-type Box = { firstName?: string; name: string; address?: string | null; reason?: string }
+type Box = { firstName?: string; name: string; address?: string | null; reason?: string | undefined }
+
+/** The emails to a box's managers about its lifecycle, which all show the same data (`Box`). */
+export type BoxTemplate =
+  | 'mailbox.validated'
+  | 'mailbox.rejected'
+  | 'mailbox.activated'
+  | 'mailbox.suspended'
+  | 'mailbox.reopened'
+  | 'mailbox.closed'
 type ToSupport = {
   firstName?: string
   mailboxId: string

@@ -1,5 +1,6 @@
 import { type Insertable, type Selectable, sql, type Updateable } from 'kysely'
 import type { Executor, MailboxesTable, MailboxKind, MailboxStatus } from '../db/schema.ts'
+import { afterKey } from '../shared/pagination.ts'
 import { matchesWords, type QueryWord } from '../shared/word-search.ts'
 
 /** With `member-repository.ts`, the one module that reads and writes the mailbox tables. */
@@ -158,9 +159,7 @@ export function mailboxQueue(
     .selectFrom('mailboxes')
     .selectAll()
     .where('status', '=', query.status)
-    .$if(after !== undefined, (rows) =>
-      rows.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after!.at, after!.id))),
-    )
+    .$if(after !== undefined, (rows) => rows.where(afterKey(['created_at', 'id'], [after!.at, after!.id])))
     .orderBy('created_at')
     .orderBy('id')
     .limit(query.limit + 1)
@@ -174,9 +173,7 @@ export const listedBatch = (db: Executor, after: [string, string] | undefined, s
     .selectAll()
     .where('status', '=', 'active')
     .where('listed', '=', true)
-    .$if(after !== undefined, (rows) =>
-      rows.where((eb) => eb(eb.refTuple('sort_name', 'id'), '>', eb.tuple(after![0], after![1]))),
-    )
+    .$if(after !== undefined, (rows) => rows.where(afterKey(['sort_name', 'id'], after!)))
     .orderBy('sort_name')
     .orderBy('id')
     .limit(size)

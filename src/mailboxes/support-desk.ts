@@ -11,6 +11,7 @@ import {
   domainFor,
   operatorDomains,
 } from './address.ts'
+import type { BoxTemplate } from './emails.ts'
 import { managerIds } from './member-repository.ts'
 import {
   lockMailbox,
@@ -29,8 +30,8 @@ export async function emailManagers(
   deps: Deps,
   trx: Executor,
   mailbox: MailboxRow,
-  template: string,
-  data: Record<string, unknown> = {},
+  template: BoxTemplate,
+  data: { reason?: string | undefined } = {},
 ) {
   for (const managerId of await managerIds(trx, mailbox.id)) {
     const target = await notificationTarget(trx, managerId)
@@ -156,7 +157,7 @@ export async function decideMailboxValidation(
   })
 }
 
-type Move = { from: readonly MailboxStatus[]; to: MailboxStatus; action: string; template: string }
+type Move = { from: readonly MailboxStatus[]; to: MailboxStatus; action: string; template: BoxTemplate }
 
 const MOVES = {
   activate: { from: ['validated'], to: 'active', action: 'mailbox.activated', template: 'mailbox.activated' },

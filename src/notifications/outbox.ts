@@ -2,29 +2,41 @@ import type { Insertable } from 'kysely'
 import type { Clock } from '../clock.ts'
 import type { Executor, OutboxTable } from '../db/schema.ts'
 import type { SecretBox } from '../shared/secret-box.ts'
-import type { Locale } from './templates.ts'
+import type { EmailTemplate, Locale, TemplateCatalog } from './templates.ts'
 
-export interface OutgoingEmail {
-  to: string
-  template: string
-  locale?: Locale
-  /** What the template shows; stored as is. */
-  data?: Record<string, unknown>
-  /** Codes and links: sealed in the row and erased once sent; never stored in clear. */
-  secrets?: Record<string, unknown>
-  /** Sent only once this other message (an outbox id) has been sent. */
-  after?: number
-}
+type DataOf<T> = T extends EmailTemplate<infer Data, infer _Secrets> ? Data : never
+type SecretsOf<T> = T extends EmailTemplate<infer _Data, infer Secrets> ? Secrets : never
+/** A field the template needs, optional when every property of its type is. */
+type Slot<Key extends string, T> = Record<never, never> extends T ? { [K in Key]?: T } : { [K in Key]: T }
 
-export interface Outbox {
+/**
+ * An email to queue, checked against the catalogue `C`: the template is one of its names, and the data
+ * and secrets are of the types that template renders.
+ */
+export type OutgoingEmail<C extends TemplateCatalog = TemplateCatalog> = {
+  [Name in keyof C & string]: {
+    to: string
+    template: Name
+    locale?: Locale
+    /** Sent only once this other message (an outbox id) has been sent. */
+    after?: number
+  } & Slot<'data', DataOf<C[Name]>> & // What the template shows; stored as is.
+    Slot<'secrets', SecretsOf<C[Name]>> // Codes and links: sealed in the row, erased once sent; never in clear.
+}[keyof C & string]
+
+export interface Outbox<C extends TemplateCatalog = TemplateCatalog> {
   /** Queues an email in the caller's transaction: it is sent only if that transaction commits. */
-  enqueue(executor: Executor, email: OutgoingEmail): Promise<number>
+  enqueue(executor: Executor, email: OutgoingEmail<C>): Promise<number>
   /** The row that queues this email, for a caller that writes it within a larger statement. */
-  row(email: OutgoingEmail): Insertable<OutboxTable>
+  row(email: OutgoingEmail<C>): Insertable<OutboxTable>
 }
 
-export function createOutbox(deps: { box: SecretBox; clock: Clock; defaultLocale: Locale }): Outbox {
-  const row = (email: OutgoingEmail): Insertable<OutboxTable> => {
+export function createOutbox<C extends TemplateCatalog>(deps: {
+  box: SecretBox
+  clock: Clock
+  defaultLocale: Locale
+}): Outbox<C> {
+  const row = (email: OutgoingEmail<C>): Insertable<OutboxTable> => {
     const now = deps.clock.now()
     return {
       template: email.template,

@@ -1,3 +1,4 @@
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely'
 import { Type } from 'typebox'
 import { badRequest } from './errors.ts'
 import { Line } from './text.ts'
@@ -11,6 +12,12 @@ export function encodeCursor(key: unknown[]): string {
 export type CursorPart = 'string' | 'date' | 'uuid' | 'integer'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** What each part of a decoded cursor is: dates stay ISO strings. */
+type PartType<P extends CursorPart> = P extends 'integer' ? number : string
+export type CursorKey<Parts extends readonly CursorPart[]> = {
+  -readonly [I in keyof Parts]: PartType<Parts[I]>
+}
+
 const partIsValid: Record<CursorPart, (value: unknown) => boolean> = {
   string: (value) => typeof value === 'string',
   date: (value) => typeof value === 'string' && !Number.isNaN(Date.parse(value)),
@@ -19,10 +26,10 @@ const partIsValid: Record<CursorPart, (value: unknown) => boolean> = {
 }
 
 /** The sort key a cursor carries, each part checked against `parts`; a 400 problem otherwise. */
-export function decodeCursor(
+export function decodeCursor<const Parts extends readonly CursorPart[]>(
   cursor: string | undefined,
-  parts: readonly CursorPart[],
-): unknown[] | undefined {
+  parts: Parts,
+): CursorKey<Parts> | undefined {
   if (cursor === undefined) return undefined
   let key: unknown
   try {
@@ -33,7 +40,7 @@ export function decodeCursor(
     key.length === parts.length &&
     parts.every((part, i) => partIsValid[part](key[i]))
   )
-    return key
+    return key as CursorKey<Parts>
   throw badRequest('invalid_cursor', 'The cursor is not one this API gave.', [
     { in: 'querystring', field: 'cursor', message: 'is not a valid cursor' },
   ])
@@ -41,8 +48,25 @@ export function decodeCursor(
 
 /** A (time, uuid) cursor, the key of the lists newest first. */
 export function decodeTimeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
-  const key = decodeCursor(cursor, ['date', 'uuid']) as [string, string] | undefined
+  const key = decodeCursor(cursor, ['date', 'uuid'])
   return key && { at: new Date(key[0]), id: key[1] }
+}
+
+/** A column of a sort key, by name, or an expression the list is sorted by. */
+export type KeyColumn = string | Expression<unknown>
+
+/**
+ * The keyset condition of every paged list: the rows after the cursor's key in the list's order, as one
+ * row comparison, `(c1, c2, …) > (v1, v2, …)` (`<` for a list in descending order). Every column of the
+ * key must sort in that one direction; a value may be an expression (a cast) as well as a parameter.
+ */
+export function afterKey(
+  columns: readonly KeyColumn[],
+  key: readonly unknown[],
+  order: 'asc' | 'desc' = 'asc',
+): RawBuilder<SqlBool> {
+  const column = (part: KeyColumn) => (typeof part === 'string' ? sql.ref(part) : part)
+  return sql<SqlBool>`(${sql.join(columns.map(column))}) ${sql.raw(order === 'asc' ? '>' : '<')} (${sql.join(key)})`
 }
 
 export const Limit = (max = 100, fallback = 20) =>

@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely'
 import type { Executor, StructuresTable } from '../db/schema.ts'
-import { decodeCursor, pageOf } from '../shared/pagination.ts'
+import { afterKey, decodeCursor, pageOf } from '../shared/pagination.ts'
 import { matchesWords, queryWords } from '../shared/word-search.ts'
 
 export type StructureRow = Selectable<StructuresTable>
@@ -44,7 +44,7 @@ export async function findStructure(db: Executor, ids: { finess?: string | null;
 }
 
 export async function listStructures(db: Executor, options: { q?: string; cursor?: string; limit: number }) {
-  const after = decodeCursor(options.cursor, ['string', 'uuid']) as [string, string] | undefined
+  const after = decodeCursor(options.cursor, ['string', 'uuid'])
   let query = db
     .selectFrom('structures')
     .selectAll()
@@ -64,9 +64,6 @@ export async function listStructures(db: Executor, options: { q?: string; cursor
       ]),
     )
   }
-  if (after)
-    query = query.where((eb) =>
-      eb.or([eb('name', '>', after[0]), eb.and([eb('name', '=', after[0]), eb('id', '>', after[1])])]),
-    )
+  if (after) query = query.where(afterKey(['name', 'id'], after))
   return pageOf(await query.execute(), options.limit, (row) => [row.name, row.id])
 }

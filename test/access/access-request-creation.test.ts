@@ -67,7 +67,7 @@ describe('asking for rights at one of my places', () => {
     expect(queue.map((row: { id: string }) => row.id)).toContain(id)
     await t.deliverMail()
     expect(t.mail.to(doctor.email).length).toBe(mailed + 1)
-    const audit = await t.app.db
+    const audit = await t.app.deps.db
       .selectFrom('audit_events')
       .select(['action', 'actor_id'])
       .where('subject_id', '=', id)
@@ -88,7 +88,7 @@ describe('asking for rights at one of my places', () => {
 
   it('asks only for the rights not already held; all of them held is 409 rights_held', async () => {
     const secretary = await aSecretary()
-    await t.app.db
+    await t.app.deps.db
       .insertInto('rights')
       .values({
         account_id: secretary.id,

@@ -16,7 +16,7 @@ let manager: Person
 const anAddress = (name: string) => `${name}.${randomUUID().slice(0, 8)}@example.org`
 
 async function placeAt(person: Person, structureId: string, status: 'pending' | 'confirmed' = 'confirmed') {
-  await t.app.db
+  await t.app.deps.db
     .insertInto('practice_places')
     .values({
       status,
@@ -52,7 +52,7 @@ const fulfil = (id: string) =>
     payload: { decision: 'fulfil' },
   })
 const accountRow = (id: string) =>
-  t.app.db
+  t.app.deps.db
     .selectFrom('accounts')
     .select(['first_name', 'last_name', 'profile', 'rpps', 'roles'])
     .where('id', '=', id)
@@ -75,7 +75,7 @@ beforeAll(async () => {
   elsewhere = await aPractice(t)
   support = await anAccount(t.app, { roles: ['support'] })
   manager = await anAccount(t.app, { email: anAddress('manager') })
-  await t.app.db
+  await t.app.deps.db
     .insertInto('mandates')
     .values({
       account_id: manager.id,
@@ -199,7 +199,7 @@ describe('a previous account made professional: places where the manager decides
     await placeAt(morel, own.structureId)
     await placeAt(hospitalDoctor, hospital.structureId)
     for (const structureId of [own.structureId, hospital.structureId])
-      await t.app.db
+      await t.app.deps.db
         .insertInto('mandates')
         .values({
           account_id: morel.id,
@@ -265,7 +265,7 @@ describe('an RPPS in an account request', () => {
     expect(before.statusCode, before.body).toBe(201)
 
     const known = anRpps()
-    await t.app.db
+    await t.app.deps.db
       .insertInto('directory_persons')
       .values({
         rpps: known,
@@ -288,7 +288,7 @@ describe('an RPPS in an account request', () => {
       expect(unknown.json()).toMatchObject({ code: 'unknown_rpps', errors: [{ field: 'rpps' }] })
       expect((await submit(aRequestBody({ occupation: '10', rpps: known }))).statusCode).toBe(201)
     } finally {
-      await t.app.db.deleteFrom('directory_persons').execute()
+      await t.app.deps.db.deleteFrom('directory_persons').execute()
     }
   })
 

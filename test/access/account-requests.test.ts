@@ -23,7 +23,7 @@ const PROVISIONAL_CODE = /\b[A-Z2-9]{5}-[A-Z2-9]{5}\b/
 const anAddress = (name: string) => `${name}.${randomUUID().slice(0, 8)}@example.org`
 
 async function giveMandate(person: Person, structureId: string) {
-  await t.app.db
+  await t.app.deps.db
     .insertInto('mandates')
     .values({
       account_id: person.id,
@@ -36,7 +36,7 @@ async function giveMandate(person: Person, structureId: string) {
 }
 
 const mandatesOf = (accountId: string) =>
-  t.app.db
+  t.app.deps.db
     .selectFrom('mandates')
     .select(['structure_id', 'mandate'])
     .where('account_id', '=', accountId)
@@ -72,7 +72,7 @@ const decide = (id: string, payload: object, by: Person = support) =>
   })
 
 const outboxRows = (recipient: string) =>
-  t.app.db
+  t.app.deps.db
     .selectFrom('outbox')
     .select(['id', 'template', 'status', 'after_id', 'sealed', 'payload'])
     .where('recipient', '=', recipient)
@@ -113,7 +113,7 @@ describe('Omnimed: add a user account', () => {
     await giveMandate(reference, clinic.structureId)
     await giveMandate(reference, elsewhere.structureId)
     const now = t.clock.now()
-    await t.app.db
+    await t.app.deps.db
       .insertInto('practice_places')
       .values({
         status: 'confirmed',
@@ -123,7 +123,7 @@ describe('Omnimed: add a user account', () => {
         created_at: now,
       })
       .execute()
-    await t.app.db
+    await t.app.deps.db
       .insertInto('rights')
       .values({
         account_id: reference.id,
@@ -132,7 +132,7 @@ describe('Omnimed: add a user account', () => {
         granted_at: now,
       })
       .execute()
-    await t.app.db
+    await t.app.deps.db
       .insertInto('lab_registrations')
       .values({ account_id: reference.id, lab_id: elsewhere.labId, number: 'REF-1', updated_at: now })
       .execute()
@@ -157,11 +157,11 @@ describe('Omnimed: add a user account', () => {
     requestId = created.id
 
     await t.deliverMail()
-    const toSupport = t.mail.to(t.app.config.SUPPORT_EMAIL).at(-1)
+    const toSupport = t.mail.to(t.app.deps.config.SUPPORT_EMAIL).at(-1)
     expect(toSupport?.subject).toBe('Sésame : nouvelle demande de création de compte')
     expect(toSupport?.text).toContain('Julie Tremblay')
     expect(toSupport?.text).toContain(requestId)
-    const audit = await t.app.db
+    const audit = await t.app.deps.db
       .selectFrom('audit_events')
       .select(['actor_id', 'action'])
       .where('subject_id', '=', requestId)
@@ -169,7 +169,7 @@ describe('Omnimed: add a user account', () => {
     expect(audit).toEqual([{ actor_id: manager.id, action: 'account_request.submitted' }])
     // Nothing exists yet for the new user.
     expect(
-      await t.app.db
+      await t.app.deps.db
         .selectFrom('account_emails')
         .select('id')
         .where('address_key', '=', body.email)
@@ -278,16 +278,16 @@ describe('Omnimed: add a user account', () => {
       { structure_id: clinic.structureId, mandate: 'account_manager' },
     ])
     expect(
-      await t.app.db.selectFrom('rights').select('id').where('account_id', '=', accountId).execute(),
+      await t.app.deps.db.selectFrom('rights').select('id').where('account_id', '=', accountId).execute(),
     ).toEqual([])
     expect(
-      await t.app.db
+      await t.app.deps.db
         .selectFrom('lab_registrations')
         .select(['lab_id', 'number'])
         .where('account_id', '=', accountId)
         .execute(),
     ).toEqual([{ lab_id: clinic.labId, number: 'INF-4471' }])
-    const places = await t.app.db
+    const places = await t.app.deps.db
       .selectFrom('practice_places')
       .select('structure_id')
       .where('account_id', '=', accountId)
@@ -297,7 +297,7 @@ describe('Omnimed: add a user account', () => {
 
   it('the labs of its workplaces are told that the account is active, and of the nurse’s registration number', async () => {
     const eventsOf = (labId: string) =>
-      t.app.db
+      t.app.deps.db
         .selectFrom('lab_events')
         .select(['type', 'structure_id', 'payload'])
         .where('account_id', '=', newUser.accountId!)
@@ -322,7 +322,7 @@ describe('Omnimed: add a user account', () => {
   })
 
   it('the fulfilment is in the audit trail, by the agent', async () => {
-    const audit = await t.app.db
+    const audit = await t.app.deps.db
       .selectFrom('audit_events')
       .select(['actor_id', 'action', 'subject_id'])
       .where('actor_id', '=', support.id)
@@ -413,12 +413,12 @@ describe('Omnimed: add a user account', () => {
   it('a previous account is updated, not duplicated', async () => {
     const address = anAddress('former.user')
     const former = await anAccount(t.app, { email: address })
-    await t.app.db
+    await t.app.deps.db
       .updateTable('accounts')
       .set({ password_hash: await t.app.deps.passwords.hash(STRONG_PASSWORD) })
       .where('id', '=', former.id)
       .execute()
-    await t.app.db
+    await t.app.deps.db
       .insertInto('practice_places')
       .values({
         status: 'confirmed',
@@ -428,7 +428,7 @@ describe('Omnimed: add a user account', () => {
         created_at: t.clock.now(),
       })
       .execute()
-    const accountsBefore = await t.app.db.selectFrom('accounts').select('id').execute()
+    const accountsBefore = await t.app.deps.db.selectFrom('accounts').select('id').execute()
 
     const response = await submit(
       manager,
@@ -448,8 +448,10 @@ describe('Omnimed: add a user account', () => {
     expect(fulfilled.statusCode, fulfilled.body).toBe(200)
     expect(fulfilled.json().accountId).toBe(former.id)
 
-    expect(await t.app.db.selectFrom('accounts').select('id').execute()).toHaveLength(accountsBefore.length)
-    const account = await t.app.db
+    expect(await t.app.deps.db.selectFrom('accounts').select('id').execute()).toHaveLength(
+      accountsBefore.length,
+    )
+    const account = await t.app.deps.db
       .selectFrom('accounts')
       .select(['first_name', 'last_name', 'profile', 'status'])
       .where('id', '=', former.id)
@@ -460,13 +462,13 @@ describe('Omnimed: add a user account', () => {
       profile: 'administrative',
       status: 'active',
     })
-    const emails = await t.app.db
+    const emails = await t.app.deps.db
       .selectFrom('account_emails')
       .select('address')
       .where('account_id', '=', former.id)
       .execute()
     expect(emails).toEqual([{ address }])
-    const places = await t.app.db
+    const places = await t.app.deps.db
       .selectFrom('practice_places')
       .select(['structure_id', 'is_primary'])
       .where('account_id', '=', former.id)
@@ -477,7 +479,7 @@ describe('Omnimed: add a user account', () => {
         [annex.structureId, false],
       ].sort(),
     )
-    const events = await t.app.db
+    const events = await t.app.deps.db
       .selectFrom('lab_events')
       .select(['type', 'structure_id'])
       .where('account_id', '=', former.id)
@@ -505,7 +507,7 @@ describe('refusals', () => {
     (body.errors ?? []).map((error) => error.field)
 
   it('a manager without the mandate on one of the workplaces is refused (403), and nothing is recorded', async () => {
-    const before = await t.app.db.selectFrom('account_requests').select('id').execute()
+    const before = await t.app.deps.db.selectFrom('account_requests').select('id').execute()
     const response = await submit(
       manager,
       aRequestBody({
@@ -519,7 +521,9 @@ describe('refusals', () => {
     expect(response.json().code).toBe('not_account_manager')
     const nobody = await anAccount(t.app)
     expect((await submit(nobody, aRequestBody())).statusCode).toBe(403)
-    expect(await t.app.db.selectFrom('account_requests').select('id').execute()).toHaveLength(before.length)
+    expect(await t.app.deps.db.selectFrom('account_requests').select('id').execute()).toHaveLength(
+      before.length,
+    )
   })
 
   it('a request whose manager lost a mandate meanwhile cannot be fulfilled, only rejected', async () => {
@@ -528,7 +532,7 @@ describe('refusals', () => {
     await giveMandate(leaving, annex.structureId)
     const created = await submit(leaving, aRequestBody())
     expect(created.statusCode, created.body).toBe(201)
-    await t.app.db
+    await t.app.deps.db
       .deleteFrom('mandates')
       .where('account_id', '=', leaving.id)
       .where('structure_id', '=', annex.structureId)
@@ -536,7 +540,7 @@ describe('refusals', () => {
     const fulfil = await decide(created.json().id, { decision: 'fulfil' })
     expect(fulfil.statusCode).toBe(409)
     expect(fulfil.json().code).toBe('requester_not_manager')
-    const still = await t.app.db
+    const still = await t.app.deps.db
       .selectFrom('account_requests')
       .select(['status', 'account_id'])
       .where('id', '=', created.json().id)
@@ -627,7 +631,7 @@ describe('refusals', () => {
     ])
     expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 409])
     expect(answers.find((answer) => answer.statusCode === 409)?.json().code).toBe('already_decided')
-    const holders = await t.app.db
+    const holders = await t.app.deps.db
       .selectFrom('account_emails')
       .select('account_id')
       .where('address_key', '=', body.email)
@@ -659,7 +663,7 @@ describe('refusals', () => {
     expect(
       (await t.app.inject({ url: `/v1/admin/account-requests/${id}`, headers: manager.headers })).statusCode,
     ).toBe(403)
-    const stillPending = await t.app.db
+    const stillPending = await t.app.deps.db
       .selectFrom('account_requests')
       .select('status')
       .where('id', '=', id)

@@ -100,7 +100,7 @@ describe('Biomnis: a doctor approves her secretaries’ access to results and in
     })
     expect(decided.statusCode, decided.body).toBe(200)
     expect(decided.json()).toMatchObject({ status: 'approved', grantedRights: ['results'] })
-    const account = await t.app.db
+    const account = await t.app.deps.db
       .selectFrom('accounts')
       .select('status')
       .where('id', '=', secretaryId)
@@ -181,7 +181,7 @@ describe('Biomnis: a doctor approves her secretaries’ access to results and in
         rights: { results: true, invoices: false },
         approverId: doctorId,
       })
-      const request = await t.app.db
+      const request = await t.app.deps.db
         .selectFrom('access_requests')
         .select('id')
         .where('account_id', '=', third.json().id)

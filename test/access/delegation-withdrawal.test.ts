@@ -69,7 +69,7 @@ describe('withdrawing a delegation', () => {
     const listed = (await t.app.inject({ url: '/v1/me/delegations', headers: doctor.headers })).json()
     expect(listed.items).toEqual([])
     expect(await queueOf(doctor)).toContain(requestId)
-    const audit = await t.app.db
+    const audit = await t.app.deps.db
       .selectFrom('audit_events')
       .select('action')
       .where('subject_id', '=', id)

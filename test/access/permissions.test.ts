@@ -10,7 +10,7 @@ let elsewhere: Practice
 const cast: Record<string, Person> = {}
 
 async function placeAt(person: Person, structureId: string) {
-  await t.app.db
+  await t.app.deps.db
     .insertInto('practice_places')
     .values({
       status: 'confirmed',
@@ -23,7 +23,7 @@ async function placeAt(person: Person, structureId: string) {
 }
 
 async function delegate(professional: Person, to: Person, structureId: string, revoked = false) {
-  await t.app.db
+  await t.app.deps.db
     .insertInto('delegations')
     .values({
       professional_id: professional.id,
@@ -38,7 +38,7 @@ async function delegate(professional: Person, to: Person, structureId: string, r
 
 /** A fresh request from the secretary, naming the doctor, at this structure. */
 async function aRequest() {
-  const row = await t.app.db
+  const row = await t.app.deps.db
     .insertInto('access_requests')
     .values({
       account_id: cast.secretary!.id,
@@ -55,7 +55,7 @@ async function aRequest() {
 
 /** Makes sure the secretary holds results here (a current right, whatever history there is). */
 async function aRight() {
-  const held = await t.app.db
+  const held = await t.app.deps.db
     .selectFrom('rights')
     .select('id')
     .where('account_id', '=', cast.secretary!.id)
@@ -63,7 +63,7 @@ async function aRight() {
     .where('revoked_at', 'is', null)
     .executeTakeFirst()
   if (!held)
-    await t.app.db
+    await t.app.deps.db
       .insertInto('rights')
       .values({
         account_id: cast.secretary!.id,
@@ -141,7 +141,7 @@ describe('who may decide, revoke and delegate (and who may NOT)', () => {
       const delegation = await delegateHere(who)
       expect(delegation.statusCode).toBe(delegateStatus)
       if (delegation.statusCode === 201)
-        await t.app.db
+        await t.app.deps.db
           .updateTable('delegations')
           .set({ revoked_at: t.clock.now() })
           .where('id', '=', delegation.json().id)
@@ -150,7 +150,7 @@ describe('who may decide, revoke and delegate (and who may NOT)', () => {
   )
 
   it('shows each decider only the requests they may decide', async () => {
-    await t.app.db
+    await t.app.deps.db
       .updateTable('access_requests')
       .set({ status: 'cancelled' })
       .where('status', '=', 'pending')
@@ -175,7 +175,7 @@ describe('who may decide, revoke and delegate (and who may NOT)', () => {
   })
 
   it('pages each decider’s queue newest first, with a cursor', async () => {
-    await t.app.db
+    await t.app.deps.db
       .updateTable('access_requests')
       .set({ status: 'cancelled' })
       .where('status', '=', 'pending')
@@ -273,7 +273,7 @@ describe('two deciders at the same moment', () => {
         ),
       )
       expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 409, 409])
-      const decisions = await t.app.db
+      const decisions = await t.app.deps.db
         .selectFrom('audit_events')
         .select('action')
         .where('subject_id', '=', id)

@@ -21,7 +21,7 @@ describe('creating a support agent', () => {
     const email = 'agathe.roux@sesame.example.org'
     const agent = await createSupportAccount(t.app.deps, { email, firstName: 'Agathe', lastName: 'Roux' })
     expect(agent.provisionalCode).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/)
-    const row = await t.app.db
+    const row = await t.app.deps.db
       .selectFrom('accounts')
       .select(['status', 'profile', 'roles', 'civility', 'terms_version'])
       .where('id', '=', agent.id)
@@ -31,7 +31,7 @@ describe('creating a support agent', () => {
       profile: 'administrative',
       roles: ['support'],
       civility: 'M',
-      terms_version: t.app.config.TERMS_VERSION,
+      terms_version: t.app.deps.config.TERMS_VERSION,
     })
 
     const activation = await t.app.inject({
@@ -58,7 +58,7 @@ describe('creating a support agent', () => {
     await expect(
       createSupportAccount(t.app.deps, { email: email.toUpperCase(), firstName: 'Autre', lastName: 'Agent' }),
     ).rejects.toMatchObject({ status: 409, code: 'address_taken' })
-    const holders = await t.app.db
+    const holders = await t.app.deps.db
       .selectFrom('account_emails')
       .select('account_id')
       .where('address_key', '=', email)

@@ -38,7 +38,7 @@ describe('MyMedipath: a doctor registers, is checked by the desk, and manages he
     expect(registered.json().status).toBe('pending_validation')
     accountId = registered.json().id
     await t.deliverMail()
-    expect(t.mail.to(t.app.config.SUPPORT_EMAIL).at(-1)?.text).toContain(accountId)
+    expect(t.mail.to(t.app.deps.config.SUPPORT_EMAIL).at(-1)?.text).toContain(accountId)
   })
 
   step(

@@ -19,7 +19,7 @@ beforeAll(async () => {
   practice = await aPractice(t)
   otherPractice = await aPractice(t)
   const now = t.clock.now()
-  await t.app.db
+  await t.app.deps.db
     .insertInto('applications')
     .values([
       {
@@ -94,7 +94,7 @@ const emailsOf = async (person: Person) => (await call(person, 'GET', '/v1/me/em
 const meOf = async (person: Person) => (await call(person, 'GET', '/v1/me')).json()
 const auditOf = async (person: Person) =>
   (
-    await t.app.db
+    await t.app.deps.db
       .selectFrom('audit_events')
       .select('action')
       .where('actor_id', '=', person.id)
@@ -285,14 +285,18 @@ describe('applications', () => {
   it('a suspended account no longer sees its applications', async () => {
     const hugo = await aPerson('hugo.girard@example.org')
     expect((await call(hugo, 'GET', '/v1/me/applications')).json().items).toHaveLength(2)
-    await t.app.db.updateTable('accounts').set({ status: 'suspended' }).where('id', '=', hugo.id).execute()
+    await t.app.deps.db
+      .updateTable('accounts')
+      .set({ status: 'suspended' })
+      .where('id', '=', hugo.id)
+      .execute()
     expect((await call(hugo, 'GET', '/v1/me/applications')).statusCode).toBe(401)
   })
 
   it('an application closed for a while keeps the address she chose for it', async () => {
     const rose = await aPerson('rose.perrin@example.org')
     const now = t.clock.now()
-    await t.app.db
+    await t.app.deps.db
       .insertInto('applications')
       .values({
         id: 'agenda',
@@ -305,7 +309,7 @@ describe('applications', () => {
       })
       .execute()
     const setActive = (active: boolean) =>
-      t.app.db.updateTable('applications').set({ active }).where('id', '=', 'agenda').execute()
+      t.app.deps.db.updateTable('applications').set({ active }).where('id', '=', 'agenda').execute()
     const [main] = await emailsOf(rose)
     await call(rose, 'PATCH', `/v1/me/emails/${main.id}`, { applications: ['agenda', 'resultats'] })
     await setActive(false)
@@ -351,14 +355,14 @@ describe('profile', () => {
       pendingChanges: [{ id: changeRequestId, changes: { lastName: 'Durand' } }],
     })
     expect((await meOf(claire)).lastName).toBe('Dupont')
-    const stored = await t.app.db
+    const stored = await t.app.deps.db
       .selectFrom('profile_change_requests')
       .select(['status', 'changes'])
       .where('id', '=', changeRequestId)
       .executeTakeFirstOrThrow()
     expect(stored).toEqual({ status: 'pending', changes: { lastName: 'Durand' } })
     await t.deliverMail()
-    const support = t.mail.to(t.app.config.SUPPORT_EMAIL).at(-1)
+    const support = t.mail.to(t.app.deps.config.SUPPORT_EMAIL).at(-1)
     expect(support?.subject).toContain('modification de profil à valider')
     expect(support?.text).toContain(changeRequestId)
     expect(await auditOf(claire)).toEqual(

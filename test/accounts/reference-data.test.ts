@@ -38,7 +38,7 @@ describe('the terms of use', () => {
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/)
     expect(refused.json().code).toBe('terms_outdated')
     expect(refused.json().detail).toContain('2027-03')
-    const accounts = await t.app.db
+    const accounts = await t.app.deps.db
       .selectFrom('account_emails')
       .select('account_id')
       .where('address_key', '=', email)

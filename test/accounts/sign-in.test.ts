@@ -15,7 +15,7 @@ afterAll(() => t.close())
 async function anActiveDoctor(email: string) {
   const registered = await register(t, practice, { email })
   expect(registered.statusCode, registered.body).toBe(201)
-  await t.app.db
+  await t.app.deps.db
     .updateTable('accounts')
     .set({ status: 'active' })
     .where('id', '=', registered.json().id)
@@ -135,7 +135,7 @@ describe('email codes', () => {
       url: '/v1/email-proofs',
       payload: { email: 'sealed@example.org', purpose: 'registration' },
     })
-    const row = await t.app.db
+    const row = await t.app.deps.db
       .selectFrom('outbox')
       .select(['payload', 'sealed'])
       .where('recipient', '=', 'sealed@example.org')
@@ -143,13 +143,13 @@ describe('email codes', () => {
     expect(JSON.stringify(row.payload)).not.toMatch(/\d{6}/)
     await t.deliverMail()
     const code = t.mail.lastCode('sealed@example.org')
-    const proofs = await t.app.db
+    const proofs = await t.app.deps.db
       .selectFrom('email_proofs')
       .select('code_hash')
       .where('address', '=', 'sealed@example.org')
       .execute()
     expect(proofs[0]?.code_hash).not.toContain(code)
-    const sent = await t.app.db
+    const sent = await t.app.deps.db
       .selectFrom('outbox')
       .select('sealed')
       .where('recipient', '=', 'sealed@example.org')
@@ -195,7 +195,7 @@ describe('no enumeration', () => {
     const refused = await login('pending@example.org', STRONG_PASSWORD)
     expect(refused.statusCode).toBe(401)
     expect(refused.json().code).toBe('invalid_credentials')
-    const audit = await t.app.db
+    const audit = await t.app.deps.db
       .selectFrom('audit_events')
       .select('reason')
       .where('subject_id', '=', registered.json().id)
@@ -257,7 +257,7 @@ describe('sign-in', () => {
     const statuses = at.map((response) => response.statusCode)
     expect(statuses.filter((status) => status === 401)).toHaveLength(5)
     expect(statuses.filter((status) => status === 429)).toHaveLength(35)
-    const counted = await t.app.db
+    const counted = await t.app.deps.db
       .selectFrom('sign_in_failures')
       .select('failures')
       .where('key', '=', 'account:rushed@example.org')
@@ -573,7 +573,7 @@ describe('registration refusals', () => {
       rights: { results: false, invoices: false },
       practicePlaces: [{ structureId: practice.structureId, labCenterId: practice.centerId, primary: true }],
       correspondentCode: practice.correspondentCode,
-      termsVersion: t.app.config.TERMS_VERSION,
+      termsVersion: t.app.deps.config.TERMS_VERSION,
     }
     expect((await t.app.inject({ method: 'POST', url: '/v1/registrations', payload })).statusCode).toBe(201)
     const again = await t.app.inject({ method: 'POST', url: '/v1/registrations', payload })

@@ -14,7 +14,7 @@ describe('core account flow', () => {
     const registered = await register(t, practice, { email: 'claire.martin@example.org' })
     expect(registered.statusCode, registered.body).toBe(201)
     expect(registered.json().status).toBe('pending_validation')
-    await t.app.db
+    await t.app.deps.db
       .updateTable('accounts')
       .set({ status: 'active' })
       .where('id', '=', registered.json().id)

@@ -107,7 +107,7 @@ describe('a token whose authentication is older than 10 minutes', () => {
     })
     expect(wrong.statusCode).toBe(401)
     expect(wrong.json().code).toBe('invalid_credentials')
-    const failures = await t.app.db
+    const failures = await t.app.deps.db
       .selectFrom('sign_in_failures')
       .select('failures')
       .where('key', '=', `account:${doctor.email}`)
@@ -129,7 +129,7 @@ describe('a token whose authentication is older than 10 minutes', () => {
     expect(claimsOf({ authorization: `Bearer ${refreshed.json().accessToken}` }).auth_time).toBe(
       claimsOf(fresh).auth_time,
     )
-    const audit = await t.app.db
+    const audit = await t.app.deps.db
       .selectFrom('audit_events')
       .select('action')
       .where('actor_id', '=', doctor.id)

@@ -15,7 +15,7 @@ beforeAll(async () => {
     ['Jean', 'Martin'],
   ] as const) {
     const { id } = await anAccount(t.app)
-    await t.app.db
+    await t.app.deps.db
       .updateTable('accounts')
       .set({ first_name: firstName, last_name: lastName })
       .where('id', '=', id)

@@ -128,7 +128,7 @@ describe('the support desk validates registrations', () => {
     const mail = (await inbox(email)).at(-1)
     const code = PROVISIONAL_CODE.exec(mail?.text ?? '')?.[1]
     expect(code, mail?.text).toBeDefined()
-    const queued = await t.app.db
+    const queued = await t.app.deps.db
       .selectFrom('outbox')
       .select('payload')
       .where('recipient', '=', email)
@@ -235,7 +235,7 @@ describe('the support desk lists accounts', () => {
       nextCursor: null,
     })
 
-    const rpps = await t.app.db
+    const rpps = await t.app.deps.db
       .selectFrom('accounts')
       .select(['rpps', 'last_name'])
       .where('id', '=', people[1]!.id)
@@ -317,7 +317,7 @@ describe('suspension', () => {
 describe('identity changes', () => {
   async function pendingChange(changes: Record<string, string>) {
     const person = await anAccount(t.app, { profile: 'health_professional' })
-    const request = await t.app.db
+    const request = await t.app.deps.db
       .insertInto('profile_change_requests')
       .values({
         account_id: person.id,
@@ -386,7 +386,7 @@ describe('identity changes', () => {
 
   it('an RPPS another account carries is refused, and the request stays pending', async () => {
     const other = await anAccount(t.app, { profile: 'health_professional', rpps: anRpps() })
-    const taken = await t.app.db
+    const taken = await t.app.deps.db
       .selectFrom('accounts')
       .select('rpps')
       .where('id', '=', other.id)
@@ -446,9 +446,9 @@ describe('the audit trail', () => {
 
   it('cannot be rewritten or erased', async () => {
     await expect(
-      t.app.db.updateTable('audit_events').set({ reason: 'rewritten' }).where('id', '>', 0).execute(),
+      t.app.deps.db.updateTable('audit_events').set({ reason: 'rewritten' }).where('id', '>', 0).execute(),
     ).rejects.toThrow(/append-only/)
-    await expect(t.app.db.deleteFrom('audit_events').where('id', '>', 0).execute()).rejects.toThrow(
+    await expect(t.app.deps.db.deleteFrom('audit_events').where('id', '>', 0).execute()).rejects.toThrow(
       /append-only/,
     )
   })

@@ -36,7 +36,7 @@ async function counts(app: TestApp) {
   ] as const
   const entries = await Promise.all(
     tables.map(async (table) => {
-      const row = await app.app.db
+      const row = await app.app.deps.db
         .selectFrom(table)
         .select((eb) => eb.fn.countAll<number>().as('count'))
         .executeTakeFirstOrThrow()

@@ -20,7 +20,7 @@ describe('/metrics', () => {
   it('is valid Prometheus text exposition with process, HTTP and outbox metrics', async () => {
     await t.app.inject({ url: '/health/live' })
     await t.app.inject({ url: '/v1/unknown/1' })
-    await t.app.outbox.enqueue(t.app.db, { to: 'queued@example.org', template: 'ops.test' })
+    await t.app.deps.outbox.enqueue(t.app.deps.db, { to: 'queued@example.org', template: 'ops.test' })
 
     const response = await t.app.inject({ url: '/metrics' })
     expect(response.statusCode).toBe(200)

@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 const status = async (id: number) =>
-  t.app.db
+  t.app.deps.db
     .selectFrom('outbox')
     .select(['status', 'attempts', 'sealed', 'last_error'])
     .where('id', '=', id)
@@ -25,14 +25,14 @@ const status = async (id: number) =>
 describe('the mail outbox', () => {
   it('never sends a message whose transaction rolled back', async () => {
     await expect(
-      t.app.db.transaction().execute(async (trx) => {
-        await t.app.outbox.enqueue(trx, { to: 'ghost@example.org', template: 'ops.test' })
+      t.app.deps.db.transaction().execute(async (trx) => {
+        await t.app.deps.outbox.enqueue(trx, { to: 'ghost@example.org', template: 'ops.test' })
         throw new Error('the change failed')
       }),
     ).rejects.toThrow('the change failed')
     await t.deliverMail()
     expect(t.mail.to('ghost@example.org')).toHaveLength(0)
-    const rows = await t.app.db
+    const rows = await t.app.deps.db
       .selectFrom('outbox')
       .select('id')
       .where('recipient', '=', 'ghost@example.org')
@@ -41,13 +41,13 @@ describe('the mail outbox', () => {
   })
 
   it('delivers a committed message over SMTP, in French by default, and English on request', async () => {
-    await t.app.db.transaction().execute(async (trx) => {
-      await t.app.outbox.enqueue(trx, {
+    await t.app.deps.db.transaction().execute(async (trx) => {
+      await t.app.deps.outbox.enqueue(trx, {
         to: 'claire@example.org',
         template: 'ops.test',
         data: { note: 'Bonne journée' },
       })
-      await t.app.outbox.enqueue(trx, { to: 'john@example.org', template: 'ops.test', locale: 'en' })
+      await t.app.deps.outbox.enqueue(trx, { to: 'john@example.org', template: 'ops.test', locale: 'en' })
     })
     expect(await t.deliverMail()).toEqual({ sent: 2, retried: 0, dead: 0 })
     const [french] = t.mail.to('claire@example.org')
@@ -58,7 +58,7 @@ describe('the mail outbox', () => {
   })
 
   it('keeps secrets sealed in the row and erases them once sent', async () => {
-    const id = await t.app.outbox.enqueue(t.app.db, {
+    const id = await t.app.deps.outbox.enqueue(t.app.deps.db, {
       to: 'secret@example.org',
       template: 'ops.test',
       data: { note: 'see below' },
@@ -69,7 +69,7 @@ describe('the mail outbox', () => {
     expect(Buffer.from(row.sealed!).toString('latin1')).not.toContain('482913')
     const stored = await sql<{
       text: string
-    }>`select row_to_json(outbox)::text as text from outbox where id = ${id}`.execute(t.app.db)
+    }>`select row_to_json(outbox)::text as text from outbox where id = ${id}`.execute(t.app.deps.db)
     expect(stored.rows[0]?.text).not.toContain('482913')
     await t.deliverMail()
     expect((await status(id)).sealed).toBeNull()
@@ -78,7 +78,10 @@ describe('the mail outbox', () => {
   it('retries while the SMTP server is down and delivers exactly once when it is back', async () => {
     const port = t.mail.port
     await t.mail.stop()
-    const id = await t.app.outbox.enqueue(t.app.db, { to: 'patient.retry@example.org', template: 'ops.test' })
+    const id = await t.app.deps.outbox.enqueue(t.app.deps.db, {
+      to: 'patient.retry@example.org',
+      template: 'ops.test',
+    })
 
     expect(await t.deliverMail()).toEqual({ sent: 0, retried: 1, dead: 0 })
     expect(await status(id)).toMatchObject({ status: 'pending', attempts: 1 })
@@ -99,10 +102,13 @@ describe('the mail outbox', () => {
   it('leases a claimed message for seconds: mail of a worker that died mid-send is due again soon', async () => {
     const stuck = aStuckRelay()
     const crashed = aWorker(stuck.transport)
-    const id = await t.app.outbox.enqueue(t.app.db, { to: 'crash.lease@example.org', template: 'ops.test' })
+    const id = await t.app.deps.outbox.enqueue(t.app.deps.db, {
+      to: 'crash.lease@example.org',
+      template: 'ops.test',
+    })
     const batch = crashed.runOnce()
     await stuck.sending
-    const row = await t.app.db
+    const row = await t.app.deps.db
       .selectFrom('outbox')
       .select('next_attempt_at')
       .where('id', '=', id)
@@ -126,12 +132,15 @@ describe('the mail outbox', () => {
   it('keeps renewing the lease while a live worker is slow to send, so that nobody sends it twice', async () => {
     const slow = aStuckRelay()
     const worker = aWorker(slow.transport, 20)
-    const id = await t.app.outbox.enqueue(t.app.db, { to: 'slow.lease@example.org', template: 'ops.test' })
+    const id = await t.app.deps.outbox.enqueue(t.app.deps.db, {
+      to: 'slow.lease@example.org',
+      template: 'ops.test',
+    })
     const batch = worker.runOnce()
     await slow.sending
     const leasedUntil = async () =>
       (
-        await t.app.db
+        await t.app.deps.db
           .selectFrom('outbox')
           .select('next_attempt_at')
           .where('id', '=', id)
@@ -166,7 +175,10 @@ describe('the mail outbox', () => {
 
   it('gives up after the last attempt, and counts the dead message in the metrics', async () => {
     await t.mail.stop()
-    const id = await t.app.outbox.enqueue(t.app.db, { to: 'never@example.org', template: 'ops.test' })
+    const id = await t.app.deps.outbox.enqueue(t.app.deps.db, {
+      to: 'never@example.org',
+      template: 'ops.test',
+    })
     for (let attempt = 1; attempt <= 3; attempt++) {
       await t.deliverMail()
       t.clock.advance(3_600_000)
@@ -200,8 +212,8 @@ function aStuckRelay() {
 
 /** A second worker on the same outbox, as another instance runs one. */
 const aWorker = (transport: MailTransport, renewEveryMs?: number) =>
-  createOutboxWorker(t.app.config, {
-    db: t.app.db,
+  createOutboxWorker(t.app.deps.config, {
+    db: t.app.deps.db,
     transport,
     templates: foundationTemplates,
     box: new SecretBox(Buffer.alloc(32)),

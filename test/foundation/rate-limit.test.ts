@@ -122,7 +122,7 @@ describe('rate limiting far from the limit', () => {
     const b = await createTestApp({ database, env, extend: route })
     const counted = async (ip: string) =>
       (
-        await a.app.db
+        await a.app.deps.db
           .selectFrom('rate_limit_counters')
           .select('count')
           .where('key', '=', `rate:${ip}`)

@@ -21,9 +21,9 @@ export async function anAccount(
   app: App,
   options: { roles?: string[]; profile?: AccountProfile; email?: string; rpps?: string } = {},
 ) {
-  const now = app.clock.now()
+  const now = app.deps.clock.now()
   const profile = options.profile ?? 'administrative'
-  const account = await app.db
+  const account = await app.deps.db
     .insertInto('accounts')
     .values({
       status: 'active',
@@ -34,7 +34,7 @@ export async function anAccount(
       last_name: `Person ${randomUUID().slice(0, 8)}`,
       rpps: profile === 'health_professional' ? (options.rpps ?? anRpps()) : null,
       profession_code: profile === 'health_professional' ? '10' : null,
-      terms_version: app.config.TERMS_VERSION,
+      terms_version: app.deps.config.TERMS_VERSION,
       terms_accepted_at: now,
       created_at: now,
       updated_at: now,
@@ -42,7 +42,7 @@ export async function anAccount(
     .returning('id')
     .executeTakeFirstOrThrow()
   const email = options.email ?? `person.${randomUUID()}@example.org`
-  await app.db
+  await app.deps.db
     .insertInto('account_emails')
     .values({
       account_id: account.id,
@@ -55,10 +55,10 @@ export async function anAccount(
     })
     .execute()
   const { session } = await openSession(
-    { db: app.db, clock: app.clock, secrets: app.deps.secrets, ttlDays: 30 },
+    { db: app.deps.db, clock: app.deps.clock, secrets: app.deps.secrets, ttlDays: 30 },
     { accountId: account.id, amr: ['pwd', 'otp', 'mfa'], authTime: now },
   )
-  const { token } = await app.tokens.issue({
+  const { token } = await app.deps.tokens.issue({
     typ: 'person',
     sub: account.id,
     sid: session.id,

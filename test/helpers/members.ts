@@ -11,14 +11,14 @@ export async function placeAt(
   structureId: string,
   status: PlaceStatus = 'confirmed',
 ) {
-  const place = await app.db
+  const place = await app.deps.db
     .insertInto('practice_places')
     .values({
       status,
       account_id: accountId,
       structure_id: structureId,
       is_primary: true,
-      created_at: app.clock.now(),
+      created_at: app.deps.clock.now(),
     })
     .returning('id')
     .executeTakeFirstOrThrow()

@@ -114,7 +114,7 @@ export async function register(t: TestApp, practice: Practice, person: Registran
       ...(person.rights && { rights: person.rights }),
       ...(person.approverId && { approverId: person.approverId }),
       ...(password !== undefined && { password, passwordConfirmation: password }),
-      termsVersion: t.app.config.TERMS_VERSION,
+      termsVersion: t.app.deps.config.TERMS_VERSION,
       ...person.extra,
     },
   })

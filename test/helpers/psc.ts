@@ -66,13 +66,13 @@ export async function writtenRows(t: TestApp) {
   const count = async (table: 'accounts' | 'sessions' | 'audit_events' | 'psc_registration_tokens') =>
     Number(
       (
-        await t.app.db
+        await t.app.deps.db
           .selectFrom(table)
           .select((eb) => eb.fn.countAll().as('n'))
           .executeTakeFirstOrThrow()
       ).n,
     )
-  const spent = await t.app.db
+  const spent = await t.app.deps.db
     .selectFrom('psc_authorizations')
     .select((eb) => eb.fn.countAll().as('n'))
     .where('used_at', 'is not', null)
@@ -85,7 +85,7 @@ export async function writtenRows(t: TestApp) {
     spentStates: Number(spent.n),
     linked: Number(
       (
-        await t.app.db
+        await t.app.deps.db
           .selectFrom('accounts')
           .select((eb) => eb.fn.countAll().as('n'))
           .where('psc_national_id', 'is not', null)

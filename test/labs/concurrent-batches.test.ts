@@ -41,7 +41,7 @@ describe('a lab system sending concurrent batches that name the same new codes',
     const results = answers.map((response) => response.json())
     expect(results.reduce((sum, result) => sum + result.created, 0)).toBe(3)
     expect(results.every((result) => result.created + result.updated + result.unchanged === 3)).toBe(true)
-    const rows = await t.app.db
+    const rows = await t.app.deps.db
       .selectFrom('lab_centers')
       .select('code')
       .where('lab_id', '=', 'eurofins')
@@ -63,7 +63,7 @@ describe('a lab system sending concurrent batches that name the same new codes',
     ).flat()
     expect(answers.map((response) => response.statusCode)).toEqual(answers.map(() => 200))
     expect(answers.reduce((sum, response) => sum + response.json().created, 0)).toBe(2)
-    const structures = await t.app.db
+    const structures = await t.app.deps.db
       .selectFrom('structures')
       .select('finess')
       .where('finess', 'in', finess)

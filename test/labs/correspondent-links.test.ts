@@ -58,7 +58,7 @@ beforeAll(async () => {
   practice = await aPractice(t, 'alpha')
   const listed = await t.app.inject({ url: '/v1/labs/alpha/correspondents', headers: practice.lab })
   finess = (
-    await t.app.db
+    await t.app.deps.db
       .selectFrom('structures')
       .select('finess')
       .where('id', '=', practice.structureId)
@@ -68,7 +68,7 @@ beforeAll(async () => {
   cerba = await labToken(t.app, await labWithClient(t.app, 'cerba'))
   support = await anAccount(t.app, { roles: ['support'] })
   doctor = await anAccount(t.app, { profile: 'health_professional' })
-  await t.app.db
+  await t.app.deps.db
     .insertInto('practice_places')
     .values({
       status: 'confirmed',
@@ -114,7 +114,7 @@ describe('a lab naming a structure it does not serve', () => {
         ],
         correspondentCode: 'CB-1',
         rights: { results: false, invoices: false },
-        termsVersion: t.app.config.TERMS_VERSION,
+        termsVersion: t.app.deps.config.TERMS_VERSION,
       },
     })
     expect(registration.statusCode).toBe(422)
@@ -181,13 +181,13 @@ describe('a lab naming a structure it does not serve', () => {
       headers: { ...deltaToken, 'idempotency-key': 'delta-centres' },
       payload: { items: [{ code: 'D1', name: 'Delta Albi' }] },
     })
-    const centre = await t.app.db
+    const centre = await t.app.deps.db
       .selectFrom('lab_centers')
       .select('id')
       .where('lab_id', '=', 'delta')
       .executeTakeFirstOrThrow()
     const nurse = await anAccount(t.app, { profile: 'health_professional' })
-    await t.app.db
+    await t.app.deps.db
       .insertInto('practice_places')
       .values({
         status: 'confirmed',
@@ -206,12 +206,12 @@ describe('a lab naming a structure it does not serve', () => {
       headers: { ...waiting, 'idempotency-key': 'theta-centres' },
       payload: { items: [{ code: 'T1', name: 'Theta Albi' }] },
     })
-    const thetaCentre = await t.app.db
+    const thetaCentre = await t.app.deps.db
       .selectFrom('lab_centers')
       .select('id')
       .where('lab_id', '=', 'theta')
       .executeTakeFirstOrThrow()
-    await t.app.db
+    await t.app.deps.db
       .insertInto('practice_places')
       .values({
         status: 'pending',
@@ -279,7 +279,7 @@ describe('a lab creating, through its sync, a structure the national directory l
       latitude: null,
       longitude: null,
     }
-    await t.app.db
+    await t.app.deps.db
       .insertInto('directory_establishments')
       .values([
         { ...row, finess: listed.byFiness, name: 'CENTRE DE SANTE DU PONT', siret: '' },
@@ -335,11 +335,11 @@ describe('a lab creating, through its sync, a structure the national directory l
         ],
         correspondentCode: practice.correspondentCode,
         rights: { results: false, invoices: false },
-        termsVersion: t.app.config.TERMS_VERSION,
+        termsVersion: t.app.deps.config.TERMS_VERSION,
       },
     })
     expect(registration.statusCode, registration.body).toBe(201)
-    const structures = await t.app.db
+    const structures = await t.app.deps.db
       .selectFrom('structures')
       .select(['finess', 'siret'])
       .where((eb) => eb.or([eb('finess', '=', listed.bySiret), eb('siret', '=', listed.bySiretSiret)]))
@@ -391,7 +391,7 @@ describe('who may NOT see or decide the queue', () => {
 /** The FINESS of a structure another lab created: one cerba does not serve. */
 async function aFreshPracticeFiness() {
   const other = await aPractice(t, `zeta-${Math.random().toString(36).slice(2, 6)}`)
-  const row = await t.app.db
+  const row = await t.app.deps.db
     .selectFrom('structures')
     .select('finess')
     .where('id', '=', other.structureId)

@@ -150,7 +150,7 @@ describe('correspondent sync', () => {
   })
 
   it('lists every bad item with index, code, field and reason, and writes nothing', async () => {
-    const before = await t.app.db
+    const before = await t.app.deps.db
       .selectFrom('correspondent_codes')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow()
@@ -183,7 +183,7 @@ describe('correspondent sync', () => {
       [3, 'BAD3', 'structure.siret', 'invalid_check_digit'],
       [4, 'OK1', 'code', 'duplicate_code'],
     ])
-    const after = await t.app.db
+    const after = await t.app.deps.db
       .selectFrom('correspondent_codes')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow()
@@ -241,7 +241,7 @@ describe('correspondent sync', () => {
     // One did the work; the other either arrived while it ran (409) or after (an identical replay).
     expect([a, b].filter((r) => r.statusCode === 200 && !r.headers['idempotent-replayed'])).toHaveLength(1)
     expect(statuses[1] === 409 || (b.json().created === 2000 && a.json().created === 2000)).toBe(true)
-    const rows = await t.app.db
+    const rows = await t.app.deps.db
       .selectFrom('correspondent_codes')
       .select('code')
       .where('code', 'like', 'CC%')
@@ -253,7 +253,7 @@ describe('correspondent sync', () => {
     const payload = { items: [{ code: 'HELD', name: 'Held centre' }] }
     expect((await put('/v1/labs/biomnis/centers', biomnis, payload, 'held')).statusCode).toBe(200)
     // As if that first request had not finished yet:
-    await t.app.db
+    await t.app.deps.db
       .updateTable('idempotency_keys')
       .set({ status: 'in_flight' })
       .where('key', '=', 'held')
@@ -290,7 +290,7 @@ describe('correspondent sync', () => {
     })
     expect(removed.statusCode).toBe(204)
     expect((await t.app.inject({ url: '/v1/correspondent-codes/P2?labId=cerba' })).statusCode).toBe(404)
-    const history = await t.app.db
+    const history = await t.app.deps.db
       .selectFrom('correspondent_codes')
       .selectAll()
       .where('lab_id', '=', 'cerba')

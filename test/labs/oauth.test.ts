@@ -158,7 +158,7 @@ describe('token introspection (RFC 7662): what a token stands for now', () => {
     doctor = await anAccount(t.app, { profile: 'health_professional' })
     secretary = await anAccount(t.app, { profile: 'collaborator' })
     for (const person of [doctor, secretary]) {
-      await t.app.db
+      await t.app.deps.db
         .insertInto('practice_places')
         .values({
           status: 'confirmed',
@@ -224,7 +224,7 @@ describe('token introspection (RFC 7662): what a token stands for now', () => {
       [nurse, cerbaPractice.structureId],
     ] as const
     for (const [person, structureId] of places) {
-      await t.app.db
+      await t.app.deps.db
         .insertInto('practice_places')
         .values({
           status: 'confirmed',
@@ -255,7 +255,7 @@ describe('token introspection (RFC 7662): what a token stands for now', () => {
     await grant(cerbaPractice.structureId, 'invoices', cerbaDoctor)
 
     const eurofins = await labWithClient(t.app, 'eurofins')
-    const { finess } = await t.app.db
+    const { finess } = await t.app.deps.db
       .selectFrom('structures')
       .select('finess')
       .where('id', '=', practice.structureId)
@@ -283,7 +283,7 @@ describe('token introspection (RFC 7662): what a token stands for now', () => {
   it('answers the roles the account holds now', async () => {
     const agent = await anAccount(t.app, { roles: ['support'] })
     expect((await introspect(tokenOf(agent))).roles).toEqual(['support'])
-    await t.app.db.updateTable('accounts').set({ roles: [] }).where('id', '=', agent.id).execute()
+    await t.app.deps.db.updateTable('accounts').set({ roles: [] }).where('id', '=', agent.id).execute()
     expect((await introspect(tokenOf(agent))).roles).toEqual([])
   })
 
@@ -316,7 +316,7 @@ describe('token introspection (RFC 7662): what a token stands for now', () => {
     expect(await introspect('not-a-token')).toEqual({ active: false })
 
     const elsewhere = createTokenService({
-      db: t.app.db,
+      db: t.app.deps.db,
       box: t.app.deps.box,
       clock: t.clock,
       audience: 'another-application',
@@ -341,7 +341,7 @@ describe('the audience of access tokens', () => {
     expect((await t.app.inject({ url: '/v1/me', headers: person.headers })).statusCode).toBe(200)
     const [, payload] = tokenOf(person).split('.')
     const claims = JSON.parse(Buffer.from(payload as string, 'base64url').toString())
-    const key = await currentSigningKey(t.app.db, t.app.deps.box, t.clock)
+    const key = await currentSigningKey(t.app.deps.db, t.app.deps.box, t.clock)
     const sign = (aud?: string) =>
       createSigner({
         key: key.privateKeyPem,
@@ -371,7 +371,7 @@ describe('the audience of access tokens', () => {
   it('reads roles from the account, not the token: a role withdrawn stops at once', async () => {
     const agent = await anAccount(t.app, { roles: ['support'] })
     expect((await t.app.inject({ url: '/v1/admin/accounts', headers: agent.headers })).statusCode).toBe(200)
-    await t.app.db.updateTable('accounts').set({ roles: [] }).where('id', '=', agent.id).execute()
+    await t.app.deps.db.updateTable('accounts').set({ roles: [] }).where('id', '=', agent.id).execute()
     expect((await t.app.inject({ url: '/v1/admin/accounts', headers: agent.headers })).statusCode).toBe(403)
   })
 })

@@ -19,7 +19,7 @@ afterAll(() => t.close())
 const mailboxCount = async () =>
   Number(
     (
-      await t.app.db
+      await t.app.deps.db
         .selectFrom('mailboxes')
         .select((eb) => eb.fn.countAll().as('n'))
         .executeTakeFirstOrThrow()
@@ -203,7 +203,7 @@ describe('a personal (PER) or internal (INT) mailbox, whose identity is the acco
     const doctor = await anAccount(t.app, { profile: 'health_professional' })
     const created = await createMailbox(t, doctor.headers, { kind: 'PER', region: '76' })
     expect(created.statusCode, created.body).toBe(201)
-    const account = await t.app.db
+    const account = await t.app.deps.db
       .selectFrom('accounts')
       .selectAll()
       .where('id', '=', doctor.id)
@@ -225,7 +225,7 @@ describe('a personal (PER) or internal (INT) mailbox, whose identity is the acco
   it('INT: for someone awaiting an RPPS, with a profession; refused with an RPPS or without a profession', async () => {
     const intern = await anAccount(t.app, { profile: 'collaborator' })
     await refused({ kind: 'INT', region: '76' }, 422, 'profession_required', undefined, intern.headers)
-    await t.app.db
+    await t.app.deps.db
       .updateTable('accounts')
       .set({ profession_code: '60' })
       .where('id', '=', intern.id)
@@ -283,14 +283,14 @@ describe('what the national directories say (once imported)', () => {
       latitude: null,
       longitude: null,
     }
-    await t.app.db
+    await t.app.deps.db
       .insertInto('directory_establishments')
       .values([
         { ...row, finess: '810000018', finess_legal: '810000026', name: 'PHARMACIE DU CENTRE' },
         { ...row, finess: '810000034', finess_legal: '810000042', name: 'PHARMACIE DES LICES' },
       ])
       .execute()
-    await t.app.db
+    await t.app.deps.db
       .insertInto('directory_persons')
       .values({
         rpps: '10003456786',

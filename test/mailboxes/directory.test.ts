@@ -56,7 +56,7 @@ beforeAll(async () => {
   )
   boxes.pending = pending.json().id
   const doctor = await anAccount(t.app, { profile: 'health_professional' })
-  await t.app.db
+  await t.app.deps.db
     .updateTable('accounts')
     .set({ first_name: 'Hélène', last_name: 'Dupré' })
     .where('id', '=', doctor.id)
@@ -130,7 +130,7 @@ describe('the directory of mailboxes', () => {
 describe('a directory larger than the search reads in the order of names', () => {
   beforeAll(async () => {
     // Many boxes whose names sort first, none of them a pharmacy: the pharmacies come after them all.
-    const template = await t.app.db
+    const template = await t.app.deps.db
       .selectFrom('mailboxes')
       .selectAll()
       .where('id', '=', boxes.cms!)
@@ -145,7 +145,7 @@ describe('a directory larger than the search reads in the order of names', () =>
         responsible_first_name, responsible_last_name, responsible_profession, responsible_rpps, paperless, listed,
         'cabinet.' || i || '@oc.mssante.fr', 'cabinet ' || lpad(i::text, 6, '0'), created_by, created_at, updated_at
       from mailboxes, generate_series(1, ${ORDERED_WINDOW + 100}) as i where id = ${template.id}`.execute(
-      t.app.db,
+      t.app.deps.db,
     )
   })
 

@@ -98,7 +98,7 @@ describe('the support desk validates or rejects', () => {
 
   it('a PER box is named after its owner, in the domain of their profession; an INT box in the operator’s', async () => {
     const doctor = await anAccount(t.app, { profile: 'health_professional' })
-    await t.app.db
+    await t.app.deps.db
       .updateTable('accounts')
       .set({ first_name: 'Hélène', last_name: 'D’Arcy-Lefèvre' })
       .where('id', '=', doctor.id)
@@ -108,7 +108,7 @@ describe('the support desk validates or rejects', () => {
       'helene.d.arcy.lefevre@medecin.oc.mssante.fr',
     )
     const nurse = await anAccount(t.app, { profile: 'collaborator' })
-    await t.app.db
+    await t.app.deps.db
       .updateTable('accounts')
       .set({ first_name: 'Ana', last_name: 'Souza', profession_code: '60' })
       .where('id', '=', nurse.id)
@@ -206,7 +206,7 @@ describe('activation, suspension, closing', () => {
       payload: { reason: 'La pharmacie ferme' },
     })
     expect(asked.json().closeRequestedAt).toBe(t.clock.now().toISOString())
-    expect((await lastMailTo(t.app.config.SUPPORT_EMAIL))?.text).toContain('> La pharmacie ferme')
+    expect((await lastMailTo(t.app.deps.config.SUPPORT_EMAIL))?.text).toContain('> La pharmacie ferme')
     expect((await supportPost(id, 'closure', {})).json().status).toBe('closed')
     expect((await t.app.inject({ url: '/v1/mailbox-session', headers: boxToken })).statusCode).toBe(401)
     const edit = await t.app.inject({

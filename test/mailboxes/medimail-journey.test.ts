@@ -101,7 +101,7 @@ describe('Nadège creates the organisational mailbox of the Pharmacie du Centre 
       expect.objectContaining({ id: mailboxId, role: 'manager', status: 'pending_validation' }),
     ])
     await t.deliverMail()
-    expect(lastMail(t.app.config.SUPPORT_EMAIL)?.text).toContain(mailboxId)
+    expect(lastMail(t.app.deps.config.SUPPORT_EMAIL)?.text).toContain(mailboxId)
   })
 
   step('the support desk finds it in its queue and validates it: the address is derived', async () => {
@@ -187,7 +187,7 @@ describe('Nadège creates the organisational mailbox of the Pharmacie du Centre 
           .export({ type: 'spki', format: 'pem' })
           .toString(),
       algorithms: ['ES256'],
-      allowedAud: t.app.config.TOKEN_AUDIENCE,
+      allowedAud: t.app.deps.config.TOKEN_AUDIENCE,
       allowedIss: 'sesame',
     })
     expect(await verify(switchToken)).toMatchObject({

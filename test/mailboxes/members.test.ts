@@ -33,7 +33,7 @@ const members = async () =>
 /** The same person in the same session, as after a step-up: a token whose authentication is now. */
 async function freshHeaders(person: Person) {
   const claims = JSON.parse(Buffer.from(person.headers.authorization.split('.')[1]!, 'base64url').toString())
-  const { token } = await t.app.tokens.issue({
+  const { token } = await t.app.deps.tokens.issue({
     ...claims,
     auth_time: Math.floor(t.clock.now().getTime() / 1000),
   })
@@ -100,7 +100,7 @@ describe('accepting an invitation', () => {
   it('any address of the invitee will do, case aside', async () => {
     const invitee = await anAccount(t.app)
     const other = `Autre.${invitee.id}@Example.org`
-    await t.app.db
+    await t.app.deps.db
       .insertInto('account_emails')
       .values({
         account_id: invitee.id,

@@ -26,7 +26,7 @@ const headers = {} as Record<Actor, Headers>
 /** The same person in the same session, with an authentication 20 minutes old. */
 async function stale(person: Person) {
   const claims = JSON.parse(Buffer.from(person.headers.authorization.split('.')[1]!, 'base64url').toString())
-  const { token } = await t.app.tokens.issue({ ...claims, auth_time: claims.auth_time - 20 * 60 })
+  const { token } = await t.app.deps.tokens.issue({ ...claims, auth_time: claims.auth_time - 20 * 60 })
   return { authorization: `Bearer ${token}` }
 }
 

@@ -54,7 +54,7 @@ async function aDoctorWithPscOnly(email: string) {
       profile: 'health_professional',
       practicePlaces: [{ structureId: practice.structureId, labCenterId: practice.centerId, primary: true }],
       correspondentCode: practice.correspondentCode,
-      termsVersion: t.app.config.TERMS_VERSION,
+      termsVersion: t.app.deps.config.TERMS_VERSION,
     },
   })
   expect(registered.statusCode, registered.body).toBe(201)

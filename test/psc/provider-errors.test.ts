@@ -150,7 +150,7 @@ describe('a provider that is down', () => {
         payload: { redirectUri: PSC_REDIRECT_URI },
       })
     const pending = async () =>
-      (await t.app.db.selectFrom('psc_authorizations').select('state_hash').execute()).length
+      (await t.app.deps.db.selectFrom('psc_authorizations').select('state_hash').execute()).length
     try {
       const before = { rows: await writtenRows(t), pending: await pending() }
       await psc.down()

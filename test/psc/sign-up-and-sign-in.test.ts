@@ -22,7 +22,7 @@ beforeAll(async () => {
   psc = await startTestPsc()
   t = await createTestApp({ env: psc.env() })
   practice = await aPractice(t)
-  const structure = await t.app.db
+  const structure = await t.app.deps.db
     .selectFrom('structures')
     .select('finess')
     .where('id', '=', practice.structureId)
@@ -44,7 +44,7 @@ const registerWithPsc = (token: string, proof: string, extra: Record<string, unk
       profile: 'health_professional',
       practicePlaces: [{ structureId: practice.structureId, labCenterId: practice.centerId, primary: true }],
       correspondentCode: practice.correspondentCode,
-      termsVersion: t.app.config.TERMS_VERSION,
+      termsVersion: t.app.deps.config.TERMS_VERSION,
       ...extra,
     },
   })
@@ -138,7 +138,7 @@ describe('Dr Hélène Dupré, new to Sésame, with her e-CPS', () => {
       civility: 'MME',
     })
     await t.deliverMail()
-    expect(t.mail.to(t.app.config.SUPPORT_EMAIL).at(-1)?.text).toContain('Pro Santé Connect')
+    expect(t.mail.to(t.app.deps.config.SUPPORT_EMAIL).at(-1)?.text).toContain('Pro Santé Connect')
   })
 
   it('once validated, signs in with PSC alone: no emailed code, a fresh authentication', async () => {
@@ -200,7 +200,7 @@ describe('Dr Paul Roux, who registered with a password, signs in with PSC', () =
     const answer = await pscCallback(t, await throughPsc(t, psc, roux.nationalId))
     expect(answer.statusCode, answer.body).toBe(200)
     expect(answer.json().outcome).toBe('signed_in')
-    const withHisRpps = await t.app.db
+    const withHisRpps = await t.app.deps.db
       .selectFrom('accounts')
       .select(['id', 'psc_national_id'])
       .where('rpps', '=', roux.rpps)

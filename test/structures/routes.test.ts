@@ -76,7 +76,7 @@ describe('support creates and corrects structures', () => {
       departmentCode: '81',
       phones: ['+33563000000'],
     })
-    const audit = await t.app.db
+    const audit = await t.app.deps.db
       .selectFrom('audit_events')
       .select('action')
       .where('subject_id', '=', body.id)
@@ -187,7 +187,7 @@ describe('who may not use the support desk’s structure routes', () => {
     }
     const after = (await t.app.inject({ url: `/v1/structures/${structure.id}` })).json()
     expect(after.name).toBe(structure.name)
-    const created = await t.app.db
+    const created = await t.app.deps.db
       .selectFrom('structures')
       .select('id')
       .where('name', 'like', 'Par %')
