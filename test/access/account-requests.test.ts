@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { anAccount } from '../helpers/auth.ts'
 import { anRpps } from '../helpers/builders.ts'
+import { journey } from '../helpers/journey.ts'
 import { aPractice, type Practice, STRONG_PASSWORD, signIn } from '../helpers/people.ts'
 
 type Person = Awaited<ReturnType<typeof anAccount>>
@@ -95,10 +96,11 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 describe('Omnimed: add a user account', () => {
+  const { step } = journey()
   let requestId: string
   let newUser: { email: string; rpps: string; accountId?: string }
 
-  it('support gives a manager the account_manager mandate on two structures', async () => {
+  step('support gives a manager the account_manager mandate on two structures', async () => {
     await giveMandate(manager, clinic.structureId)
     await giveMandate(manager, annex.structureId)
     expect(await mandatesOf(manager.id)).toEqual(
@@ -109,75 +111,81 @@ describe('Omnimed: add a user account', () => {
     )
   })
 
-  it('a reference account with mandates exists (and a workplace, rights, a lab number of its own)', async () => {
-    await giveMandate(reference, clinic.structureId)
-    await giveMandate(reference, elsewhere.structureId)
-    const now = t.clock.now()
-    await t.app.deps.db
-      .insertInto('practice_places')
-      .values({
-        status: 'confirmed',
-        account_id: reference.id,
-        structure_id: elsewhere.structureId,
-        is_primary: true,
-        created_at: now,
-      })
-      .execute()
-    await t.app.deps.db
-      .insertInto('rights')
-      .values({
-        account_id: reference.id,
-        structure_id: clinic.structureId,
-        name: 'results',
-        granted_at: now,
-      })
-      .execute()
-    await t.app.deps.db
-      .insertInto('lab_registrations')
-      .values({ account_id: reference.id, lab_id: elsewhere.labId, number: 'REF-1', updated_at: now })
-      .execute()
-    expect(await mandatesOf(reference.id)).toHaveLength(2)
-  })
-
-  it('the manager requests an account with a reference account, lab registrations and billing: due 3 business days later, the weekend skipped', async () => {
-    expect(t.clock.now().toISOString()).toBe(FRIDAY_AFTERNOON)
-    const body = aRequestBody({
-      practiceNumber: '12345',
-      prescriberNumber: 'P-678',
-      labRegistrations: [{ labId: clinic.labId, number: 'INF-4471' }],
-      referenceAccountId: reference.id,
-      billing: { clientName: 'Clinique médicale Omnimed', clientNumber: '123' },
-      comment: 'Accès à la fusion de dossiers patients.',
-    })
-    newUser = { email: body.email, rpps: body.rpps }
-    const response = await submit(manager, body)
-    expect(response.statusCode, response.body).toBe(201)
-    const created = response.json()
-    expect(created).toEqual({ id: expect.any(String), status: 'pending', dueAt: WEDNESDAY_AFTERNOON })
-    requestId = created.id
-
-    await t.deliverMail()
-    const toSupport = t.mail.to(t.app.deps.config.SUPPORT_EMAIL).at(-1)
-    expect(toSupport?.subject).toBe('Sésame : nouvelle demande de création de compte')
-    expect(toSupport?.text).toContain('Julie Tremblay')
-    expect(toSupport?.text).toContain(requestId)
-    const audit = await t.app.deps.db
-      .selectFrom('audit_events')
-      .select(['actor_id', 'action'])
-      .where('subject_id', '=', requestId)
-      .execute()
-    expect(audit).toEqual([{ actor_id: manager.id, action: 'account_request.submitted' }])
-    // Nothing exists yet for the new user.
-    expect(
+  step(
+    'a reference account with mandates exists (and a workplace, rights, a lab number of its own)',
+    async () => {
+      await giveMandate(reference, clinic.structureId)
+      await giveMandate(reference, elsewhere.structureId)
+      const now = t.clock.now()
       await t.app.deps.db
-        .selectFrom('account_emails')
-        .select('id')
-        .where('address_key', '=', body.email)
-        .execute(),
-    ).toEqual([])
-  })
+        .insertInto('practice_places')
+        .values({
+          status: 'confirmed',
+          account_id: reference.id,
+          structure_id: elsewhere.structureId,
+          is_primary: true,
+          created_at: now,
+        })
+        .execute()
+      await t.app.deps.db
+        .insertInto('rights')
+        .values({
+          account_id: reference.id,
+          structure_id: clinic.structureId,
+          name: 'results',
+          granted_at: now,
+        })
+        .execute()
+      await t.app.deps.db
+        .insertInto('lab_registrations')
+        .values({ account_id: reference.id, lab_id: elsewhere.labId, number: 'REF-1', updated_at: now })
+        .execute()
+      expect(await mandatesOf(reference.id)).toHaveLength(2)
+    },
+  )
 
-  it('the requester sees the request pending, due Wednesday, not overdue', async () => {
+  step(
+    'the manager requests an account with a reference account, lab registrations and billing: due 3 business days later, the weekend skipped',
+    async () => {
+      expect(t.clock.now().toISOString()).toBe(FRIDAY_AFTERNOON)
+      const body = aRequestBody({
+        practiceNumber: '12345',
+        prescriberNumber: 'P-678',
+        labRegistrations: [{ labId: clinic.labId, number: 'INF-4471' }],
+        referenceAccountId: reference.id,
+        billing: { clientName: 'Clinique médicale Omnimed', clientNumber: '123' },
+        comment: 'Accès à la fusion de dossiers patients.',
+      })
+      newUser = { email: body.email, rpps: body.rpps }
+      const response = await submit(manager, body)
+      expect(response.statusCode, response.body).toBe(201)
+      const created = response.json()
+      expect(created).toEqual({ id: expect.any(String), status: 'pending', dueAt: WEDNESDAY_AFTERNOON })
+      requestId = created.id
+
+      await t.deliverMail()
+      const toSupport = t.mail.to(t.app.deps.config.SUPPORT_EMAIL).at(-1)
+      expect(toSupport?.subject).toBe('Sésame : nouvelle demande de création de compte')
+      expect(toSupport?.text).toContain('Julie Tremblay')
+      expect(toSupport?.text).toContain(requestId)
+      const audit = await t.app.deps.db
+        .selectFrom('audit_events')
+        .select(['actor_id', 'action'])
+        .where('subject_id', '=', requestId)
+        .execute()
+      expect(audit).toEqual([{ actor_id: manager.id, action: 'account_request.submitted' }])
+      // Nothing exists yet for the new user.
+      expect(
+        await t.app.deps.db
+          .selectFrom('account_emails')
+          .select('id')
+          .where('address_key', '=', body.email)
+          .execute(),
+      ).toEqual([])
+    },
+  )
+
+  step('the requester sees the request pending, due Wednesday, not overdue', async () => {
     const response = await t.app.inject({ url: '/v1/account-requests', headers: manager.headers })
     expect(response.statusCode).toBe(200)
     const [item] = response.json().items
@@ -193,44 +201,47 @@ describe('Omnimed: add a user account', () => {
     })
   })
 
-  it('support fulfils it: the new user gets the welcome email with a provisional code, and only then the requester the confirmation', async () => {
-    t.clock.advance(24 * 3600_000)
-    await t.deliverMail()
-    const response = await decide(requestId, { decision: 'fulfil' })
-    expect(response.statusCode, response.body).toBe(200)
-    const fulfilled = response.json()
-    expect(fulfilled).toMatchObject({
-      id: requestId,
-      status: 'fulfilled',
-      overdue: false,
-      accountId: expect.any(String),
-    })
-    newUser.accountId = fulfilled.accountId
+  step(
+    'support fulfils it: the new user gets the welcome email with a provisional code, and only then the requester the confirmation',
+    async () => {
+      t.clock.advance(24 * 3600_000)
+      await t.deliverMail()
+      const response = await decide(requestId, { decision: 'fulfil' })
+      expect(response.statusCode, response.body).toBe(200)
+      const fulfilled = response.json()
+      expect(fulfilled).toMatchObject({
+        id: requestId,
+        status: 'fulfilled',
+        overdue: false,
+        accountId: expect.any(String),
+      })
+      newUser.accountId = fulfilled.accountId
 
-    // The confirmation waits in the outbox for the welcome email.
-    const [welcome] = await outboxRows(newUser.email)
-    const confirmation = (await outboxRows(manager.email)).at(-1)
-    expect(welcome).toMatchObject({ template: 'account_request.welcome', status: 'pending' })
-    expect(welcome?.sealed).not.toBeNull()
-    expect(JSON.stringify(welcome?.payload)).not.toMatch(PROVISIONAL_CODE)
-    expect(confirmation).toMatchObject({ template: 'account_request.fulfilled', after_id: welcome?.id })
+      // The confirmation waits in the outbox for the welcome email.
+      const [welcome] = await outboxRows(newUser.email)
+      const confirmation = (await outboxRows(manager.email)).at(-1)
+      expect(welcome).toMatchObject({ template: 'account_request.welcome', status: 'pending' })
+      expect(welcome?.sealed).not.toBeNull()
+      expect(JSON.stringify(welcome?.payload)).not.toMatch(PROVISIONAL_CODE)
+      expect(confirmation).toMatchObject({ template: 'account_request.fulfilled', after_id: welcome?.id })
 
-    // One pass of the worker sends the welcome; the confirmation was not yet due.
-    await t.app.outboxWorker.runOnce()
-    expect(subjects(newUser.email)).toEqual(['Sésame : bienvenue, votre compte est créé'])
-    expect(subjects(manager.email)).toEqual([])
-    await t.deliverMail()
-    expect(subjects(manager.email)).toEqual(['Sésame : le compte demandé est prêt'])
-    const order = t.mail.messages.map((message) => message.subject)
-    expect(order.indexOf('Sésame : bienvenue, votre compte est créé')).toBeLessThan(
-      order.indexOf('Sésame : le compte demandé est prêt'),
-    )
-    expect(t.mail.to(manager.email)[0]?.text).toContain(newUser.email)
-    const sent = await outboxRows(newUser.email)
-    expect(sent[0]).toMatchObject({ status: 'sent', sealed: null })
-  })
+      // One pass of the worker sends the welcome; the confirmation was not yet due.
+      await t.app.outboxWorker.runOnce()
+      expect(subjects(newUser.email)).toEqual(['Sésame : bienvenue, votre compte est créé'])
+      expect(subjects(manager.email)).toEqual([])
+      await t.deliverMail()
+      expect(subjects(manager.email)).toEqual(['Sésame : le compte demandé est prêt'])
+      const order = t.mail.messages.map((message) => message.subject)
+      expect(order.indexOf('Sésame : bienvenue, votre compte est créé')).toBeLessThan(
+        order.indexOf('Sésame : le compte demandé est prêt'),
+      )
+      expect(t.mail.to(manager.email)[0]?.text).toContain(newUser.email)
+      const sent = await outboxRows(newUser.email)
+      expect(sent[0]).toMatchObject({ status: 'sent', sealed: null })
+    },
+  )
 
-  it('the new user activates the account with the provisional code and signs in', async () => {
+  step('the new user activates the account with the provisional code and signs in', async () => {
     const text = t.mail.to(newUser.email)[0]?.text ?? ''
     expect(text).toContain(newUser.email)
     const code = PROVISIONAL_CODE.exec(text)?.[0]
@@ -272,56 +283,62 @@ describe('Omnimed: add a user account', () => {
     )
   })
 
-  it('the new account has the reference account’s mandates at its workplaces, and nothing else from it', async () => {
-    const accountId = newUser.accountId!
-    expect(await mandatesOf(accountId)).toEqual([
-      { structure_id: clinic.structureId, mandate: 'account_manager' },
-    ])
-    expect(
-      await t.app.deps.db.selectFrom('rights').select('id').where('account_id', '=', accountId).execute(),
-    ).toEqual([])
-    expect(
-      await t.app.deps.db
-        .selectFrom('lab_registrations')
-        .select(['lab_id', 'number'])
+  step(
+    'the new account has the reference account’s mandates at its workplaces, and nothing else from it',
+    async () => {
+      const accountId = newUser.accountId!
+      expect(await mandatesOf(accountId)).toEqual([
+        { structure_id: clinic.structureId, mandate: 'account_manager' },
+      ])
+      expect(
+        await t.app.deps.db.selectFrom('rights').select('id').where('account_id', '=', accountId).execute(),
+      ).toEqual([])
+      expect(
+        await t.app.deps.db
+          .selectFrom('lab_registrations')
+          .select(['lab_id', 'number'])
+          .where('account_id', '=', accountId)
+          .execute(),
+      ).toEqual([{ lab_id: clinic.labId, number: 'INF-4471' }])
+      const places = await t.app.deps.db
+        .selectFrom('practice_places')
+        .select('structure_id')
         .where('account_id', '=', accountId)
-        .execute(),
-    ).toEqual([{ lab_id: clinic.labId, number: 'INF-4471' }])
-    const places = await t.app.deps.db
-      .selectFrom('practice_places')
-      .select('structure_id')
-      .where('account_id', '=', accountId)
-      .execute()
-    expect(places.map((place) => place.structure_id)).not.toContain(elsewhere.structureId)
-  })
-
-  it('the labs of its workplaces are told that the account is active, and of the nurse’s registration number', async () => {
-    const eventsOf = (labId: string) =>
-      t.app.deps.db
-        .selectFrom('lab_events')
-        .select(['type', 'structure_id', 'payload'])
-        .where('account_id', '=', newUser.accountId!)
-        .where('lab_id', '=', labId)
-        .orderBy('id')
         .execute()
-    // The clinic's lab knows the clinic by a correspondent code, and has the nurse's number.
-    const clinicLab = await eventsOf(clinic.labId)
-    expect(clinicLab.map((event) => event.type)).toEqual(['account.activated', 'lab_registration.changed'])
-    expect(clinicLab[0]?.payload).toMatchObject({
-      account: { id: newUser.accountId, rpps: newUser.rpps, status: 'active' },
-      correspondentCodes: [clinic.correspondentCode],
-    })
-    expect(clinicLab[1]?.payload).toMatchObject({ labRegistrationNumber: 'INF-4471' })
-    // The annex's lab knows the annex: it learns the account too; the reference account's lab, nothing.
-    const annexLab = await eventsOf(annex.labId)
-    expect(annexLab[0]).toMatchObject({
-      type: 'account.activated',
-      payload: { correspondentCodes: [annex.correspondentCode], labRegistrationNumber: null },
-    })
-    expect(await eventsOf(elsewhere.labId)).toEqual([])
-  })
+      expect(places.map((place) => place.structure_id)).not.toContain(elsewhere.structureId)
+    },
+  )
 
-  it('the fulfilment is in the audit trail, by the agent', async () => {
+  step(
+    'the labs of its workplaces are told that the account is active, and of the nurse’s registration number',
+    async () => {
+      const eventsOf = (labId: string) =>
+        t.app.deps.db
+          .selectFrom('lab_events')
+          .select(['type', 'structure_id', 'payload'])
+          .where('account_id', '=', newUser.accountId!)
+          .where('lab_id', '=', labId)
+          .orderBy('id')
+          .execute()
+      // The clinic's lab knows the clinic by a correspondent code, and has the nurse's number.
+      const clinicLab = await eventsOf(clinic.labId)
+      expect(clinicLab.map((event) => event.type)).toEqual(['account.activated', 'lab_registration.changed'])
+      expect(clinicLab[0]?.payload).toMatchObject({
+        account: { id: newUser.accountId, rpps: newUser.rpps, status: 'active' },
+        correspondentCodes: [clinic.correspondentCode],
+      })
+      expect(clinicLab[1]?.payload).toMatchObject({ labRegistrationNumber: 'INF-4471' })
+      // The annex's lab knows the annex: it learns the account too; the reference account's lab, nothing.
+      const annexLab = await eventsOf(annex.labId)
+      expect(annexLab[0]).toMatchObject({
+        type: 'account.activated',
+        payload: { correspondentCodes: [annex.correspondentCode], labRegistrationNumber: null },
+      })
+      expect(await eventsOf(elsewhere.labId)).toEqual([])
+    },
+  )
+
+  step('the fulfilment is in the audit trail, by the agent', async () => {
     const audit = await t.app.deps.db
       .selectFrom('audit_events')
       .select(['actor_id', 'action', 'subject_id'])
@@ -335,7 +352,7 @@ describe('Omnimed: add a user account', () => {
     ])
   })
 
-  it('an overdue request shows as overdue to the requester and to support', async () => {
+  step('an overdue request shows as overdue to the requester and to support', async () => {
     const late = await submit(
       manager,
       aRequestBody({ firstName: 'Marc', lastName: 'Gagnon', occupation: 'administrative', rpps: undefined }),
@@ -386,7 +403,7 @@ describe('Omnimed: add a user account', () => {
     expect(t.mail.to(manager.email).at(-1)?.text).toContain('Adresse partagée')
   })
 
-  it('support pages through the queue, the soonest due first', async () => {
+  step('support pages through the queue, the soonest due first', async () => {
     const first = (
       await t.app.inject({ url: '/v1/admin/account-requests?limit=1', headers: support.headers })
     ).json()
@@ -410,7 +427,7 @@ describe('Omnimed: add a user account', () => {
     expect(tampered.statusCode).toBe(400)
   })
 
-  it('a previous account is updated, not duplicated', async () => {
+  step('a previous account is updated, not duplicated', async () => {
     const address = anAddress('former.user')
     const former = await anAccount(t.app, { email: address })
     await t.app.deps.db
@@ -448,9 +465,7 @@ describe('Omnimed: add a user account', () => {
     expect(fulfilled.statusCode, fulfilled.body).toBe(200)
     expect(fulfilled.json().accountId).toBe(former.id)
 
-    expect(await t.app.deps.db.selectFrom('accounts').select('id').execute()).toHaveLength(
-      accountsBefore.length,
-    )
+    expect(await t.app.deps.db.selectFrom('accounts').select('id').execute()).toHaveLength(accountsBefore.length)
     const account = await t.app.deps.db
       .selectFrom('accounts')
       .select(['first_name', 'last_name', 'profile', 'status'])
@@ -503,6 +518,13 @@ describe('Omnimed: add a user account', () => {
 })
 
 describe('refusals', () => {
+  // A manager of their own, with the mandate on both structures: each refusal runs alone.
+  let manager: Person
+  beforeAll(async () => {
+    manager = await anAccount(t.app, { email: anAddress('refused.manager') })
+    await giveMandate(manager, clinic.structureId)
+    await giveMandate(manager, annex.structureId)
+  })
   const problemFields = (body: { errors?: { field: string }[] }) =>
     (body.errors ?? []).map((error) => error.field)
 
@@ -521,9 +543,7 @@ describe('refusals', () => {
     expect(response.json().code).toBe('not_account_manager')
     const nobody = await anAccount(t.app)
     expect((await submit(nobody, aRequestBody())).statusCode).toBe(403)
-    expect(await t.app.deps.db.selectFrom('account_requests').select('id').execute()).toHaveLength(
-      before.length,
-    )
+    expect(await t.app.deps.db.selectFrom('account_requests').select('id').execute()).toHaveLength(before.length)
   })
 
   it('a request whose manager lost a mandate meanwhile cannot be fulfilled, only rejected', async () => {
