@@ -465,7 +465,9 @@ describe('Omnimed: add a user account', () => {
     expect(fulfilled.statusCode, fulfilled.body).toBe(200)
     expect(fulfilled.json().accountId).toBe(former.id)
 
-    expect(await t.app.deps.db.selectFrom('accounts').select('id').execute()).toHaveLength(accountsBefore.length)
+    expect(await t.app.deps.db.selectFrom('accounts').select('id').execute()).toHaveLength(
+      accountsBefore.length,
+    )
     const account = await t.app.deps.db
       .selectFrom('accounts')
       .select(['first_name', 'last_name', 'profile', 'status'])
@@ -543,7 +545,9 @@ describe('refusals', () => {
     expect(response.json().code).toBe('not_account_manager')
     const nobody = await anAccount(t.app)
     expect((await submit(nobody, aRequestBody())).statusCode).toBe(403)
-    expect(await t.app.deps.db.selectFrom('account_requests').select('id').execute()).toHaveLength(before.length)
+    expect(await t.app.deps.db.selectFrom('account_requests').select('id').execute()).toHaveLength(
+      before.length,
+    )
   })
 
   it('a request whose manager lost a mandate meanwhile cannot be fulfilled, only rejected', async () => {

@@ -23,7 +23,9 @@ afterAll(() => rm(scratch, { recursive: true, force: true }))
 
 const run = promisify(execFile)
 const outcome = (command: string, args: string[], env: Record<string, string> = {}) =>
-  run(command, args, { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env } }).then(
+  run(command, args, {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', SESAME_NO_INSTALL: '1', ...env },
+  }).then(
     (output) => ({ code: 0, ...output }),
     (error: { code: number; stdout: string; stderr: string }) => error,
   )

@@ -36,6 +36,7 @@ export async function startService(
   const child = spawn(command, args, {
     env: {
       PATH: process.env.PATH,
+      SESAME_NO_INSTALL: '1',
       PORT: String(port),
       LOG_LEVEL: 'info',
       DATA_DIR: await mkdtemp(join(tmpdir(), 'sesame-service-')),
