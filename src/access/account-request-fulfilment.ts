@@ -1,9 +1,10 @@
+import { sql } from 'kysely'
 import { accountById, notificationTarget } from '../accounts/repository.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
-import { badRequest, conflict, notFound } from '../shared/errors.ts'
+import { badRequest, conflict, notFound, unprocessable } from '../shared/errors.ts'
 import { type Agent, createRequestedAccount } from './account-request-new-account.ts'
 import { updatePreviousAccount } from './account-request-previous-account.ts'
 import { type AccountRequestRow, accountRequestView } from './account-request-schemas.ts'
@@ -14,10 +15,22 @@ import { mayRequestAccounts } from './policy.ts'
 export interface FulfilmentDecision {
   decision: 'fulfil' | 'reject'
   reason?: string | undefined
+  /** The user's civility, when the request does not give it. */
+  civility?: 'M' | 'MME' | undefined
 }
 
 type Decided = AccountRequestRow
 type Requester = Awaited<ReturnType<typeof notificationTarget>>
+
+/** A new account's civility: the request's, or the one the support desk gave with its fulfilment. */
+function civilityOf(decided: Decided) {
+  if (!decided.civility)
+    throw unprocessable(
+      'civility_required',
+      'The request does not say the user’s civility: give it (M or MME) with the fulfilment.',
+    )
+  return decided.civility
+}
 
 /** Records the decision with one conditional UPDATE: only a pending request is decided, once. */
 async function recordDecision(
@@ -33,6 +46,9 @@ async function recordDecision(
     .set({
       status: input.decision === 'fulfil' ? 'fulfilled' : 'rejected',
       reason: input.decision === 'reject' ? reason : null,
+      // The request's own civility stands; the support desk's fills a request made without one.
+      ...(input.decision === 'fulfil' &&
+        input.civility && { civility: sql<'M' | 'MME'>`coalesce(civility, ${input.civility})` }),
       decided_by: agent.id,
       decided_at: now,
     })
@@ -101,7 +117,7 @@ async function fulfil(deps: Deps, trx: Executor, agent: Agent, decided: Decided,
   const outcome =
     decided.previous_account && holder
       ? await updatePreviousAccount(deps, trx, agent, decided, holder)
-      : await createRequestedAccount(deps, trx, agent, decided)
+      : await createRequestedAccount(deps, trx, agent, decided, civilityOf(decided))
   const fulfilled = await trx
     .updateTable('account_requests')
     .set({ account_id: outcome.accountId })

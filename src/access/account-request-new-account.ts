@@ -54,6 +54,7 @@ export async function createRequestedAccount(
   trx: Executor,
   agent: Agent,
   request: Request,
+  civility: 'M' | 'MME',
 ): Promise<Outcome> {
   const now = deps.clock.now()
   const professional = isProfessionalOccupation(request.occupation)
@@ -63,7 +64,7 @@ export async function createRequestedAccount(
     {
       status: 'active',
       profile: professional ? 'health_professional' : 'administrative',
-      civility: 'M',
+      civility,
       first_name: request.first_name,
       last_name: request.last_name,
       profession_code: professional ? request.occupation : null,

@@ -6,7 +6,12 @@ import { EXAMPLE_ID, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
 import { Lines } from '../shared/text.ts'
 import { decideAccountRequest } from './account-request-fulfilment.ts'
-import { AccountRequestStatus, AccountRequestView, NewAccountRequest } from './account-request-schemas.ts'
+import {
+  AccountRequestStatus,
+  AccountRequestView,
+  Civility,
+  NewAccountRequest,
+} from './account-request-schemas.ts'
 import { AccountRequestReview, reviewAccountRequest } from './account-request-target.ts'
 import { listAccountRequests, listOwnAccountRequests, submitAccountRequest } from './account-requests.ts'
 
@@ -165,6 +170,12 @@ export const accountRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             decision: Type.Enum(['fulfil', 'reject'] as const),
+            civility: Type.Optional(
+              Type.With(Civility, {
+                description:
+                  'To fulfil a request that does not say the user’s civility (422 `civility_required` without it); the request’s own stands otherwise',
+              }),
+            ),
             reason: Type.Optional(
               Lines(1000, 'L’adresse indiquée est partagée par tout le secrétariat', {
                 description: 'Required to reject: mailed to the requester',

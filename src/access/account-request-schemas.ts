@@ -34,8 +34,17 @@ const Billing = Type.Object(
   { ...strict, description: 'As on the institution’s monthly invoice, e.g. "Clinique des Lilas" and "123"' },
 )
 
+/** The user's civility, which the account created carries. */
+export const Civility = Type.Enum(['M', 'MME'] as const, { examples: ['MME'] })
+
 export const NewAccountRequest = Type.Object(
   {
+    civility: Type.Optional(
+      Type.With(Civility, {
+        description:
+          'The user’s civility (M or MME); without it, the support desk gives it when it fulfils the request',
+      }),
+    ),
     firstName: Line(100, 'Julie'),
     lastName: Line(100, 'Bernard'),
     email: Type.String({
@@ -93,6 +102,7 @@ export const AccountRequestView = Type.Object({
   }),
   createdAt: DateTime,
   requesterId: Uuid,
+  civility: Nullable(Civility),
   firstName: Str('Julie'),
   lastName: Str('Bernard'),
   email: Type.String({ format: 'email', maxLength: 254, examples: ['julie.bernard@example.org'] }),
@@ -131,6 +141,7 @@ export function accountRequestView(row: Row, now: Date) {
     dueAt: row.due_at.toISOString(),
     createdAt: row.created_at.toISOString(),
     requesterId: row.requester_id,
+    civility: row.civility,
     firstName: row.first_name,
     lastName: row.last_name,
     email: row.email,

@@ -113,6 +113,7 @@ function insertRequest(
     .insertInto('account_requests')
     .values({
       requester_id: actor.accountId,
+      civility: input.civility ?? null,
       first_name: checked.firstName,
       last_name: checked.lastName,
       email: checked.email,

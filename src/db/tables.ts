@@ -41,6 +41,7 @@ export interface AccountEmailsTable {
 export interface AccountRequestsTable {
   account_id: string | null
   billing: ColumnType<{ clientName: string; clientNumber: string } | null, string | null, string | null>
+  civility: 'M' | 'MME' | null
   comment: string | null
   created_at: ColumnType<Date, Date, never>
   decided_at: Date | null

@@ -30,6 +30,7 @@ async function placeAt(person: Person, structureId: string, status: 'pending' | 
 
 function aRequestBody(overrides: Record<string, unknown> = {}) {
   return {
+    civility: 'MME',
     firstName: 'Julie',
     lastName: 'Tremblay',
     email: anAddress('julie.tremblay'),

@@ -47,6 +47,7 @@ const mandatesOf = (accountId: string) =>
 /** A request for a new nurse at both of the manager's structures, the clinic first. */
 function aRequestBody(overrides: Record<string, unknown> = {}) {
   return {
+    civility: 'MME',
     firstName: 'Julie',
     lastName: 'Tremblay',
     email: anAddress('julie.tremblay'),
@@ -665,6 +666,42 @@ describe('refusals', () => {
     expect(welcomes).toHaveLength(1)
     // Decided is decided: neither a second fulfilment nor a rejection.
     expect((await decide(id, { decision: 'reject', reason: 'Trop tard' })).statusCode).toBe(409)
+  })
+
+  it('the account carries the civility asked; without one, only the support desk’s fulfils the request', async () => {
+    const civilityOf = (email: string) =>
+      t.app.deps.db
+        .selectFrom('account_emails as e')
+        .innerJoin('accounts as a', 'a.id', 'e.account_id')
+        .select('a.civility')
+        .where('e.address_key', '=', email)
+        .executeTakeFirst()
+    const asked = aRequestBody({ civility: 'M', firstName: 'Marc' })
+    const withOne = await submit(manager, asked)
+    expect(withOne.json().status).toBe('pending')
+    // The request's civility stands, whatever the support desk says.
+    const fulfilled = await decide(withOne.json().id, { decision: 'fulfil', civility: 'MME' })
+    expect(fulfilled.statusCode, fulfilled.body).toBe(200)
+    expect(fulfilled.json().civility).toBe('M')
+    expect(await civilityOf(asked.email)).toEqual({ civility: 'M' })
+
+    const unsaid = aRequestBody({ civility: undefined })
+    const withNone = await submit(manager, unsaid)
+    expect(withNone.statusCode, withNone.body).toBe(201)
+    const refused = await decide(withNone.json().id, { decision: 'fulfil' })
+    expect(refused.statusCode).toBe(422)
+    expect(refused.json().code).toBe('civility_required')
+    expect(await civilityOf(unsaid.email)).toBeUndefined()
+    const given = await decide(withNone.json().id, { decision: 'fulfil', civility: 'MME' })
+    expect(given.statusCode, given.body).toBe(200)
+    expect(given.json().civility).toBe('MME')
+    expect(await civilityOf(unsaid.email)).toEqual({ civility: 'MME' })
+
+    // Neither the request nor the decision takes another value.
+    expect((await submit(manager, aRequestBody({ civility: 'DR' }))).statusCode).toBe(400)
+    expect((await submit(manager, aRequestBody({ civility: 'M\u0000' }))).statusCode).toBe(400)
+    const pending = await submit(manager, aRequestBody({ civility: undefined }))
+    expect((await decide(pending.json().id, { decision: 'fulfil', civility: 'Mme' })).statusCode).toBe(400)
   })
 
   it('a rejection needs a reason; an unknown request is 404', async () => {
