@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { Uuid } from '../accounts/schemas.ts'
 import type { AccountRequestsTable } from '../db/schema.ts'
 import { LabId } from '../labs/schemas.ts'
-import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
+import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Nullable, Str, UuidOf } from '../shared/examples.ts'
 import { Line, Lines } from '../shared/text.ts'
 
 /** What an account request says, as asked and as answered. */
@@ -13,8 +13,6 @@ export const isProfessionalOccupation = (occupation: string) => occupation !== A
 
 const strict = { additionalProperties: false } as const
 const StructureId = UuidOf(EXAMPLE_ID.structure)
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
-  Type.Union([type, Type.Null()])
 const Workplace = Type.Object(
   {
     structureId: StructureId,

@@ -2,15 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
-import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
+import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Nullable, Str, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, NextCursor, pageOf } from '../shared/pagination.ts'
 import { Lines } from '../shared/text.ts'
+import { StructureSummary, structureSummaryOf } from '../structures/schemas.ts'
 import { decidePlace, listPendingPlaces } from './memberships.ts'
 import { actor } from './route-helpers.ts'
 
 const PlaceId = UuidOf(EXAMPLE_ID.practicePlace)
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()])
 const security = [{ bearerAuth: [] }]
 
 const PendingPlace = Type.Object({
@@ -26,13 +25,7 @@ const PendingPlace = Type.Object({
     accountTitle: Nullable(Str('Secrétariat du Dr Martin')),
     email: Nullable(Str('julie.bernard@example.org')),
   }),
-  structure: Type.Object({
-    id: UuidOf(EXAMPLE_ID.structure),
-    name: Str('Cabinet médical des Lices'),
-    city: Nullable(Str('Albi')),
-    finess: Nullable(Str('810000018')),
-    siret: Nullable(Str('73282932000074')),
-  }),
+  structure: StructureSummary,
   labCenter: Nullable(Type.Object({ id: UuidOf(EXAMPLE_ID.labCenter), name: Str('Biomnis Albi Lices') })),
 })
 
@@ -85,13 +78,7 @@ export const membershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
             accountTitle: row.account_title,
             email: row.address,
           },
-          structure: {
-            id: row.structure_id,
-            name: row.structure_name,
-            city: row.city,
-            finess: row.finess,
-            siret: row.siret,
-          },
+          structure: structureSummaryOf(row),
           labCenter: row.center_id ? { id: row.center_id, name: row.center_name ?? '' } : null,
         })),
       }

@@ -1,8 +1,6 @@
 import { Type } from 'typebox'
-import { DateTime, EXAMPLE_ID, Str, UuidOf } from '../shared/examples.ts'
+import { DateTime, EXAMPLE_ID, Nullable, Str, UuidOf } from '../shared/examples.ts'
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
-  Type.Union([type, Type.Null()])
 export const Right = Type.Enum(['results', 'invoices'] as const)
 export const Rights = Type.Array(Right, { minItems: 1, maxItems: 2, uniqueItems: true })
 

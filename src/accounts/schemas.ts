@@ -5,13 +5,13 @@ import {
   EXAMPLE_ID,
   EXAMPLE_REFRESH_TOKEN,
   EXAMPLE_RPPS,
+  Nullable,
   Str,
   UuidOf,
 } from '../shared/examples.ts'
 import { Line } from '../shared/text.ts'
+import { StructureSummary } from '../structures/schemas.ts'
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
-  Type.Union([type, Type.Null()])
 export const Email = Type.String({ format: 'email', maxLength: 254, examples: ['claire.martin@example.org'] })
 export const Password = Line(512, 'Tournesol-vert-qui-chante-42')
 export const Uuid = UuidOf(EXAMPLE_ID.account)
@@ -69,13 +69,7 @@ export const Me = Type.Object(
             'places given at registration, for the validation of the account. Only confirmed places count.',
           examples: ['confirmed'],
         }),
-        structure: Type.Object({
-          id: UuidOf(EXAMPLE_ID.structure),
-          name: Str('Cabinet médical des Lices'),
-          city: Nullable(Str('Albi')),
-          finess: Nullable(Str('810000018')),
-          siret: Nullable(Str('73282932000074')),
-        }),
+        structure: StructureSummary,
         labCenter: Nullable(
           Type.Object({
             id: UuidOf(EXAMPLE_ID.labCenter),

@@ -1,10 +1,8 @@
 import { Type } from 'typebox'
-import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
+import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Nullable, Str, UuidOf } from '../shared/examples.ts'
 import { Line, Lines } from '../shared/text.ts'
 import { ACCOUNT_STATUSES, Uuid } from './schemas.ts'
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
-  Type.Union([type, Type.Null()])
 const strict = { additionalProperties: false } as const
 
 export const Reason = (description: string, example = 'Numéro RPPS vérifié dans l’annuaire santé') =>

@@ -1,8 +1,6 @@
 import { Type } from 'typebox'
-import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Str, UuidOf } from '../shared/examples.ts'
+import { DateTime, EXAMPLE_ID, EXAMPLE_RPPS, Nullable, Str, UuidOf } from '../shared/examples.ts'
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
-  Type.Union([type, Type.Null()])
 const CodeLabel = (code: string, label: string) => Type.Object({ code: Str(code), label: Str(label) })
 
 export const DirectoryActivity = Type.Object({

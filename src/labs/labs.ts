@@ -2,6 +2,7 @@ import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Clock } from '../clock.ts'
 import type { Executor } from '../db/schema.ts'
 import { notFound, unprocessable } from '../shared/errors.ts'
+import { structureSummaryOf } from '../structures/schemas.ts'
 import { lookupCorrespondentCode } from './repository.ts'
 
 export interface LabSettingsInput {
@@ -60,12 +61,6 @@ export async function findCorrespondentCode(db: Executor, code: string, labId: s
     center: row.center_id
       ? { id: row.center_id, code: row.center_code ?? '', name: row.center_name ?? '' }
       : null,
-    structure: {
-      id: row.structure_id,
-      name: row.structure_name,
-      city: row.city,
-      finess: row.finess,
-      siret: row.siret,
-    },
+    structure: structureSummaryOf(row),
   }
 }

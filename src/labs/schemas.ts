@@ -1,14 +1,12 @@
 import { Type } from 'typebox'
-import { DateTime, EXAMPLE_ID, Str, UuidOf } from '../shared/examples.ts'
+import { DateTime, EXAMPLE_ID, Nullable, Str, UuidOf } from '../shared/examples.ts'
 import { Line } from '../shared/text.ts'
-import { Finess, PostalCode, Siret } from '../structures/schemas.ts'
+import { Finess, PostalCode, Siret, StructureSummary } from '../structures/schemas.ts'
 
 export const LabId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,39}$', examples: ['biomnis'] })
 const CODE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$'
 export const Code = Type.String({ pattern: CODE_PATTERN, examples: ['C012345'] })
 const CenterCode = Type.String({ pattern: CODE_PATTERN, examples: ['ALB01'] })
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(type: T) =>
-  Type.Union([type, Type.Null()])
 
 export const LabCenter = Type.Object({
   id: UuidOf(EXAMPLE_ID.labCenter),
@@ -37,13 +35,7 @@ export const CorrespondentLookup = Type.Object({
   center: Nullable(
     Type.Object({ id: Str(EXAMPLE_ID.labCenter), code: Str('ALB01'), name: Str('Biomnis Albi Lices') }),
   ),
-  structure: Type.Object({
-    id: Str(EXAMPLE_ID.structure),
-    name: Str('Cabinet médical des Lices'),
-    city: Nullable(Str('Albi')),
-    finess: Nullable(Str('810000018')),
-    siret: Nullable(Str('73282932000074')),
-  }),
+  structure: StructureSummary,
 })
 
 export const CenterItem = Type.Object(

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { DateTime, EXAMPLE_ID, Str, UuidOf } from '../shared/examples.ts'
+import { DateTime, EXAMPLE_ID, Nullable, Str, UuidOf } from '../shared/examples.ts'
 import { Line } from '../shared/text.ts'
 
 export const STRUCTURE_KINDS = [
@@ -78,3 +78,27 @@ export const StructureChanges = Type.Partial(Type.Object(structureFields), {
 
 export type NewStructureInput = Type.Static<typeof NewStructure>
 export type StructureChangesInput = Type.Static<typeof StructureChanges>
+
+/** A structure as other resources name it: enough for a person to tell which one. */
+export const StructureSummary = Type.Object({
+  id: UuidOf(EXAMPLE_ID.structure),
+  name: Str('Cabinet médical des Lices'),
+  city: Nullable(Str('Albi')),
+  finess: Nullable(Str('810000018')),
+  siret: Nullable(Str('73282932000074')),
+})
+
+/** The summary of the structure a joined row names (`structure_id`, `structure_name` and its columns). */
+export const structureSummaryOf = (row: {
+  structure_id: string
+  structure_name: string
+  city: string | null
+  finess: string | null
+  siret: string | null
+}) => ({
+  id: row.structure_id,
+  name: row.structure_name,
+  city: row.city,
+  finess: row.finess,
+  siret: row.siret,
+})
