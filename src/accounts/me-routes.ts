@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf, recordAudit } from '../audit/audit.ts'
-import { personOf } from '../auth/authenticate.ts'
+import { personOf, sessionEnded } from '../auth/authenticate.ts'
 import { revokeSession } from '../auth/sessions.ts'
 import { contextOf } from '../deps.ts'
 import { notFound } from '../shared/errors.ts'
 import { DateTime, EXAMPLE_ID, Str, UuidOf } from '../shared/examples.ts'
-import { loadMe } from './me.ts'
+import { loadMeInSession } from './me.ts'
 import { changePassword } from './password-setting.ts'
 import { notificationTarget } from './repository.ts'
 import { Password } from './schemas.ts'
@@ -22,7 +22,8 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/me',
     {
-      onRequest: guard.person,
+      // The session is checked in the read's own statement.
+      onRequest: guard.personChecked,
       schema: {
         tags: ['me'],
         operationId: 'getMe',
@@ -32,7 +33,11 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('Me', { description: 'The signed-in person’s account as it is now.' }) },
       },
     },
-    async (request) => loadMe(deps.db, personOf(request).sub),
+    async (request) => {
+      const me = await loadMeInSession(deps.db, deps.clock, personOf(request))
+      if (!me) throw sessionEnded()
+      return me
+    },
   )
 
   app.get(

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { Clock } from '../clock.ts'
 import type { Executor, RightName } from '../db/schema.ts'
 import type { SecretHasher } from './secrets.ts'
@@ -168,3 +168,32 @@ export async function activeSessionState(
     from ${openSessionOf(clock, sessionId, accountId)}`.execute(db)
   return rows[0] ?? null
 }
+
+/** The session a hot read checks in its own statement: the token's session and account. */
+export interface SessionRef {
+  sid: string
+  sub: string
+}
+
+/**
+ * A hot read in one statement, session check included (routes guarded by `guard.personChecked`): the
+ * CTE `session` (`account_id`, `roles`) holds one row while the session is open, unexpired and the
+ * account active, with the same conditions as `activeSessionRoles`; `body`, a scalar subquery that may
+ * refer to `session.roles`, is computed for that row only. Null once the session has ended (the caller
+ * answers 401), else what `body` gives.
+ */
+export async function readInSession<T>(
+  db: Executor,
+  clock: Clock,
+  session: SessionRef,
+  body: RawBuilder<T>,
+): Promise<{ body: T } | null> {
+  const { rows } = await sessionStatement(clock, session, body).execute(db)
+  return rows[0] ?? null
+}
+
+/** The statement of `readInSession`, as sent (the bench's same-SQL baselines run it too). */
+export const sessionStatement = <T>(clock: Clock, session: SessionRef, body: RawBuilder<T>) =>
+  sql<{ body: T }>`with session as materialized (
+    select a.id as account_id, a.roles from ${openSessionOf(clock, session.sid, session.sub)})
+  select (${body}) as body from session`
