@@ -3,12 +3,14 @@ import { Kysely, PostgresDialect, type RawBuilder } from 'kysely'
 import type pg from 'pg'
 import { readInSession } from '../../src/auth/sessions.ts'
 import { systemClock } from '../../src/clock.ts'
+import { preparingPool } from '../../src/db/database.ts'
 import type { DB } from '../../src/db/schema.ts'
 
 type Query = Record<string, string | undefined>
 let kysely: Kysely<DB> | undefined
 export const kyselyOf = (pool: pg.Pool) => {
-  kysely ??= new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  // As the service's: statements marked PREPARED are named prepared statements.
+  kysely ??= new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
   return kysely
 }
 
@@ -16,9 +18,20 @@ export const kyselyOf = (pool: pg.Pool) => {
  * A hot read's statement with its session check (`sessionStatement`), the very SQL the service sends,
  * for the session and account named in the query string; what it gives, else an error (not a 401).
  */
-export async function inSession<T>(pool: pg.Pool, request: FastifyRequest, body: RawBuilder<T>): Promise<T> {
+export async function inSession<T>(
+  pool: pg.Pool,
+  request: FastifyRequest,
+  body: RawBuilder<T>,
+  options = { prepared: true },
+): Promise<T> {
   const { account = '', session = '' } = request.query as Query
-  const found = await readInSession(kyselyOf(pool), systemClock, { sid: session, sub: account }, body)
+  const found = await readInSession(
+    kyselyOf(pool),
+    systemClock,
+    { sid: session, sub: account },
+    body,
+    options,
+  )
   if (!found) throw new Error('session not active')
   return found.body
 }

@@ -404,17 +404,17 @@ export async function ensurePopulation(bench: Bench) {
   await sql`
     insert into structures (kind, name, city, created_at, updated_at)
     select 'practice', 'Population ' || i, 'Ville ' || (i % 300), now(), now()
-    from generate_series(${from / 10 + 1}, ${people / 10}) as i`.execute(db)
+    from generate_series(${Math.floor(from / 10) + 1}::integer, ${people / 10}::integer) as i`.execute(db)
   await sql`
     insert into accounts (status, profile, civility, first_name, last_name, rpps, terms_version,
       terms_accepted_at, created_at, updated_at)
     select 'active', case when i % 2 = 0 then 'health_professional' else 'collaborator' end, 'MME',
       'Prénom ' || i, 'Population ' || i, case when i % 2 = 0 then (30000000000 + i)::text end,
       ${bench.termsVersion}, now(), now(), now()
-    from generate_series(${from + 1}, ${people}) as i`.execute(db)
+    from generate_series(${from + 1}::integer, ${people}::integer) as i`.execute(db)
   await sql`
     with new as (select id, substring(last_name from 12)::integer as n from accounts
-                 where last_name like 'Population %' and substring(last_name from 12)::integer > ${from}),
+                 where last_name like 'Population %' and substring(last_name from 12)::integer > ${from}::integer),
          emails as (insert into account_emails (account_id, address, address_key, is_login, is_notification,
                       verified_at, created_at)
                     select id, 'population.' || n || '@example.org', 'population.' || n || '@example.org',

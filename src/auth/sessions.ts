@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Clock } from '../clock.ts'
+import { PREPARED } from '../db/database.ts'
 import type { Executor, RightName } from '../db/schema.ts'
 import type { SecretHasher } from './secrets.ts'
 import { randomToken } from './secrets.ts'
@@ -187,13 +188,22 @@ export async function readInSession<T>(
   clock: Clock,
   session: SessionRef,
   body: RawBuilder<T>,
+  options: { prepared: boolean } = { prepared: true },
 ): Promise<{ body: T } | null> {
-  const { rows } = await sessionStatement(clock, session, body).execute(db)
+  const { rows } = await sessionStatement(clock, session, body, options).execute(db)
   return rows[0] ?? null
 }
 
-/** The statement of `readInSession`, as sent (the bench's same-SQL baselines run it too). */
-export const sessionStatement = <T>(clock: Clock, session: SessionRef, body: RawBuilder<T>) =>
-  sql<{ body: T }>`with session as materialized (
+/**
+ * The statement of `readInSession`, as sent: a named prepared statement (`PREPARED`), unless its plan
+ * depends on its values (a word search), then planned each time.
+ */
+export const sessionStatement = <T>(
+  clock: Clock,
+  session: SessionRef,
+  body: RawBuilder<T>,
+  options: { prepared: boolean } = { prepared: true },
+) =>
+  sql<{ body: T }>`${sql.raw(options.prepared ? PREPARED : '')}with session as materialized (
     select a.id as account_id, a.roles from ${openSessionOf(clock, session.sid, session.sub)})
   select (${body}) as body from session`

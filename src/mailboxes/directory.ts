@@ -43,7 +43,8 @@ export async function searchMailboxDirectoryInSession(
   session: SessionRef,
   query: MailboxDirectoryQuery,
 ) {
-  const found = await readInSession(db, clock, session, mailboxDirectoryJson(db, query))
+  // Planned each time: how the words are best read depends on the words.
+  const found = await readInSession(db, clock, session, mailboxDirectoryJson(db, query), { prepared: false })
   return found && directoryPage(found.body, query.limit)
 }
 
