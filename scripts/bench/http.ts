@@ -31,11 +31,18 @@ export interface HttpScenario {
    * held to an absolute bound.
    */
   latency?: { connections: number; p99Ms: number }
+  /**
+   * A hot read: also held against the bare `select 1` route's req/s of the same run (the health
+   * scenario's baseline), the most one round trip to PostgreSQL allows on this machine.
+   */
+  hotRead?: boolean
   /** Makes what the requests need (accounts, tokens) in the bench database, before the load. */
   prepare(bench: Bench): Promise<HttpLoad>
 }
 
 export interface HttpOptions {
+  /** The bare `select 1` route's req/s in this run, once measured (see `hotRead`). */
+  selectOne?: number
   servicePort: number
   baselinePort: number
   duration: number
@@ -121,6 +128,18 @@ export async function measureHttp(
       digits: 1,
       ...(p99Ratio !== undefined && { goal: { ratioAtMost: p99Ratio } }),
     },
+    ...(scenario.hotRead && options.selectOne !== undefined
+      ? [
+          {
+            scenario: name,
+            measure: 'req/s vs select 1',
+            ours: service.perSecond,
+            baseline: options.selectOne,
+            digits: 0,
+            goal: { ratioAtLeast: 0.2 },
+          },
+        ]
+      : []),
     ...light,
   ]
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -9,12 +9,13 @@ import { type Figure, formatTable } from './report.ts'
 import { measureResetTiming } from './reset-timing.ts'
 import { httpScenarios } from './scenarios.ts'
 import { ensureDatabase, startServer, stopServer } from './servers.ts'
-import { openBench } from './setup.ts'
+import { ensurePopulation, openBench } from './setup.ts'
 import { measureSync } from './sync.ts'
 
 // `npm run bench [-- --only search,me --duration 10 --connections 20 --quick]`: builds the service,
 // measures each scenario against its baseline in the same run (see README, Benchmarks), prints a table.
-// Scenarios: import, health, search, words, me, approvals, login, mailboxes, reset, sync. PostgreSQL:
+// Scenarios: import, health, search, words, me, approvals, collaborators, login, mailboxes, reset, sync.
+// `--scale 10`: ten times the data, in the database `<name>_x10`. PostgreSQL:
 // BENCH_DATABASE_URL, default a `sesame_bench` database on the local server.
 const { values } = parseArgs({
   options: {
@@ -25,10 +26,15 @@ const { values } = parseArgs({
     'import-lines': { type: 'string' },
     'sync-items': { type: 'string', default: '10000' },
     'sync-rounds': { type: 'string' },
+    scale: { type: 'string', default: '1' },
   },
 })
+// `--scale 10`: ten times the data (accounts, rights, access requests, directory, mailboxes), in a
+// database of its own; each hot read's req/s is then held to within 15% of the normal run's.
+const scale = Number(values.scale)
+if (!Number.isInteger(scale) || scale < 1) throw new Error('--scale takes a whole number, 1 or more')
 const quick = values.quick
-const importLines = Number(values['import-lines'] ?? (quick ? 200_000 : 2_000_000))
+const importLines = Number(values['import-lines'] ?? (quick ? 200_000 : 2_000_000)) * scale
 const syncItems = Number(values['sync-items'])
 const syncRounds = Number(values['sync-rounds'] ?? (quick ? 2 : 5))
 const http: HttpOptions = {
@@ -40,9 +46,19 @@ const http: HttpOptions = {
 }
 const only = values.only?.split(',').map((name) => name.trim())
 const selected = (id: string) => !only || only.some((name) => id.includes(name))
-const httpSelected = httpScenarios.filter((scenario) => selected(scenario.id))
+// The hot reads are held against the `select 1` route of the health scenario: it runs first with them.
+const hotReads = httpScenarios.some((scenario) => scenario.hotRead && selected(scenario.id))
+const httpSelected = httpScenarios.filter(
+  (scenario) => selected(scenario.id) || (scenario.id === 'health' && hotReads),
+)
 
-const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/sesame_bench'
+const normalUrl = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/sesame_bench')
+const scaledUrl = new URL(normalUrl)
+if (scale > 1) scaledUrl.pathname = `${normalUrl.pathname}_x${scale}`
+const databaseUrl = scaledUrl.toString()
+// Each hot read's req/s of the last normal run on this database, for `--scale` to be held against.
+const normalRates = join(tmpdir(), `sesame-bench-${normalUrl.pathname.slice(1)}-hot-reads.json`)
+const rates: Record<string, number> = {}
 const env = {
   ...process.env,
   DATABASE_URL: databaseUrl,
@@ -58,7 +74,7 @@ const env = {
 
 await ensureDatabase(databaseUrl)
 execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' })
-const bench = await openBench(env)
+const bench = await openBench(env, scale)
 
 const figures: Figure[] = []
 const failures: { scenario: string; error: string }[] = []
@@ -87,6 +103,7 @@ try {
     await bench.pool.query('vacuum analyze directory_activities, directory_persons')
     await bench.pool.query('checkpoint')
   }
+  if (httpSelected.length > 0) await ensurePopulation(bench)
   if (httpSelected.length > 0 || selected('sync') || selected('reset')) {
     const serve = async (entry: string, port: number, name: string) => {
       servers.push(await startServer(entry, { ...env, PORT: `${port}` }, port, `${logs}/${name}.log`))
@@ -95,7 +112,29 @@ try {
     await serve('scripts/bench/baseline.ts', http.baselinePort, 'baseline')
   }
   for (const scenario of httpSelected) {
-    await attempt(scenario.name, async () => measureHttp(scenario, await scenario.prepare(bench), http))
+    await attempt(scenario.name, async () => {
+      const measured = await measureHttp(scenario, await scenario.prepare(bench), http)
+      if (scenario.id === 'health') http.selectOne = measured[0]?.baseline
+      if (scenario.hotRead && measured[0]) rates[scenario.id] = measured[0].ours
+      return measured
+    })
+    if (scale > 1 && scenario.hotRead && rates[scenario.id] !== undefined) {
+      const normal = await readFile(normalRates, 'utf8')
+        .then((text) => (JSON.parse(text) as Record<string, number>)[scenario.id])
+        .catch(() => undefined)
+      if (normal === undefined) {
+        process.stderr.write(`bench: no normal run of ${scenario.id} to hold --scale ${scale} against\n`)
+        continue
+      }
+      figures.push({
+        scenario: `${scenario.name}, ${scale}× the data`,
+        measure: 'req/s vs normal run',
+        ours: rates[scenario.id]!,
+        baseline: normal,
+        digits: 0,
+        goal: { ratioAtLeast: 0.85 },
+      })
+    }
   }
   if (selected('reset')) {
     await attempt('password-reset timing', () =>
@@ -110,6 +149,12 @@ try {
 } finally {
   await Promise.all(servers.map(stopServer))
   await bench.close()
+}
+if (scale === 1 && Object.keys(rates).length > 0) {
+  const earlier = await readFile(normalRates, 'utf8')
+    .then((text) => JSON.parse(text) as Record<string, number>)
+    .catch(() => ({}))
+  await writeFile(normalRates, JSON.stringify({ ...earlier, ...rates }))
 }
 if (failures.length === 0) await rm(logs, { recursive: true, force: true })
 else process.stderr.write(`bench: server logs kept in ${logs}\n`)

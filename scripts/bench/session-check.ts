@@ -1,11 +1,37 @@
+import type { FastifyRequest } from 'fastify'
+import { Kysely, PostgresDialect, type RawBuilder } from 'kysely'
 import type pg from 'pg'
+import { readInSession } from '../../src/auth/sessions.ts'
+import { systemClock } from '../../src/clock.ts'
+import { preparingPool } from '../../src/db/database.ts'
+import type { DB } from '../../src/db/schema.ts'
 
-/** The check of `activeSessionRoles`, which the service's person guard makes on every request. */
-export async function activeSession(pool: pg.Pool, account: string | undefined, session: string | undefined) {
-  const active = await pool.query(
-    `select a.roles from sessions s join accounts a on a.id = s.account_id
-     where s.id = $1 and s.account_id = $2 and s.revoked_at is null and s.expires_at > $3 and a.status = 'active'`,
-    [session, account, new Date()],
+type Query = Record<string, string | undefined>
+let kysely: Kysely<DB> | undefined
+export const kyselyOf = (pool: pg.Pool) => {
+  // As the service's: statements marked PREPARED are named prepared statements.
+  kysely ??= new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
+  return kysely
+}
+
+/**
+ * A hot read's statement with its session check (`sessionStatement`), the very SQL the service sends,
+ * for the session and account named in the query string; what it gives, else an error (not a 401).
+ */
+export async function inSession<T>(
+  pool: pg.Pool,
+  request: FastifyRequest,
+  body: RawBuilder<T>,
+  options = { prepared: true },
+): Promise<T> {
+  const { account = '', session = '' } = request.query as Query
+  const found = await readInSession(
+    kyselyOf(pool),
+    systemClock,
+    { sid: session, sub: account },
+    body,
+    options,
   )
-  if (active.rows.length === 0) throw new Error('session not active')
+  if (!found) throw new Error('session not active')
+  return found.body
 }

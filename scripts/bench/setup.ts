@@ -26,10 +26,12 @@ export interface Bench {
   termsVersion: string
   /** Tells this run's rows apart from earlier runs' (addresses, names). */
   runId: string
+  /** `--scale`: how many times the normal volume of data the bench database holds. */
+  scale: number
   close(): Promise<void>
 }
 
-export async function openBench(env: NodeJS.ProcessEnv): Promise<Bench> {
+export async function openBench(env: NodeJS.ProcessEnv, scale = 1): Promise<Bench> {
   const config = loadConfig(env)
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: 4 })
   if (!database.pool) throw new Error('The bench needs PostgreSQL (DATABASE_URL)')
@@ -54,7 +56,18 @@ export async function openBench(env: NodeJS.ProcessEnv): Promise<Bench> {
     },
     termsVersion: config.TERMS_VERSION,
     runId: randomUUID().slice(0, 8),
+    scale,
     close: () => database.close(),
+  }
+}
+
+/** A scenario's person, made once per run: scenarios that read as the same person share them. */
+function once<T>(make: (bench: Bench) => Promise<T>): (bench: Bench) => Promise<T> {
+  const made = new WeakMap<Bench, Promise<T>>()
+  return (bench) => {
+    const found = made.get(bench) ?? make(bench)
+    made.set(bench, found)
+    return found
   }
 }
 
@@ -64,7 +77,7 @@ const timestamps = () => ({ created_at: new Date(), updated_at: new Date() })
  * A signed-in health professional as GET /v1/me sees one: three addresses, two practice places (one at a
  * lab centre), three current rights, an open session and an access token for it.
  */
-export async function signedInPerson(bench: Bench) {
+export const signedInPerson = once(async function signedInPerson(bench: Bench) {
   const { db, runId } = bench
   const now = new Date()
   const account = await db
@@ -149,7 +162,7 @@ export async function signedInPerson(bench: Bench) {
     )
     .execute()
   return signIn(bench, account.id)
-}
+})
 
 /** An open session of the account, signed in with password and TOTP, and an access token for it. */
 async function signIn(bench: Bench, accountId: string) {
@@ -191,7 +204,7 @@ const BACKGROUND_REQUESTS = 100_000
  * 40 collaborators; the table also holds 100,000 requests of 200 other professionals (one in ten
  * pending), made once per bench database.
  */
-export async function approvalQueue(bench: Bench) {
+export const approvalQueue = once(async function approvalQueue(bench: Bench) {
   const { db, runId } = bench
   const now = Date.now()
   const insertPersons = (profile: 'health_professional' | 'collaborator', count: number) =>
@@ -278,7 +291,8 @@ export async function approvalQueue(bench: Bench) {
     .selectFrom('access_requests')
     .select((eb) => eb.fn.countAll<string>().as('count'))
     .executeTakeFirstOrThrow()
-  if (Number(count) < BACKGROUND_REQUESTS) {
+  const background = BACKGROUND_REQUESTS * bench.scale
+  if (Number(count) < background) {
     const others = await insertPersons('health_professional', 200)
     const structures = await insertStructures(200)
     await sql`
@@ -287,11 +301,11 @@ export async function approvalQueue(bench: Bench) {
              (${sql.val(others)}::uuid[])[1 + i % 200], array['results'],
              case when i % 10 = 0 then 'pending' else 'approved' end,
              now() - make_interval(mins => i)
-      from generate_series(1, ${BACKGROUND_REQUESTS}) as i`.execute(db)
+      from generate_series(1, ${background}) as i`.execute(db)
     await sql`analyze access_requests`.execute(db)
   }
   return signIn(bench, secretary!)
-}
+})
 
 /**
  * `count` active accounts that sign in with `password`: hashed once with the service's hasher (its
@@ -367,4 +381,51 @@ export async function labToken(bench: Bench, baseUrl: string, labId: string): Pr
   })
   if (!response.ok) throw new Error(`lab token: ${response.status} ${await response.text()}`)
   return ((await response.json()) as { access_token: string }).access_token
+}
+
+/** People of the bench database besides the scenarios' own, at the normal volume (times `--scale`). */
+const POPULATION = 20_000
+
+/**
+ * The users around the scenarios' own, made once per bench database: 20,000 accounts (times the
+ * scale), each with an address, an open session, a confirmed practice place at one of 2,000 structures
+ * and a right there, so that the hot reads' indexes are read at the size of a real service.
+ */
+export async function ensurePopulation(bench: Bench) {
+  const { db } = bench
+  const people = POPULATION * bench.scale
+  const { count } = await db
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('last_name', 'like', 'Population %')
+    .executeTakeFirstOrThrow()
+  if (Number(count) >= people) return
+  const from = Number(count)
+  await sql`
+    insert into structures (kind, name, city, created_at, updated_at)
+    select 'practice', 'Population ' || i, 'Ville ' || (i % 300), now(), now()
+    from generate_series(${Math.floor(from / 10) + 1}::integer, ${people / 10}::integer) as i`.execute(db)
+  await sql`
+    insert into accounts (status, profile, civility, first_name, last_name, rpps, terms_version,
+      terms_accepted_at, created_at, updated_at)
+    select 'active', case when i % 2 = 0 then 'health_professional' else 'collaborator' end, 'MME',
+      'Prénom ' || i, 'Population ' || i, case when i % 2 = 0 then (30000000000 + i)::text end,
+      ${bench.termsVersion}, now(), now(), now()
+    from generate_series(${from + 1}::integer, ${people}::integer) as i`.execute(db)
+  await sql`
+    with new as (select id, substring(last_name from 12)::integer as n from accounts
+                 where last_name like 'Population %' and substring(last_name from 12)::integer > ${from}::integer),
+         emails as (insert into account_emails (account_id, address, address_key, is_login, is_notification,
+                      verified_at, created_at)
+                    select id, 'population.' || n || '@example.org', 'population.' || n || '@example.org',
+                      true, true, now(), now() from new),
+         opened as (insert into sessions (account_id, amr, auth_time, created_at, last_used_at, expires_at)
+                    select id, '{pwd,otp,mfa}', now(), now(), now(), now() + interval '30 days' from new),
+         places as (insert into practice_places (account_id, structure_id, is_primary, status, created_at)
+                    select new.id, s.id, true, 'confirmed', now() from new
+                    join structures s on s.name = 'Population ' || (1 + new.n / 10)
+                    returning account_id, structure_id)
+    insert into rights (account_id, structure_id, name, granted_at)
+    select account_id, structure_id, 'results', now() from places`.execute(db)
+  await sql`analyze`.execute(db)
 }

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
-import { personOf } from '../auth/authenticate.ts'
+import { personOf, sessionEnded } from '../auth/authenticate.ts'
 import { notFound } from '../shared/errors.ts'
 import { EXAMPLE_ID, EXAMPLE_RPPS, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, NextCursor, pageOf } from '../shared/pagination.ts'
 import { Line, Lines } from '../shared/text.ts'
-import { listApprovals, listCollaborators, revokeRight } from './collaborators.ts'
+import { listApprovalsInSession, listCollaboratorsInSession, revokeRight } from './collaborators.ts'
 import { approversByCode } from './delegations.ts'
 import { accessRequestsOf, decideAccessRequest, requestAccess } from './requests.ts'
 import { actor, CollaboratorId, StructureId, security, strict } from './route-helpers.ts'
@@ -123,7 +123,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/approvals',
     {
-      onRequest: guard.person,
+      // The session is checked in the read's own statement.
+      onRequest: guard.personChecked,
       schema: {
         tags: ['access'],
         operationId: 'listApprovals',
@@ -148,7 +149,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { status, limit, cursor } = request.query
-      const rows = await listApprovals(db, actor(request), status, limit, cursor)
+      const rows = await listApprovalsInSession(db, deps.clock, personOf(request), status, limit, cursor)
+      if (!rows) throw sessionEnded()
       const page = pageOf(rows, limit, (row) => [row.created_at.toISOString(), row.id])
       return {
         nextCursor: page.nextCursor,
@@ -210,7 +212,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/me/collaborators',
     {
-      onRequest: guard.person,
+      // The session is checked in the read's own statement.
+      onRequest: guard.personChecked,
       schema: {
         tags: ['access'],
         operationId: 'listMyCollaborators',
@@ -227,7 +230,11 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => ({ items: (await listCollaborators(db, actor(request))) as never }),
+    async (request) => {
+      const items = await listCollaboratorsInSession(db, deps.clock, personOf(request))
+      if (!items) throw sessionEnded()
+      return { items: items as never }
+    },
   )
 
   app.delete(

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
-import { personOf } from '../auth/authenticate.ts'
+import { personOf, sessionEnded } from '../auth/authenticate.ts'
 import { contextOf } from '../deps.ts'
 import { DateTime, EXAMPLE_ID, Str, UuidOf } from '../shared/examples.ts'
-import { loadMe } from './me.ts'
+import { loadMeInSession } from './me.ts'
 import { endMySession, listMySessions } from './my-sessions.ts'
 import { changePassword } from './password-setting.ts'
 import { notificationTarget } from './repository.ts'
@@ -21,7 +21,8 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/me',
     {
-      onRequest: guard.person,
+      // The session is checked in the read's own statement.
+      onRequest: guard.personChecked,
       schema: {
         tags: ['me'],
         operationId: 'getMe',
@@ -31,7 +32,11 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref('Me', { description: 'The signed-in person’s account as it is now.' }) },
       },
     },
-    async (request) => loadMe(deps.db, personOf(request).sub),
+    async (request) => {
+      const me = await loadMeInSession(deps.db, deps.clock, personOf(request))
+      if (!me) throw sessionEnded()
+      return me
+    },
   )
 
   app.get(

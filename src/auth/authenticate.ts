@@ -6,8 +6,16 @@ import { forbidden, unauthorized } from '../shared/errors.ts'
 import { requireRecentAuthentication } from './step-up.ts'
 import type { Claims, LabClaims, MailboxClaims, PersonClaims, TokenService } from './tokens.ts'
 
-/** A signed-in person: what the token says, and the roles the account holds now (not in the token). */
-export type PersonPrincipal = Omit<PersonClaims, 'typ'> & { kind: 'person'; roles: string[] }
+/**
+ * A signed-in person: what the token says, and the roles the account holds now (not in the token).
+ * Behind `guard.personChecked`, the session is not checked yet (`unchecked`, no roles): the route's own
+ * statement checks it (see `readInSession`).
+ */
+export type PersonPrincipal = Omit<PersonClaims, 'typ'> & {
+  kind: 'person'
+  roles: string[]
+  unchecked?: true
+}
 export type LabPrincipal = { kind: 'lab'; clientId: string; labId: string }
 /** A person acting for a mailbox they switched into (`POST /v1/mailboxes/{id}/session`). */
 export type MailboxPrincipal = {
@@ -28,6 +36,11 @@ declare module 'fastify' {
     /** Route guards: who may call. Finer rules live in each area's policy module. */
     guard: {
       person: preHandlerAsyncHookHandler
+      /**
+       * A person's token, verified, but the session not checked here: for the hot reads that need no role
+       * and check the session in their own one statement (`readInSession`), answering `sessionEnded()`.
+       */
+      personChecked: preHandlerAsyncHookHandler
       /** A person whose authentication is less than 10 minutes old (see `requireRecentAuthentication`). */
       steppedUp: preHandlerAsyncHookHandler
       role(role: string): preHandlerAsyncHookHandler
@@ -52,6 +65,9 @@ export interface SessionCheck {
   actsForMailbox(sessionId: string, accountId: string, mailboxId: string): Promise<boolean>
 }
 
+/** The 401 of a token whose session is over (signed out, expired, or the account no longer active). */
+export const sessionEnded = () => unauthorized('invalid_token', 'This session has ended.')
+
 /** Reads the bearer token once per request; the guards then decide. */
 export function installAuthentication(
   app: FastifyInstance,
@@ -59,22 +75,30 @@ export function installAuthentication(
 ): void {
   app.decorateRequest('principal', null)
 
-  const principalOf = async (request: FastifyRequest): Promise<Principal> => {
+  const claimsOf = async (request: FastifyRequest): Promise<Claims> => {
     const header = request.headers.authorization
     const match = header ? /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header) : null
     if (!match?.[1]) throw unauthorized()
-    let claims: Claims
     try {
-      claims = await deps.tokens.verify(match[1])
+      return await deps.tokens.verify(match[1])
     } catch {
       throw unauthorized('invalid_token', 'The access token is invalid or expired.')
     }
-    if (claims.typ === 'lab') return labPrincipal(claims)
-    if (claims.typ === 'mailbox') return mailboxPrincipal(claims)
-    const roles = await deps.sessions.currentRoles(claims.sid, claims.sub)
-    if (!roles) throw unauthorized('invalid_token', 'This session has ended.')
+  }
+  const personPrincipal = (claims: Claims & PersonClaims, roles: string[]): PersonPrincipal => {
     const { typ: _typ, iat: _iat, exp: _exp, iss: _iss, aud: _aud, ...person } = claims
     return { kind: 'person', ...person, roles }
+  }
+
+  // `checkSession: false`: the person's session is left to the route's own statement.
+  const principalOf = async (request: FastifyRequest, checkSession = true): Promise<Principal> => {
+    const claims = await claimsOf(request)
+    if (claims.typ === 'lab') return labPrincipal(claims)
+    if (claims.typ === 'mailbox') return mailboxPrincipal(claims)
+    if (!checkSession) return { ...personPrincipal(claims, []), unchecked: true }
+    const roles = await deps.sessions.currentRoles(claims.sid, claims.sub)
+    if (!roles) throw sessionEnded()
+    return personPrincipal(claims, roles)
   }
 
   const labPrincipal = async (claims: LabClaims): Promise<LabPrincipal> => {
@@ -98,22 +122,27 @@ export function installAuthentication(
     }
   }
 
-  const person: preHandlerAsyncHookHandler = async (request) => {
-    const principal = await principalOf(request)
-    if (principal.kind === 'mailbox')
-      throw forbidden(
-        'forbidden',
-        'A mailbox token acts for its mailbox only: use your own access token here.',
-      )
-    if (principal.kind !== 'person')
-      throw forbidden('forbidden', 'This endpoint is for people, not lab systems.')
-    request.principal = principal
-  }
+  const personGuard =
+    (checkSession: boolean): preHandlerAsyncHookHandler =>
+    async (request) => {
+      const principal = await principalOf(request, checkSession)
+      if (principal.kind === 'mailbox')
+        throw forbidden(
+          'forbidden',
+          'A mailbox token acts for its mailbox only: use your own access token here.',
+        )
+      if (principal.kind !== 'person')
+        throw forbidden('forbidden', 'This endpoint is for people, not lab systems.')
+      request.principal = principal
+    }
+  const person = personGuard(true)
   app.decorate('guard', {
     person,
+    personChecked: personGuard(false),
     async steppedUp(request, reply) {
       // After another guard (a role), the principal is already known.
-      if (request.principal?.kind !== 'person') await person.call(this, request, reply)
+      if (request.principal?.kind !== 'person' || request.principal.unchecked)
+        await person.call(this, request, reply)
       requireRecentAuthentication(personOf(request), deps.clock.now())
     },
     role(role: string): preHandlerAsyncHookHandler {

@@ -1,5 +1,6 @@
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { Clock } from '../clock.ts'
+import { PREPARED } from '../db/database.ts'
 import type { Executor, RightName } from '../db/schema.ts'
 import type { SecretHasher } from './secrets.ts'
 import { randomToken } from './secrets.ts'
@@ -178,3 +179,41 @@ export async function activeSessionState(
     from ${openSessionOf(clock, sessionId, accountId)}`.execute(db)
   return rows[0] ?? null
 }
+
+/** The session a hot read checks in its own statement: the token's session and account. */
+export interface SessionRef {
+  sid: string
+  sub: string
+}
+
+/**
+ * A hot read in one statement, session check included (routes guarded by `guard.personChecked`): the
+ * CTE `session` (`account_id`, `roles`) holds one row while the session is open, unexpired and the
+ * account active, with the same conditions as `activeSessionRoles`; `body`, a scalar subquery that may
+ * refer to `session.roles`, is computed for that row only. Null once the session has ended (the caller
+ * answers 401), else what `body` gives.
+ */
+export async function readInSession<T>(
+  db: Executor,
+  clock: Clock,
+  session: SessionRef,
+  body: RawBuilder<T>,
+  options: { prepared: boolean } = { prepared: true },
+): Promise<{ body: T } | null> {
+  const { rows } = await sessionStatement(clock, session, body, options).execute(db)
+  return rows[0] ?? null
+}
+
+/**
+ * The statement of `readInSession`, as sent: a named prepared statement (`PREPARED`), unless its plan
+ * depends on its values (a word search), then planned each time.
+ */
+export const sessionStatement = <T>(
+  clock: Clock,
+  session: SessionRef,
+  body: RawBuilder<T>,
+  options: { prepared: boolean } = { prepared: true },
+) =>
+  sql<{ body: T }>`${sql.raw(options.prepared ? PREPARED : '')}with session as materialized (
+    select a.id as account_id, a.roles from ${openSessionOf(clock, session.sid, session.sub)})
+  select (${body}) as body from session`

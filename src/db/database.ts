@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { PGlite } from '@electric-sql/pglite'
@@ -54,6 +55,35 @@ export async function waitForDatabase(
   }
 }
 
+/**
+ * A statement whose text begins with this comment is sent as a named prepared statement, prepared once
+ * per connection: PostgreSQL parses it once, and plans it once when its generic plan is as good as the
+ * plans for each set of values (forcing the generic plan made the approval queue slower). For the hot reads, whose one statement is planned in more time than it
+ * runs (about 2 ms against 0.5 for `GET /v1/me`).
+ */
+export const PREPARED = '/* prepared */ '
+
+/** The pool, its clients sending `PREPARED` statements as named prepared statements. */
+export function preparingPool(pool: pg.Pool) {
+  return {
+    async connect() {
+      const client = await pool.connect()
+      return {
+        query(text: unknown, values?: unknown[]) {
+          if (typeof text === 'string' && text.startsWith(PREPARED))
+            return client.query({ name: statementName(text), text, values: values ?? [] })
+          return client.query(text as string, values)
+        },
+        release: (error?: Error) => client.release(error),
+      }
+    },
+    end: () => pool.end(),
+  } as unknown as pg.Pool
+}
+
+const statementName = (text: string) =>
+  `sesame_${createHash('sha256').update(text).digest('hex').slice(0, 40)}`
+
 /** PostgreSQL through a pg pool when a URL is given, else the embedded PostgreSQL (PGlite). */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
@@ -71,7 +101,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const lost = (error: Error) => options.logger?.warn({ err: error }, 'database connection lost')
     pool.on('error', lost)
     pool.on('connect', (client) => client.on('error', lost))
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
     return {
       db,
       engine: 'postgres',

@@ -1,4 +1,5 @@
 import { type Selectable, sql } from 'kysely'
+import { jsonList } from '../db/json.ts'
 import type { DirectoryActivitiesTable, DirectoryPersonsTable, Executor } from '../db/schema.ts'
 import { badRequest } from '../shared/errors.ts'
 import { afterKey, decodeCursor, pageOf } from '../shared/pagination.ts'
@@ -72,13 +73,9 @@ export async function searchProfessionals(db: Executor, query: ProfessionalQuery
     query.limit,
     (row): PersonKey => [Number(row.tier), row.search_last_name, row.search_first_name, row.rpps],
   )
-  const activities = await activitiesOf(
-    db,
-    page.items.map((person) => person.rpps),
-  )
   return {
     nextCursor: page.nextCursor,
-    items: page.items.map((person) => personView(person, activities.get(person.rpps) ?? [])),
+    items: page.items.map((person) => personView(person, person.activities)),
   }
 }
 
@@ -92,7 +89,7 @@ async function findPersons(
   query: ProfessionalQuery,
   words: QueryWord[],
   after: PersonKey | undefined,
-): Promise<(PersonRow & { tier: number })[]> {
+): Promise<(PersonRow & { tier: number; activities: ActivityRow[] })[]> {
   const match = words.length > 0 ? await wordQuery(db, 'directory_person_words', words) : undefined
   if (match === null) return []
   const tier =
@@ -103,6 +100,13 @@ async function findPersons(
     .selectFrom('directory_persons')
     .select(PERSON_COLUMNS)
     .select(tier.as('tier'))
+    // Each person's activities with the page, in the same statement.
+    .select(
+      jsonList(
+        sql`select json_agg(x order by x.line) from (select line, ${sql.raw(ACTIVITY_COLUMNS.join(', '))}
+          from directory_activities where rpps = directory_persons.rpps) x`,
+      ).as('activities'),
+    )
     .limit(query.limit + 1)
   if (words.length > 0) persons = persons.orderBy('tier')
   persons = persons.orderBy('search_last_name').orderBy('search_first_name').orderBy('rpps')
@@ -121,7 +125,7 @@ async function findPersons(
         : afterKey(NAME_KEY, namesAfter),
     )
   }
-  return persons.execute()
+  return (await persons.execute()) as (PersonRow & { tier: number; activities: ActivityRow[] })[]
 }
 
 const ACTIVITY_COLUMNS = [
@@ -140,19 +144,6 @@ const ACTIVITY_COLUMNS = [
   'city',
   'department_code',
 ] as const
-
-async function activitiesOf(db: Executor, rppsList: string[]) {
-  const byPerson = new Map<string, ActivityRow[]>()
-  if (rppsList.length === 0) return byPerson
-  const rows = await db
-    .selectFrom('directory_activities')
-    .select(ACTIVITY_COLUMNS)
-    .where('rpps', 'in', rppsList)
-    .orderBy('line')
-    .execute()
-  for (const row of rows) byPerson.set(row.rpps, [...(byPerson.get(row.rpps) ?? []), row])
-  return byPerson
-}
 
 export const orNull = (value: string) => (value === '' ? null : value)
 

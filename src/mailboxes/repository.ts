@@ -1,4 +1,5 @@
-import { type Insertable, type Selectable, sql, type Updateable } from 'kysely'
+import { type Insertable, type RawBuilder, type Selectable, sql, type Updateable } from 'kysely'
+import { jsonList } from '../db/json.ts'
 import type { Executor, MailboxesTable, MailboxKind, MailboxStatus } from '../db/schema.ts'
 import { afterKey } from '../shared/pagination.ts'
 import { matchesWords, type QueryWord } from '../shared/word-search.ts'
@@ -106,47 +107,59 @@ const listedBoxes = (db: Executor, query: DirectoryQuery, after = query.after) =
  * through tens of thousands of boxes.
  */
 export async function searchDirectory(db: Executor, query: DirectoryQuery) {
+  const { rows } = await sql<{ body: DirectoryRow[] }>`select (${directoryJson(db, query)}) as body`.execute(
+    db,
+  )
+  return rows[0]!.body
+}
+
+/** A box as the directory lists it. */
+export type DirectoryRow = Pick<MailboxRow, (typeof DIRECTORY_COLUMNS)[number]>
+
+/**
+ * SQL: `searchDirectory`'s boxes as a JSON array, in one statement. With words: the matches among the
+ * first 500 boxes in the order of names (`near`); only when they are fewer than the page, the key of
+ * the 500th box and, materialised, every match after it from the words' index (`rest`), sorted. The
+ * second part's one-time filter keeps PostgreSQL from reading it when the first is enough.
+ */
+export function directoryJson(db: Executor, query: DirectoryQuery) {
   const take = query.limit + 1
   const ordered = (rows: ReturnType<typeof listedBoxes>) =>
     rows.select(DIRECTORY_COLUMNS).orderBy('sort_name').orderBy('id').limit(take)
-  if (query.words.length === 0) return ordered(listedBoxes(db, query)).execute()
+  const list = (rows: RawBuilder<unknown>) =>
+    jsonList(sql`select json_agg(x order by x.sort_name, x.id) from ${rows} x`) as RawBuilder<DirectoryRow[]>
+  if (query.words.length === 0) return list(sql`(${ordered(listedBoxes(db, query))})`)
   const matches = matchesWords(sql.ref('search_vector'), query.words)
   const window = listedBoxes(db, query)
     .select([...DIRECTORY_COLUMNS, 'search_vector'])
     .orderBy('sort_name')
     .orderBy('id')
     .limit(ORDERED_WINDOW)
-  const near = await db
+  const near = db
     .selectFrom(window.as('w'))
     .select(DIRECTORY_COLUMNS)
     .where(matches)
     .orderBy('sort_name')
     .orderBy('id')
     .limit(take)
-    .execute()
-  if (near.length === take) return near
-  const boundary = await listedBoxes(db, query)
+  const boundary = listedBoxes(db, query)
     .select(['sort_name', 'id'])
     .orderBy('sort_name')
     .orderBy('id')
     .offset(ORDERED_WINDOW - 1)
     .limit(1)
-    .executeTakeFirst()
-  if (!boundary) return near
-  // Materialised: every match from the words' index, then sorted, never a walk through the names.
-  const rest = await db
-    .with(
-      (cte) => cte('m').materialized(),
-      () =>
-        listedBoxes(db, query, [boundary.sort_name, boundary.id]).select(DIRECTORY_COLUMNS).where(matches),
-    )
-    .selectFrom('m')
-    .selectAll()
-    .orderBy('sort_name')
-    .orderBy('id')
-    .limit(take - near.length)
-    .execute()
-  return [...near, ...rest]
+  // Every match from the words' index after the 500th box, then sorted, never a walk through the names.
+  const rest = listedBoxes(db, query)
+    .select(DIRECTORY_COLUMNS)
+    .where(matches)
+    .where(sql<boolean>`(sort_name, id) > (select sort_name, id from boundary)`)
+  const columns = sql.raw(DIRECTORY_COLUMNS.join(', '))
+  return list(sql`(
+    with near as materialized (${near}), boundary as materialized (${boundary}), rest as materialized (${rest})
+    select ${columns} from near
+    union all
+    (select ${columns} from rest where (select count(*) from near) < ${take}
+      order by sort_name, id limit ${take}::bigint - (select count(*) from near)))`)
 }
 
 /** The support desk's queue: boxes in a status, oldest first, one more than the page. */

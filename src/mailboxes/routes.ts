@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
-import { mailboxOf, personOf } from '../auth/authenticate.ts'
+import { mailboxOf, personOf, sessionEnded } from '../auth/authenticate.ts'
 import { Cursor, Limit, Page } from '../shared/pagination.ts'
 import { SearchText } from '../shared/word-search.ts'
 import { createMailbox } from './create-mailbox.ts'
-import { searchMailboxDirectory } from './directory.ts'
+import { searchMailboxDirectoryInSession } from './directory.ts'
 import { editMailbox, requestClosure } from './edit-mailbox.ts'
 import { myMailboxes } from './members.ts'
 import { authorizeOnMailbox } from './policy.ts'
@@ -80,7 +80,8 @@ export const mailboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/mailboxes/directory',
     {
-      onRequest: guard.person,
+      // The session is checked in the read's own statement.
+      onRequest: guard.personChecked,
       config: { rateLimit: { max: 120, timeWindow: 60_000 } },
       // As the national directories' reads: V8's JSON.stringify is faster than the schema-compiled
       // serializer on pages of text; what keeps other fields out is `directoryEntryView`'s mapping.
@@ -113,7 +114,16 @@ export const mailboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (request) => searchMailboxDirectory(deps.db, request.query),
+    async (request) => {
+      const page = await searchMailboxDirectoryInSession(
+        deps.db,
+        deps.clock,
+        personOf(request),
+        request.query,
+      )
+      if (!page) throw sessionEnded()
+      return page
+    },
   )
 
   app.get(

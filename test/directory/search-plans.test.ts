@@ -66,6 +66,8 @@ describe('every directory search reads its tables through their indexes', () => 
     const db = database.db.withPlugin(recorder)
     const search = kind === 'professionals' ? searchProfessionals : searchEstablishments
     const first = await search(db, { ...query, limit: 5 })
+    // A page of persons comes with their activities in one statement (words first read the vocabulary).
+    if (kind === 'professionals') expect(recorder.queries).toHaveLength(query.q ? 2 : 1)
     if (first.nextCursor) await search(db, { ...query, limit: 5, cursor: first.nextCursor })
     expect(recorder.queries.length).toBeGreaterThan(0)
     for (const query of recorder.queries) {
