@@ -92,7 +92,14 @@ function collaboratorsView({ allowed, rights, requests }: CollaboratorRows) {
   const entries = new Map<
     string,
     {
-      account: object
+      account: {
+        id: string
+        civility: string
+        firstName: string
+        lastName: string
+        accountTitle: string | null
+        status: string
+      }
       structureId: string
       structureName: string
       rights: RightName[]

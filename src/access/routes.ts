@@ -233,7 +233,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const items = await listCollaboratorsInSession(db, deps.clock, personOf(request))
       if (!items) throw sessionEnded()
-      return { items: items as never }
+      return { items }
     },
   )
 

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { PGlite } from '@electric-sql/pglite'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import {
+  Kysely,
+  type PostgresCursor,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+  sql,
+} from 'kysely'
 import pg from 'pg'
 import type { Logger } from 'pino'
 import { lockEmbeddedDatabase } from './embedded-lock.ts'
@@ -63,22 +71,45 @@ export async function waitForDatabase(
  */
 export const PREPARED = '/* prepared */ '
 
+/** A pooled client that sends `PREPARED` statements as named prepared statements, the others as they are. */
+class PreparingClient implements PostgresPoolClient {
+  readonly #client: pg.PoolClient
+
+  constructor(client: pg.PoolClient) {
+    this.#client = client
+  }
+
+  query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>
+  query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>
+  query<R>(
+    text: string | PostgresCursor<R>,
+    parameters: ReadonlyArray<unknown> = [],
+  ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+    // Kysely sends cursors only when the dialect is given a cursor class, which Sésame never does.
+    if (typeof text !== 'string') throw new Error('Cursors are not used with this pool.')
+    const values = [...parameters]
+    const sent = text.startsWith(PREPARED)
+      ? this.#client.query({ name: statementName(text), text, values })
+      : this.#client.query(text, values)
+    return sent.then((result) => ({
+      command: result.command as PostgresQueryResult<R>['command'],
+      rowCount: result.rowCount ?? 0,
+      rows: result.rows,
+    }))
+  }
+
+  release(destroy?: boolean) {
+    this.#client.release(destroy)
+  }
+}
+
 /** The pool, its clients sending `PREPARED` statements as named prepared statements. */
-export function preparingPool(pool: pg.Pool) {
+export function preparingPool(pool: pg.Pool): PostgresPool {
   return {
-    async connect() {
-      const client = await pool.connect()
-      return {
-        query(text: unknown, values?: unknown[]) {
-          if (typeof text === 'string' && text.startsWith(PREPARED))
-            return client.query({ name: statementName(text), text, values: values ?? [] })
-          return client.query(text as string, values)
-        },
-        release: (error?: Error) => client.release(error),
-      }
-    },
+    options: pool.options,
+    connect: async () => new PreparingClient(await pool.connect()),
     end: () => pool.end(),
-  } as unknown as pg.Pool
+  }
 }
 
 const statementName = (text: string) =>
