@@ -25,6 +25,8 @@ const { values } = parseArgs({
     'import-lines': { type: 'string' },
     'sync-items': { type: 'string', default: '10000' },
     'sync-rounds': { type: 'string' },
+    // The service's port; the baseline's is the next one.
+    port: { type: 'string', default: '3901' },
   },
 })
 const quick = values.quick
@@ -32,8 +34,8 @@ const importLines = Number(values['import-lines'] ?? (quick ? 200_000 : 2_000_00
 const syncItems = Number(values['sync-items'])
 const syncRounds = Number(values['sync-rounds'] ?? (quick ? 2 : 5))
 const http: HttpOptions = {
-  servicePort: 3901,
-  baselinePort: 3902,
+  servicePort: Number(values.port),
+  baselinePort: Number(values.port) + 1,
   duration: Number(values.duration ?? (quick ? 3 : 10)),
   connections: Number(values.connections),
   warmup: quick ? 1 : 2,
