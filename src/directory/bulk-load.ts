@@ -56,7 +56,7 @@ async function* copyText(batches: AsyncIterable<Value[][]>): AsyncGenerator<stri
  */
 export class CopyBytes {
   readonly #encoder = new TextEncoder()
-  #bytes = new Uint8Array(1 << 20)
+  #bytes = new Uint8Array(1 << 18)
   #length = 0
 
   add(rows: readonly Value[][]): void {

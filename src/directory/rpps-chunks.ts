@@ -13,7 +13,7 @@ export interface RppsChunk {
 }
 
 // About this many bytes a chunk: few messages between threads, little memory.
-const CHUNK_BYTES = 1 << 20
+const CHUNK_BYTES = 256 * 1024
 const PIECE_BYTES = 32 * 1024
 // A run of one person's lines longer than this (never seen: a person has a few dozen activities at
 // most) is cut where the bytes end; that person is then derived from their first run only.
