@@ -27,6 +27,8 @@ const { values } = parseArgs({
     'sync-items': { type: 'string', default: '10000' },
     'sync-rounds': { type: 'string' },
     scale: { type: 'string', default: '1' },
+    // The service's port; the baseline's is the next one.
+    port: { type: 'string', default: '3901' },
   },
 })
 // `--scale 10`: ten times the data (accounts, rights, access requests, directory, mailboxes), in a
@@ -38,8 +40,8 @@ const importLines = Number(values['import-lines'] ?? (quick ? 200_000 : 2_000_00
 const syncItems = Number(values['sync-items'])
 const syncRounds = Number(values['sync-rounds'] ?? (quick ? 2 : 5))
 const http: HttpOptions = {
-  servicePort: 3901,
-  baselinePort: 3902,
+  servicePort: Number(values.port),
+  baselinePort: Number(values.port) + 1,
   duration: Number(values.duration ?? (quick ? 3 : 10)),
   connections: Number(values.connections),
   warmup: quick ? 1 : 2,

@@ -50,6 +50,36 @@ async function* copyText(batches: AsyncIterable<Value[][]>): AsyncGenerator<stri
   if (chunk) yield chunk
 }
 
+/**
+ * Rows in COPY's text form, as UTF-8 bytes in memory of their own (to hand over to another thread),
+ * added a few at a time: short strings stay in V8's young generation.
+ */
+export class CopyBytes {
+  readonly #encoder = new TextEncoder()
+  #bytes = new Uint8Array(1 << 18)
+  #length = 0
+
+  add(rows: readonly Value[][]): void {
+    const text = copyRows(rows)
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const needed = this.#length + text.length * 3
+    if (needed > this.#bytes.length) {
+      const larger = new Uint8Array(Math.max(this.#bytes.length * 2, needed))
+      larger.set(this.#bytes.subarray(0, this.#length))
+      this.#bytes = larger
+    }
+    this.#length += this.#encoder.encodeInto(text, this.#bytes.subarray(this.#length)).written
+  }
+
+  /** The bytes so far; the next rows go to new memory. */
+  take(): Uint8Array {
+    const bytes = this.#bytes.subarray(0, this.#length)
+    this.#bytes = new Uint8Array(Math.max(1 << 16, this.#length + (this.#length >> 2)))
+    this.#length = 0
+    return bytes
+  }
+}
+
 /** Rows in COPY's text form: tab-separated fields, one row a line. */
 export function copyRows(rows: readonly Value[][]): string {
   let text = ''

@@ -6,13 +6,15 @@ import { RppsRows } from './rpps-rows.ts'
 export interface RppsChunk {
   /** The header line, which every chunk is parsed under. */
   header: string
+  /** In memory of their own, which can be handed over to another thread. */
   bytes: Buffer
   /** The number in the file of the chunk's first line (the header is line 1). */
   firstLine: number
 }
 
 // About this many bytes a chunk: few messages between threads, little memory.
-const CHUNK_BYTES = 1 << 20
+const CHUNK_BYTES = 256 * 1024
+const PIECE_BYTES = 32 * 1024
 // A run of one person's lines longer than this (never seen: a person has a few dozen activities at
 // most) is cut where the bytes end; that person is then derived from their first run only.
 const MAX_RUN_BYTES = 64 << 20
@@ -71,7 +73,7 @@ export async function* readRppsChunks(input: ByteSource): AsyncGenerator<RppsChu
     pieces.push(bytes)
     size += bytes.length
     if (size < CHUNK_BYTES && header !== undefined) continue
-    let buffer = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, size)
+    let buffer = joined(pieces, size)
     if (header === undefined) buffer = takeHeader(buffer, false)
     if (header === undefined) {
       refuseLongLine(buffer)
@@ -80,13 +82,14 @@ export async function* readRppsChunks(input: ByteSource): AsyncGenerator<RppsChu
       continue
     }
     const cut = runBoundary(buffer, persons!)
-    if (cut > 0) yield chunkOf(buffer, cut)
-    const rest = buffer.subarray(cut)
+    // Copied before the chunk is handed out: the chunk's memory goes with it.
+    const rest = Buffer.from(buffer.subarray(cut))
     refuseLongLine(rest.subarray(rest.lastIndexOf(NEWLINE) + 1))
     pieces = rest.length > 0 ? [rest] : []
     size = rest.length
+    if (cut > 0) yield chunkOf(buffer, cut)
   }
-  let rest = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, size)
+  let rest = joined(pieces, size)
   if (header === undefined) rest = takeHeader(rest, true)
   if (header === undefined) throw new DirectoryFileError('RPPS file is empty: no header line')
   if (rest.length > 0) yield chunkOf(rest, rest.length)
@@ -116,17 +119,40 @@ function runBoundary(bytes: Buffer, persons: RppsRows): number {
   return 0
 }
 
-/** The lines of a chunk, as text; line terminators (LF or CRLF) stripped, the last line needs none. */
-export function chunkLines(bytes: Uint8Array): string[] {
-  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)
-  const lines = text.split('\n')
-  if (lines[lines.length - 1] === '') lines.pop()
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!
-    if (line.length > MAX_LINE_CHARS) throw new DirectoryFileError(LONG_LINE)
-    if (line.charCodeAt(line.length - 1) === CARRIAGE_RETURN) lines[i] = line.slice(0, -1)
+/**
+ * The lines of a chunk, as text, 32 KB of the chunk at a time; line terminators (LF or CRLF) stripped,
+ * the last line needs none. (Strings of a few tens of KB stay in V8's young generation; the text of a
+ * whole chunk would land in the large-object space and make the parse several times slower.)
+ */
+export function* chunkLines(bytes: Uint8Array): Generator<string[]> {
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+  for (let start = 0; start < bytes.length; ) {
+    let end = Math.min(start + PIECE_BYTES, bytes.length)
+    if (end < bytes.length) {
+      const last = bytes.lastIndexOf(NEWLINE, end - 1)
+      end = last >= start ? last + 1 : bytes.indexOf(NEWLINE, end) + 1 || bytes.length
+    }
+    const lines = decoder.decode(bytes.subarray(start, end)).split('\n')
+    if (lines[lines.length - 1] === '') lines.pop()
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!
+      if (line.length > MAX_LINE_CHARS) throw new DirectoryFileError(LONG_LINE)
+      if (line.charCodeAt(line.length - 1) === CARRIAGE_RETURN) lines[i] = line.slice(0, -1)
+    }
+    yield lines
+    start = end
   }
-  return lines
+}
+
+/** The pieces in one buffer of their own (never a view of a shared pool). */
+function joined(pieces: Buffer[], size: number): Buffer {
+  const buffer = Buffer.from(new ArrayBuffer(size))
+  let at = 0
+  for (const piece of pieces) {
+    buffer.set(piece, at)
+    at += piece.length
+  }
+  return buffer
 }
 
 /** The lines a chunk holds: its line ends, and a last line without one. */

@@ -3,13 +3,13 @@ import { isUniqueViolation } from '../db/errors.ts'
 import type { DB } from '../db/schema.ts'
 import type { Value } from './bulk-load.ts'
 import type { DirectorySpec, ImportProgress } from './import-job.ts'
-import { chunkLines, readRppsChunks } from './rpps-chunks.ts'
-import { parseInThreads } from './rpps-parse.ts'
+import { readRppsChunks } from './rpps-chunks.ts'
+import { parseChunks } from './rpps-parse.ts'
 import { ACTIVITY_COLUMNS, countChunk, PERSON_COLUMNS, RppsRows } from './rpps-rows.ts'
 
 /**
- * The rows of the extract, chunk by chunk, parsed here: the embedded engine's way (on PostgreSQL, the
- * chunks are parsed in other threads, see `rpps-parse.ts`).
+ * The rows of the extract, chunk by chunk, for the embedded engine's loader (on PostgreSQL, COPY takes
+ * them in its text form, see `copyText`).
  */
 async function* rows(
   input: NodeJS.ReadableStream,
@@ -19,20 +19,23 @@ async function* rows(
   let persons: RppsRows | undefined
   for await (const chunk of readRppsChunks(input)) {
     persons ??= new RppsRows(chunk.header)
-    const parsed = persons.rows(chunkLines(chunk.bytes), chunk.firstLine)
-    countChunk(progress, parsed)
-    yield parsed.rows
+    const rows: Value[][] = []
+    countChunk(
+      progress,
+      persons.chunk(chunk.bytes, chunk.firstLine, (some) => rows.push(...some)),
+    )
+    yield rows
   }
   for (const word of persons?.words.vocabulary() ?? []) words.add(word)
 }
 
-/** The same rows in COPY's text form, parsed in other threads while COPY takes them. */
+/** The same rows in COPY's text form, parsed while COPY takes them (in other threads on more than two cores). */
 async function* copyText(
   input: NodeJS.ReadableStream,
   progress: ImportProgress,
   words: Set<string>,
 ): AsyncGenerator<Uint8Array> {
-  for await (const parsed of parseInThreads(readRppsChunks(input), words)) {
+  for await (const parsed of parseChunks(readRppsChunks(input), words)) {
     countChunk(progress, parsed)
     yield parsed.copy
   }
@@ -71,11 +74,19 @@ export const rppsSpec: DirectorySpec = {
   async finish(db: Kysely<DB>) {
     const columns = sql.raw(PERSON_COLUMNS.join(', '))
     const run = (statement: string) => sql.raw(statement).execute(db)
+    // Sorts and the words' index in memory rather than in temporary files, for this statement only.
+    const build = (statement: string) =>
+      db.transaction().execute(async (trx) => {
+        await sql`set local maintenance_work_mem = '256MB'`.execute(trx)
+        await sql.raw(statement).execute(trx)
+      })
     // Two streams of work at once on PostgreSQL (one after the other on the embedded engine): the
     // activities' index beside the persons' derivation, then the persons' indexes all at once.
     const activities = async () => {
-      await run('create index directory_activities_next_rpps on directory_activities_next (rpps)')
-      await run('analyze directory_activities_next')
+      await build('create index directory_activities_next_rpps on directory_activities_next (rpps)')
+      // Searches read activities by RPPS, in line order: the statistics that plan them (the others
+      // come with autovacuum's next analyze).
+      await run('analyze directory_activities_next (rpps, line)')
       await run(
         'alter table directory_person_words_next add constraint directory_person_words_next_pkey primary key (word)',
       )
@@ -97,15 +108,17 @@ export const rppsSpec: DirectorySpec = {
         `alter table directory_persons_next ${PERSON_COLUMNS.map((column) => `alter column ${column} set not null`).join(', ')}`,
       )
       await all([
-        () => run('create unique index directory_persons_next_pkey on directory_persons_next (rpps)'),
+        () => build('create unique index directory_persons_next_pkey on directory_persons_next (rpps)'),
         () =>
-          run(
+          build(
             'create index directory_persons_next_search on directory_persons_next (search_last_name, search_first_name, rpps)',
           ),
         () =>
-          run('create index directory_persons_next_first_name on directory_persons_next (search_first_name)'),
+          build(
+            'create index directory_persons_next_first_name on directory_persons_next (search_first_name)',
+          ),
         () =>
-          run(
+          build(
             'create index directory_persons_next_words on directory_persons_next using gin (search_vector)',
           ),
       ])

@@ -1,12 +1,13 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
+import { CopyBytes } from './bulk-load.ts'
 import { DirectoryFileError } from './file-error.ts'
 import type { RppsChunk } from './rpps-chunks.ts'
-import type { ChunkRows } from './rpps-rows.ts'
+import { type ChunkCounts, RppsRows } from './rpps-rows.ts'
 
 export type ParseRequest = { kind: 'rows'; bytes: Uint8Array; firstLine: number } | { kind: 'words' }
 export type ParseReply =
-  | ({ kind: 'rows'; copy: Uint8Array } & Omit<ChunkRows, 'rows'>)
+  | ({ kind: 'rows'; copy: Uint8Array } & ChunkCounts)
   | { kind: 'words'; words: string[] }
   | { kind: 'failed'; message: string; fileError: boolean }
 type RowsReply = Extract<ParseReply, { kind: 'rows' }>
@@ -57,18 +58,34 @@ class ParseThread {
   }
 }
 
-/** How many threads parse: one a core, two at least (the parse then runs beside the writing), four at most. */
-export const parseThreadCount = () => Math.min(4, Math.max(2, availableParallelism()))
+/**
+ * How many threads parse besides this one: one a core less the one COPY's PostgreSQL backend takes, at
+ * most four; none on two cores, where this thread's parse and the backend already take both (more
+ * threads would only share the same cores, at the price of their start and messages).
+ */
+export const parseThreadCount = (cores = availableParallelism()) => (cores > 2 ? Math.min(4, cores - 1) : 0)
 
 /**
- * Parses the chunks in `threads` threads, each chunk in the next thread in turn, and yields their rows in
- * COPY's text form, in file order; then `words` receives the words of every thread's vocabulary.
+ * Parses the chunks into rows in COPY's text form, in file order: in `threads` other threads, each
+ * chunk in the next one in turn, or here when `threads` is 0; then adds the words of every thread's
+ * vocabulary to `words`.
  */
-export async function* parseInThreads(
+export async function* parseChunks(
   chunks: AsyncIterable<RppsChunk>,
   words: Set<string>,
   threads = parseThreadCount(),
 ): AsyncGenerator<RowsReply> {
+  if (threads === 0) {
+    let persons: RppsRows | undefined
+    const output = new CopyBytes()
+    for await (const { header, bytes, firstLine } of chunks) {
+      persons ??= new RppsRows(header)
+      const counts = persons.chunk(bytes, firstLine, (rows) => output.add(rows))
+      yield { kind: 'rows', copy: output.take(), ...counts }
+    }
+    for (const word of persons?.words.vocabulary() ?? []) words.add(word)
+    return
+  }
   const pool: ParseThread[] = []
   const pending: Promise<ParseReply>[] = []
   // Settled promises never reject unhandled while they wait their turn.
@@ -80,9 +97,8 @@ export async function* parseInThreads(
     let next = 0
     for await (const chunk of chunks) {
       if (pool.length === 0) for (let i = 0; i < threads; i++) pool.push(new ParseThread(chunk.header))
-      // A copy the thread takes over: the chunk may be a view of a larger buffer.
-      const bytes = new Uint8Array(chunk.bytes)
-      queue(pool[next]!.ask({ kind: 'rows', bytes, firstLine: chunk.firstLine }, [bytes.buffer]))
+      const { bytes, firstLine } = chunk
+      queue(pool[next]!.ask({ kind: 'rows', bytes, firstLine }, [bytes.buffer as ArrayBuffer]))
       next = (next + 1) % pool.length
       while (pending.length >= pool.length * AHEAD) yield (await pending.shift()!) as RowsReply
     }

@@ -1,6 +1,7 @@
 import type { Value } from './bulk-load.ts'
 import type { ImportProgress } from './import-job.ts'
 import { holdsNul, NUL_IN_LINE } from './lines.ts'
+import { chunkLines } from './rpps-chunks.ts'
 import { createRppsLineParser, isRppsRejection, type RppsActivity, type RppsLineParser } from './rpps-file.ts'
 import { PERSON_COLUMNS as PERSON_FIELDS } from './search.ts'
 import { searchKey } from './search-key.ts'
@@ -29,15 +30,14 @@ export const ACTIVITY_COLUMNS = [
   'email',
 ] as const
 
-/** What the lines of a chunk give: their rows, their rejections in line order, and how many were taken. */
-export interface ChunkRows {
-  rows: Value[][]
+/** What the lines of a chunk give besides their rows: their rejections in line order, how many were taken. */
+export interface ChunkCounts {
   rejections: { line: number; reason: string }[]
   accepted: number
 }
 
 /** Counts a chunk's lines in the import's progress, in file order. */
-export function countChunk(progress: ImportProgress, chunk: Omit<ChunkRows, 'rows'>): void {
+export function countChunk(progress: ImportProgress, chunk: ChunkCounts): void {
   for (const { line, reason } of chunk.rejections) progress.reject(line, reason)
   progress.accept(chunk.accepted)
 }
@@ -107,12 +107,16 @@ export class RppsRows {
     this.#parse = createRppsLineParser(header)
   }
 
-  /** The rows of `lines`, the first of which is line `firstLine` of the file. */
-  rows(lines: readonly string[], firstLine: number): ChunkRows {
-    const rows: Value[][] = []
-    const rejections: ChunkRows['rejections'] = []
-    let accepted = 0
+  /**
+   * The rows of a chunk (whole runs, see `rpps-chunks.ts`) whose first line is line `firstLine` of the
+   * file, handed to `take` a few at a time, as the chunk is decoded 32 KB at a time: what is made and
+   * dropped at once stays in V8's young generation, which frees it almost for free.
+   */
+  chunk(bytes: Uint8Array, firstLine: number, take: (rows: Value[][]) => void): ChunkCounts {
+    const counts: ChunkCounts = { rejections: [], accepted: 0 }
+    let lineNumber = firstLine
     let run: RppsActivity[] = []
+    let rows: Value[][] = []
     const endRun = () => {
       const [first] = run
       if (!first) return
@@ -129,23 +133,25 @@ export class RppsRows {
       for (let i = 1; i < run.length; i++) rows.push(row(run[i]!, this.#key, ''))
       run = []
     }
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!
-      if (line === '') continue
-      const lineNumber = firstLine + i
-      const record = holdsNul(line)
-        ? { line: lineNumber, reason: NUL_IN_LINE }
-        : this.#parse(line, lineNumber)
-      if (isRppsRejection(record)) {
-        rejections.push(record)
-        continue
+    for (const lines of chunkLines(bytes)) {
+      for (const line of lines) {
+        const number = lineNumber++
+        if (line === '') continue
+        const record = holdsNul(line) ? { line: number, reason: NUL_IN_LINE } : this.#parse(line, number)
+        if (isRppsRejection(record)) {
+          counts.rejections.push(record)
+          continue
+        }
+        counts.accepted++
+        if (run.length > 0 && record.rpps !== run[0]!.rpps) endRun()
+        run.push(record)
       }
-      accepted++
-      if (run.length > 0 && record.rpps !== run[0]!.rpps) endRun()
-      run.push(record)
+      if (rows.length > 0) take(rows)
+      rows = []
     }
     endRun()
-    return { rows, rejections, accepted }
+    if (rows.length > 0) take(rows)
+    return counts
   }
 
   /**

@@ -15,24 +15,6 @@ import { afterKey, decodeTimeCursor, pageOf } from '../shared/pagination.ts'
 export type LinkStatus = 'linked' | 'pending_link' | 'rejected'
 
 /**
- * The structures, among these, that the lab already serves: the structure has a code of this lab whose
- * link stands (created or approved earlier, active or since deactivated), or a confirmed practice
- * place there works with one of this lab's centres.
- */
-export async function servedStructures(trx: Executor, labId: string, structureIds: string[]) {
-  if (structureIds.length === 0) return new Set<string>()
-  const { rows } = await sql<{ id: string }>`
-    select s.id from unnest(${structureIds}::uuid[]) as s(id)
-    where exists (select 1 from correspondent_codes c
-                  where c.structure_id = s.id and c.lab_id = ${labId} and c.link_status = 'linked')
-       or exists (select 1 from practice_places p join lab_centers lc on lc.id = p.lab_center_id
-                  where p.structure_id = s.id and lc.lab_id = ${labId} and p.status = 'confirmed')`.execute(
-    trx,
-  )
-  return new Set(rows.map((row) => row.id))
-}
-
-/**
  * The structures, among these, that the national FINESS directory lists, by their FINESS or their
  * SIRET. A lab's sync that creates such a structure does not own it: the establishment exists apart
  * from the lab, so its code waits for the support desk as for any structure the lab does not serve.

@@ -4,7 +4,7 @@ import type { Executor } from '../db/schema.ts'
 import { sirenOf } from '../identifiers/rules.ts'
 import { departmentOf } from '../structures/service.ts'
 import { correspondentProblems, duplicateCodes, invalidItems } from './batch-validation.ts'
-import { type LinkStatus, listedInDirectory, servedStructures } from './links.ts'
+import { listedInDirectory } from './links.ts'
 import type { CenterItemInput, CorrespondentItemInput } from './schemas.ts'
 
 export interface SyncDeps {
@@ -54,7 +54,7 @@ export async function syncCenters(
  * Bulk upsert of a lab's correspondent codes. The batch is checked whole first (nothing is written if
  * any item is bad); structures are matched by FINESS then SIRET, and created when unknown; then the
  * codes are upserted in one statement, so that concurrent batches naming the same new code both
- * succeed. A code for a structure the lab neither creates here nor already serves waits for the
+ * succeed. A code for a structure the lab neither creates here (one the national directory does not list) nor already serves waits for the
  * support desk (`pending_link`, see links.ts); so does a code moved to such a structure, and one for a
  * structure created here whose FINESS or SIRET the national directory lists.
  */
@@ -74,65 +74,84 @@ export async function syncCorrespondents(
 
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now()
+    // The statement below is estimated dear (look-ups per row that it makes for new or moved codes only):
+    // compiling it would take longer than running it.
+    await sql`set local jit = off`.execute(trx)
     const { structureOf, created } = await resolveStructures(trx, now, items)
     // A structure created here that the national directory lists is not the lab's own (see links.ts).
     const listed = await listedInDirectory(trx, [...created])
-    const owned = new Set([...created].filter((id) => !listed.has(id)))
-    const named = [...new Set(items.map(structureOf))]
-    const served = await servedStructures(
-      trx,
-      labId,
-      named.filter((id) => !owned.has(id)),
-    )
-    // The link a code gets when it is new, or names another structure than before.
-    const linkFor = (structureId: string): LinkStatus =>
-      owned.has(structureId) || served.has(structureId) ? 'linked' : 'pending_link'
+    const owned = [...created].filter((id) => !listed.has(id))
     const rows = items
-      .map((item): Row => {
-        const structureId = structureOf(item)
-        return [
+      .map(
+        (item): Row => [
           item.code,
           item.name,
           item.centerCode ? (centerIds.get(item.centerCode) ?? null) : null,
-          structureId,
+          structureOf(item),
           item.active,
-          linkFor(structureId),
-        ]
-      })
+        ],
+      )
       // In code order, so that two batches lock their rows in the same order and never deadlock.
       .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-    const [codes, names, centerIdsColumn, structures, actives, links] = columns(rows)
-    // A code that keeps its structure keeps its link (and its decision); one moved starts afresh.
-    const { rows: written } = await sql<{ created: boolean }>`
-      insert into correspondent_codes as c (lab_id, code, name, center_id, structure_id, active, link_status,
-        link_requested_at, created_at, updated_at, deactivated_at)
-      select ${labId}, u.code, u.name, u.center_id, u.structure_id, u.active, u.link_status,
-        case when u.link_status = 'pending_link' then ${now}::timestamptz end, ${now}, ${now},
-        case when u.active then null else ${now}::timestamptz end
-      from unnest(${codes}::text[], ${names}::text[], ${centerIdsColumn}::uuid[], ${structures}::uuid[],
-        ${actives}::boolean[], ${links}::text[])
-        as u(code, name, center_id, structure_id, active, link_status)
-      on conflict (lab_id, code) do update
-        set name = excluded.name, center_id = excluded.center_id, structure_id = excluded.structure_id,
-          active = excluded.active, updated_at = excluded.updated_at,
-          deactivated_at = case when excluded.active then null when c.active then excluded.updated_at else c.deactivated_at end,
-          link_status = case when c.structure_id = excluded.structure_id then c.link_status else excluded.link_status end,
-          link_requested_at = case when c.structure_id = excluded.structure_id then c.link_requested_at
-            else excluded.link_requested_at end,
-          link_decided_by = case when c.structure_id = excluded.structure_id then c.link_decided_by end,
-          link_decided_at = case when c.structure_id = excluded.structure_id then c.link_decided_at end,
-          link_reason = case when c.structure_id = excluded.structure_id then c.link_reason end
-        where (c.name, c.center_id, c.structure_id, c.active)
-          is distinct from (excluded.name, excluded.center_id, excluded.structure_id, excluded.active)
-      returning (xmax = 0) as created`.execute(trx)
-    const pending = await trx
-      .selectFrom('correspondent_codes')
-      .select((eb) => eb.fn.countAll<string>().as('count'))
-      .where('lab_id', '=', labId)
-      .where('code', '=', sql<string>`any(${codes}::text[])`)
-      .where('link_status', '=', 'pending_link')
-      .executeTakeFirstOrThrow()
-    return { ...counted(written, items.length), pendingLink: Number(pending.count) }
+    const [codes, names, centerIdsColumn, structures, actives] = columns(rows)
+    // One statement. A code that keeps its structure keeps its link (and its decision); a new code, or
+    // one moved to another structure, is linked when the lab creates the structure here or already
+    // serves it (see links.ts), else waits for the support desk: that is looked up for those codes only.
+    // Codes left as they were are not written; the pending ones among them are counted as they stand.
+    const { rows: counts } = await sql<{ created: number; written: number; pending: number }>`
+      with batch as (
+        select u.ordinal, u.code, u.name, u.center_id, u.structure_id, u.active,
+          e.structure_id as current_structure, e.link_status as current_link
+        from unnest(${codes}::text[], ${names}::text[], ${centerIdsColumn}::uuid[], ${structures}::uuid[],
+          ${actives}::boolean[]) with ordinality as u(code, name, center_id, structure_id, active, ordinal)
+        left join correspondent_codes e on e.lab_id = ${labId} and e.code = u.code
+      ),
+      linked as (
+        select b.*, case
+          when b.structure_id = b.current_structure then b.current_link
+          when b.structure_id = any(${owned}::uuid[])
+            or exists (select 1 from correspondent_codes c
+                       where c.structure_id = b.structure_id and c.lab_id = ${labId} and c.link_status = 'linked')
+            or exists (select 1 from practice_places p join lab_centers lc on lc.id = p.lab_center_id
+                       where p.structure_id = b.structure_id and lc.lab_id = ${labId} and p.status = 'confirmed')
+            then 'linked' else 'pending_link' end as link_status
+        from batch b
+      ),
+      written as (
+        insert into correspondent_codes as c (lab_id, code, name, center_id, structure_id, active, link_status,
+          link_requested_at, created_at, updated_at, deactivated_at)
+        select ${labId}, l.code, l.name, l.center_id, l.structure_id, l.active, l.link_status,
+          case when l.link_status = 'pending_link' then ${now}::timestamptz end, ${now}, ${now},
+          case when l.active then null else ${now}::timestamptz end
+        from linked l order by l.ordinal
+        on conflict (lab_id, code) do update
+          set name = excluded.name, center_id = excluded.center_id, structure_id = excluded.structure_id,
+            active = excluded.active, updated_at = excluded.updated_at,
+            deactivated_at = case when excluded.active then null when c.active then excluded.updated_at else c.deactivated_at end,
+            link_status = case when c.structure_id = excluded.structure_id then c.link_status else excluded.link_status end,
+            link_requested_at = case when c.structure_id = excluded.structure_id then c.link_requested_at
+              else excluded.link_requested_at end,
+            link_decided_by = case when c.structure_id = excluded.structure_id then c.link_decided_by end,
+            link_decided_at = case when c.structure_id = excluded.structure_id then c.link_decided_at end,
+            link_reason = case when c.structure_id = excluded.structure_id then c.link_reason end
+          where (c.name, c.center_id, c.structure_id, c.active)
+            is distinct from (excluded.name, excluded.center_id, excluded.structure_id, excluded.active)
+        returning c.code, (xmax = 0) as created, c.link_status
+      )
+      select (select count(*) from written where created)::integer as created,
+        (select count(*) from written)::integer as written,
+        ((select count(*) from written where link_status = 'pending_link')
+          + (select count(*) from batch b where b.current_link = 'pending_link'
+               and not exists (select 1 from written w where w.code = b.code)))::integer as pending`.execute(
+      trx,
+    )
+    const { created: inserted, written, pending } = counts[0]!
+    return {
+      created: inserted,
+      updated: written - inserted,
+      unchanged: items.length - written,
+      pendingLink: pending,
+    }
   })
 }
 
@@ -142,23 +161,15 @@ function counted(written: { created: boolean }[], total: number): SyncResult {
   return { created, updated: written.length - created, unchanged: total - written.length }
 }
 
-type Row = [
-  code: string,
-  name: string,
-  centerId: string | null,
-  structureId: string,
-  active: boolean,
-  link: LinkStatus,
-]
+type Row = [code: string, name: string, centerId: string | null, structureId: string, active: boolean]
 
 const columns = (rows: Row[]) =>
-  [0, 1, 2, 3, 4, 5].map((index) => rows.map((row) => row[index])) as [
+  [0, 1, 2, 3, 4].map((index) => rows.map((row) => row[index])) as [
     string[],
     string[],
     (string | null)[],
     string[],
     boolean[],
-    LinkStatus[],
   ]
 
 /** Finds or creates the structure of every item: the structure id of an item, and those created here. */
