@@ -66,17 +66,6 @@ export const collaboratorsJson = (db: Executor, professionalId: string) => {
     'requests', ${jsonList(sql`select json_agg(x) from (${requests}) x`)})`
 }
 
-/**
- * For those who approve (responsible professionals and their delegates): the accounts holding or asking
- * rights in the structures where they approve. Anyone else is refused.
- */
-export async function listCollaborators(db: Executor, actor: Actor) {
-  const { rows } = await sql<{
-    body: CollaboratorRows
-  }>`select (${collaboratorsJson(db, actor.accountId)}) as body`.execute(db)
-  return collaboratorsView(rows[0]!.body)
-}
-
 /** `GET /v1/me/collaborators` in one statement, the session check included: null once it has ended. */
 export async function listCollaboratorsInSession(db: Executor, clock: Clock, session: SessionRef) {
   const found = await readInSession(db, clock, session, collaboratorsJson(db, session.sub))

@@ -138,10 +138,6 @@ export async function mayRevoke(
   )
 }
 
-/** Who may see a structure's collaborators and their rights: those who approve there (see `approverStructures`). */
-export const mayListCollaborators = (db: Executor, actor: Actor) =>
-  holds(db, sql<boolean>`exists ${approverStructures(actor.accountId)}`)
-
 /** Who may delegate approval for a structure: its responsible professional, for themselves; support, for anyone. */
 export async function mayDelegate(
   db: Executor,
