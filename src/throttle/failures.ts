@@ -9,7 +9,8 @@ import type { Executor } from '../db/schema.ts'
  * - for the address as a whole, at most 100 consecutive failures (NIST SP 800-63B 5.2.2): then the
  *   address is locked until its owner sets a password through a reset link.
  * An attempt is counted as a failure when it is let through, before the password is checked, so that
- * guesses sent at once cannot all pass; a right password then clears both counts.
+ * guesses sent at once cannot all pass; a right password then clears both counts. These are the rules'
+ * figures; `admit_sign_in_attempt` (migration 0019) applies them.
  */
 export const FAILURES = {
   freePerClient: 5,
@@ -26,17 +27,11 @@ export type FailureVerdict =
   | { ok: false; reason: 'delayed'; retryAfterMs: number }
   | { ok: false; reason: 'locked' }
 
-/** The wait after the `failures`-th consecutive failure from one client address. */
-export function delayAfter(failures: number): number {
-  if (failures < FAILURES.freePerClient) return 0
-  return Math.min(FAILURES.firstDelayMs * 2 ** (failures - FAILURES.freePerClient), FAILURES.maxDelayMs)
-}
-
 /**
  * Lets a password attempt through, or not, for this address from this client: held while the client
  * waits out its delay, or while the address is locked; let through, the attempt is counted as a failure
- * (cleared if the password is right). One short transaction holding both rows, so that concurrent
- * attempts are counted one after the other.
+ * (cleared if the password is right). One round trip to `admit_sign_in_attempt` (migration 0019), which
+ * holds both rows, locked in key order, so that concurrent attempts are counted one after the other.
  */
 export async function admitAttempt(
   db: Executor,
@@ -44,44 +39,17 @@ export async function admitAttempt(
   ip: string,
   now: Date,
 ): Promise<FailureVerdict> {
-  const keys = [accountKey(address), clientKey(address, ip)].sort()
-  return db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('sign_in_failures')
-      .values(keys.map((key) => ({ key, failures: 0, last_failed_at: now, blocked_until: null })))
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute()
-    const rows = await trx
-      .selectFrom('sign_in_failures')
-      .select(['key', 'failures', 'blocked_until'])
-      .where('key', 'in', keys)
-      .orderBy('key')
-      .forUpdate()
-      .execute()
-    const account = rows.find((row) => row.key === accountKey(address))
-    const client = rows.find((row) => row.key === clientKey(address, ip))
-    if (account && account.failures >= FAILURES.lockAfter) return { ok: false, reason: 'locked' } as const
-    if (client?.blocked_until && client.blocked_until > now) {
-      const retryAfterMs = client.blocked_until.getTime() - now.getTime()
-      return { ok: false, reason: 'delayed', retryAfterMs } as const
-    }
-    const delay = delayAfter((client?.failures ?? 0) + 1)
-    await trx
-      .updateTable('sign_in_failures')
-      .set((eb) => ({
-        failures: eb('failures', '+', 1),
-        last_failed_at: now,
-        blocked_until: eb
-          .case()
-          .when('key', '=', clientKey(address, ip))
-          .then(delay > 0 ? new Date(now.getTime() + delay) : null)
-          .else(eb.ref('blocked_until'))
-          .end(),
-      }))
-      .where('key', 'in', keys)
-      .execute()
-    return { ok: true } as const
-  })
+  const { rows } = await sql<{ verdict: 'ok' | 'locked' | 'delayed'; retry_after_ms: number }>`
+    select verdict, retry_after_ms::integer as retry_after_ms from admit_sign_in_attempt(
+      ${accountKey(address)}, ${clientKey(address, ip)}, ${now}::timestamptz,
+      ${FAILURES.freePerClient}, ${FAILURES.firstDelayMs}, ${FAILURES.maxDelayMs}, ${FAILURES.lockAfter})`.execute(
+    db,
+  )
+  const row = rows[0]
+  if (!row) throw new Error('admit_sign_in_attempt answered nothing')
+  if (row.verdict === 'ok') return { ok: true }
+  if (row.verdict === 'locked') return { ok: false, reason: 'locked' }
+  return { ok: false, reason: 'delayed', retryAfterMs: row.retry_after_ms }
 }
 
 /** A success from this client: both counts start again. */
