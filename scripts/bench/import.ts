@@ -8,13 +8,17 @@ import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
-import { generateRppsLines, writeLines } from '../directory/generate.ts'
+import { GENERATOR_EDITION, generateRppsLines, writeLines } from '../directory/generate.ts'
 import type { Figure } from './report.ts'
 
 // The RPPS extract has 56 columns, and each line ends with `|`: one more (empty) field.
 const FIELDS = 57
 const PEAK_RSS = fileURLToPath(new URL('./peak-rss.ts', import.meta.url))
 const IMPORT_CLI = fileURLToPath(new URL('../../dist/scripts/directory/import.js', import.meta.url))
+
+/**
+/** The bench's RPPS extract, as its imports record it: named after the generators' edition. */
+export const RPPS_BENCH_FILE = `PS_LibreAcces_Personne_activite_bench_${GENERATOR_EDITION}.txt`
 
 /**
  * The directory import of an RPPS extract of `lines` lines, against the baseline: a raw COPY of the
@@ -28,7 +32,7 @@ export async function measureImport(
   rounds: number,
 ): Promise<Figure[]> {
   const folder = await mkdtemp(join(tmpdir(), 'sesame-bench-'))
-  const file = join(folder, 'PS_LibreAcces_Personne_activite_bench.txt')
+  const file = join(folder, RPPS_BENCH_FILE)
   try {
     // No bad lines: a plain COPY would stop at the first one.
     await writeLines(

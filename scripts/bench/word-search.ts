@@ -3,7 +3,7 @@ import { pino } from 'pino'
 import { systemClock } from '../../src/clock.ts'
 import { importDirectory, importReport } from '../../src/directory/importer.ts'
 import { CITIES, COMMON_LAST_NAME_COUNT, FIRST_NAMES, LAST_NAMES } from '../directory/french-data.ts'
-import { generateFinessLines } from '../directory/generate.ts'
+import { GENERATOR_EDITION, generateFinessLines } from '../directory/generate.ts'
 import { createRandom } from '../directory/random.ts'
 import type { HttpScenario } from './http.ts'
 import type { Bench } from './setup.ts'
@@ -56,10 +56,17 @@ export function wordQueries(count = QUERIES, seed = 16): { path: string; query: 
   )
 }
 
+/** What the bench's FINESS imports are recorded as: named after the generators' edition. */
+const FINESS_SOURCE = `bench_${GENERATOR_EDITION}`
+
 /** The FINESS directory of `count` generated establishments, imported unless already there. */
 async function ensureEstablishments(bench: Bench, count: number) {
-  const { rows } = await bench.pool.query('select count(*)::integer as n from directory_establishments')
-  if (rows[0].n >= count) return
+  const { rows } = await bench.pool.query(
+    `select (select count(*)::integer from directory_establishments) as n,
+       (select source from directory_imports where kind = 'finess' and status = 'succeeded'
+         order by started_at desc limit 1) as source`,
+  )
+  if (rows[0].n >= count && rows[0].source === FINESS_SOURCE) return
   const lines = generateFinessLines({ establishments: count, seed: 42, badLineRatio: 0 })
   const input = Readable.from(
     (function* () {
@@ -67,7 +74,7 @@ async function ensureEstablishments(bench: Bench, count: number) {
     })(),
   )
   const deps = { db: bench.db, pool: bench.pool, clock: systemClock, logger: pino({ level: 'warn' }) }
-  const id = await importDirectory(deps, 'finess', input, { source: 'bench', requestedBy: null })
+  const id = await importDirectory(deps, 'finess', input, { source: FINESS_SOURCE, requestedBy: null })
   const report = await importReport(bench.db, id)
   if (report?.status !== 'succeeded') throw new Error(`FINESS import failed: ${report?.error}`)
   await bench.pool.query('vacuum analyze directory_establishments')

@@ -10,46 +10,188 @@ export interface FinessGeneratorOptions {
   date?: string
 }
 
-// categetab, libcategetab, categagretab, libcategagretab, codeape, short name, long name (… city).
-const CATEGORIES = [
-  [
-    '355',
-    'Centre Hospitalier (C.H.)',
-    '1102',
-    'Centres Hospitaliers',
-    '8610Z',
-    'CH',
-    'CENTRE HOSPITALIER DE',
-  ],
-  [
-    '620',
-    "Pharmacie d'Officine",
-    '3301',
-    "Pharmacie d'Officine",
-    '4773Z',
-    'PHARMACIE',
-    'PHARMACIE DU MARCHÉ,',
-  ],
-  [
-    '611',
-    'Laboratoire de Biologie Médicale',
-    '3102',
-    'Laboratoires',
-    '8690B',
-    'LBM',
-    'LABORATOIRE DE BIOLOGIE MÉDICALE DE',
-  ],
-  ['124', 'Centre de Santé', '2203', 'Centres de Santé', '8690D', 'CDS', 'CENTRE DE SANTÉ POLYVALENT DE'],
-  [
-    '500',
-    "Etablissement d'hébergement pour personnes âgées dépendantes",
-    '4401',
-    'EHPAD',
-    '8710A',
-    'EHPAD',
-    'EHPAD LE CLOS FLEURI,',
-  ],
-] as const
+/** A category of establishment: its codes and labels, the names its establishments take, its share. */
+interface Category {
+  /** categetab, libcategetab, categagretab, libcategagretab, codeape, short name. */
+  codes: readonly [string, string, string, string, string, string]
+  /**
+   * Long names: one ending in `,` is followed by the city, one ending in ` DE` by the city or a name of
+   * its own; the others stand alone or take a name of their own.
+   */
+  names: readonly string[]
+  /** About how many of them the national FINESS lists, in thousands: how often one is drawn. */
+  thousands: number
+}
+
+// Some of the categories of the national FINESS, with about their real counts, and the names they
+// go by: a search then meets lists of the lengths a real directory gives it (a fifth of the sites are
+// pharmacies, not every pharmacy is "du marché", few sites are hospitals).
+const CATEGORIES: readonly Category[] = [
+  {
+    codes: ['620', "Pharmacie d'Officine", '3301', "Pharmacie d'Officine", '4773Z', 'PHARMACIE'],
+    names: [
+      'PHARMACIE DU CENTRE',
+      'PHARMACIE DE LA GARE',
+      'PHARMACIE DU MARCHÉ,',
+      'PHARMACIE DE LA MAIRIE',
+      'PHARMACIE DES HALLES',
+      'PHARMACIE CENTRALE,',
+      'GRANDE PHARMACIE,',
+      "PHARMACIE DE L'ÉGLISE",
+      'PHARMACIE DU PORT',
+      'PHARMACIE DE LA POSTE',
+      'PHARMACIE DU PARC',
+      'PHARMACIE DES ARCADES',
+      'PHARMACIE DE',
+      'PHARMACIE DE',
+      'PHARMACIE DE',
+    ],
+    thousands: 20.5,
+  },
+  {
+    codes: [
+      '460',
+      "Service d'Aide et d'Accompagnement à Domicile",
+      '4602',
+      'Services à domicile',
+      '8810A',
+      'SAAD',
+    ],
+    names: [
+      "SERVICE D'AIDE À DOMICILE DE",
+      'ADMR,',
+      'AIDE ET SOINS À DOMICILE,',
+      'ASSOCIATION DOMICILE SERVICES,',
+    ],
+    thousands: 9,
+  },
+  {
+    codes: [
+      '500',
+      "Etablissement d'hébergement pour personnes âgées dépendantes",
+      '4401',
+      'EHPAD',
+      '8710A',
+      'EHPAD',
+    ],
+    names: [
+      'EHPAD LE CLOS FLEURI,',
+      'EHPAD LES TILLEULS',
+      'EHPAD LES GLYCINES',
+      'EHPAD RÉSIDENCE LES JARDINS',
+      'EHPAD SAINT-JOSEPH',
+      'EHPAD LA ROSERAIE',
+      'EHPAD LES OLIVIERS',
+      'EHPAD DE',
+    ],
+    thousands: 7.4,
+  },
+  {
+    codes: ['611', 'Laboratoire de Biologie Médicale', '3102', 'Laboratoires', '8690B', 'LBM'],
+    names: [
+      'LABORATOIRE DE BIOLOGIE MÉDICALE DE',
+      "LABORATOIRE D'ANALYSES MÉDICALES,",
+      'BIOLOGIE MÉDICALE DE',
+    ],
+    thousands: 4.2,
+  },
+  {
+    codes: [
+      '156',
+      'Centre Médico-Psychologique (C.M.P.)',
+      '2206',
+      'Centres de santé mentale',
+      '8610Z',
+      'CMP',
+    ],
+    names: ['CENTRE MÉDICO-PSYCHOLOGIQUE DE', 'CMP ADULTES,', 'CMP ENFANTS ET ADOLESCENTS,'],
+    thousands: 3.5,
+  },
+  {
+    codes: ['124', 'Centre de Santé', '2203', 'Centres de Santé', '8690D', 'CDS'],
+    names: ['CENTRE DE SANTÉ POLYVALENT DE', 'CENTRE DE SANTÉ DENTAIRE,', 'CENTRE DE SANTÉ MUNICIPAL,'],
+    thousands: 3,
+  },
+  {
+    codes: ['603', 'Maison de santé (L.6223-3)', '2204', 'Maisons de santé', '8621Z', 'MSP'],
+    names: ['MAISON DE SANTÉ PLURIPROFESSIONNELLE DE', 'PÔLE DE SANTÉ,', 'MAISON MÉDICALE DE'],
+    thousands: 2.5,
+  },
+  {
+    codes: ['202', 'Résidence autonomie', '4402', 'Résidences autonomie', '8730A', 'RA'],
+    names: ['RÉSIDENCE AUTONOMIE LES LILAS', 'RÉSIDENCE LE BEL ÂGE', 'RÉSIDENCE AUTONOMIE DE'],
+    thousands: 2.3,
+  },
+  {
+    codes: ['354', 'Service de Soins Infirmiers A Domicile (S.S.I.A.D)', '4403', 'SSIAD', '8810A', 'SSIAD'],
+    names: ['SSIAD DE', 'SERVICE DE SOINS INFIRMIERS À DOMICILE,'],
+    thousands: 2.1,
+  },
+  {
+    codes: [
+      '382',
+      'Foyer de Vie pour Adultes Handicapés',
+      '4301',
+      'Etablissements pour adultes handicapés',
+      '8790B',
+      'FV',
+    ],
+    names: ['FOYER DE VIE LES SOURCES', 'FOYER DE VIE DE', "FOYER D'HÉBERGEMENT,"],
+    thousands: 2,
+  },
+  {
+    codes: [
+      '182',
+      "Service d'Éducation Spéciale et de Soins à Domicile",
+      '4101',
+      'Services pour enfants handicapés',
+      '8891B',
+      'SESSAD',
+    ],
+    names: ['SESSAD DE', 'SESSAD LES PETITS PAS'],
+    thousands: 1.9,
+  },
+  {
+    codes: [
+      '246',
+      "Etablissement et Service d'Aide par le Travail (E.S.A.T.)",
+      '4301',
+      'Etablissements pour adultes handicapés',
+      '8810C',
+      'ESAT',
+    ],
+    names: ['ESAT LES ATELIERS DE', 'ESAT DE', 'ESAT LE CHÂTEAU BLANC'],
+    thousands: 1.4,
+  },
+  {
+    codes: [
+      '183',
+      'Institut Médico-Educatif (I.M.E.)',
+      '4101',
+      'Etablissements pour enfants handicapés',
+      '8891A',
+      'IME',
+    ],
+    names: ['INSTITUT MÉDICO-ÉDUCATIF DE', 'IME LES COQUELICOTS'],
+    thousands: 1.2,
+  },
+  {
+    codes: ['355', 'Centre Hospitalier (C.H.)', '1102', 'Centres Hospitaliers', '8610Z', 'CH'],
+    names: ['CENTRE HOSPITALIER DE', 'HÔPITAL LOCAL DE', 'CENTRE HOSPITALIER INTERCOMMUNAL DE'],
+    thousands: 0.9,
+  },
+]
+const CATEGORY_WEIGHT = CATEGORIES.reduce((sum, category) => sum + category.thousands, 0)
+
+/** A category drawn as often as the national FINESS lists it. */
+function pickCategory(random: Random): Category {
+  let drawn = random.next() * CATEGORY_WEIGHT
+  for (const category of CATEGORIES) {
+    drawn -= category.thousands
+    if (drawn < 0) return category
+  }
+  return CATEGORIES[0]!
+}
 
 /**
  * The lines of a FINESS etalab extract, without line terminators: the metadata line, the
@@ -83,25 +225,32 @@ function nextEstablishment(random: Random, index: number, badLineRatio: number) 
   return { finess, city, fields }
 }
 
+/**
+ * An establishment's long name from its category's: followed by the city (`,`), by the city or, for
+ * most private ones, a name of their own (` DE`: "PHARMACIE MARTIN"), or as it is.
+ */
+function longName(random: Random, name: string, city: string, public_: boolean): string {
+  if (name.endsWith(',')) return `${name.slice(0, -1)} ${city}`
+  if (!name.endsWith(' DE')) return name
+  return !public_ && random.chance(0.6)
+    ? `${name.slice(0, -3)} ${random.pick(LAST_NAMES).toUpperCase()}`
+    : `${name} ${city}`
+}
+
 function establishmentFields(random: Random, finess: string, city: City): string[] {
-  const [code, label, aggregate, aggregateLabel, ape, short, long] = random.pick(CATEGORIES)
+  const category = pickCategory(random)
+  const [code, label, aggregate, aggregateLabel, ape, short] = category.codes
   const routing = routingName(city.name)
   const cedex = random.chance(0.05)
-  const upperCity = city.name.toUpperCase()
   const public_ = code === '355'
-  // Most private establishments are known by a name of their own (a person, a place), not their city's.
-  const ownName = !public_ && random.chance(0.6) ? random.pick(LAST_NAMES).toUpperCase() : ''
+  const name = longName(random, random.pick(category.names), city.name.toUpperCase(), public_)
   const year = 1960 + random.int(64)
   return [
     'structureet',
     finess,
     withLuhnKey(`${city.finessDepartment}${random.digits(6)}`),
     `${short} ${routing}`.slice(0, 38),
-    ownName
-      ? `${long.replace(/( DE|,)$/, '')} ${ownName}`
-      : long.endsWith(',')
-        ? `${long.slice(0, -1)} ${upperCity}`
-        : `${long} ${upperCity}`,
+    name,
     '',
     '',
     String(1 + random.int(120)),

@@ -1,11 +1,21 @@
 /** Small, real-looking French reference data for the directory generators. */
 
 // `|`-separated lists keep the file short; names carry accents, apostrophes and particles on purpose.
+// First names as the professionals born from the 1950s to the 1990s bear them: about fifty a sex, the
+// commonest at 1–2% each as in the national directory, not a handful shared by everyone.
 export const FIRST_NAMES = {
-  M: 'Jean|Loïc|François|Jérôme|Benoît|Noël|Mathis|Étienne|Joël|Hervé|Karim|Thomas|Anaël|Gaëtan|Pierre'.split(
-    '|',
-  ),
-  MME: 'Hélène|Françoise|Chloé|Zoé|Anaïs|Céline|Maëlle|Agnès|Bérénice|Inès|Marie|Sophie|Léa|Aïcha'.split('|'),
+  M: (
+    'Jean|Loïc|François|Jérôme|Benoît|Noël|Mathis|Étienne|Joël|Hervé|Karim|Thomas|Anaël|Gaëtan|Pierre|' +
+    'Philippe|Nicolas|Christophe|Julien|Stéphane|Olivier|Laurent|Frédéric|Éric|Sébastien|David|Alexandre|' +
+    'Guillaume|Patrick|Michel|Antoine|Vincent|Bruno|Pascal|Thierry|Alain|Didier|Maxime|Romain|Mathieu|' +
+    'Hugo|Lucas|Mehdi|Yannick|Cédric|Grégoire|Rémi|Aurélien|Jérémie|Bastien'
+  ).split('|'),
+  MME: (
+    'Hélène|Françoise|Chloé|Zoé|Anaïs|Céline|Maëlle|Agnès|Bérénice|Inès|Marie|Sophie|Léa|Aïcha|Nathalie|' +
+    'Isabelle|Sandrine|Valérie|Stéphanie|Christine|Catherine|Sylvie|Véronique|Julie|Aurélie|Émilie|' +
+    'Camille|Laure|Claire|Anne|Caroline|Élodie|Mélanie|Audrey|Karine|Virginie|Delphine|Laetitia|Fatima|' +
+    'Pauline|Manon|Sarah|Laura|Lucie|Justine|Charlotte|Margaux|Océane|Noémie|Gaëlle'
+  ).split('|'),
 }
 
 const COMMON_LAST_NAMES = (
