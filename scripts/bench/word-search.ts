@@ -8,6 +8,7 @@ import { createRandom } from '../directory/random.ts'
 import type { HttpScenario } from './http.ts'
 import type { Bench } from './setup.ts'
 
+// At the normal volume (times `--scale`).
 const ESTABLISHMENTS = 100_000
 const QUERIES = 400
 
@@ -87,7 +88,7 @@ export const wordSearchScenario: HttpScenario = {
   hotRead: true,
   latency: { connections: 4, p99Ms: 20 },
   async prepare(bench) {
-    await ensureEstablishments(bench, ESTABLISHMENTS)
+    await ensureEstablishments(bench, ESTABLISHMENTS * bench.scale)
     const queries = wordQueries()
     const path = (n: number) => {
       const { path, query } = queries[n % queries.length]!
