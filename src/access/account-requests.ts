@@ -1,4 +1,3 @@
-import { PROFESSIONS } from '../accounts/professions.ts'
 import { accountById, accountName, addressKey, isOwnAddress } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
@@ -13,6 +12,7 @@ import {
   unprocessable,
 } from '../shared/errors.ts'
 import { decodeTimeCursor, pageOf } from '../shared/pagination.ts'
+import { PROFESSIONS } from '../shared/professions.ts'
 import { type CheckedAccountRequest, checkAccountRequest } from './account-request-checks.ts'
 import {
   type AccountRequestRow,
