@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv'
 import { Type } from 'typebox'
-import { PROFESSIONS } from './accounts/professions.ts'
-import { isRegionCode } from './mailboxes/regions.ts'
+import { PROFESSIONS } from './shared/professions.ts'
+import { isRegionCode } from './shared/regions.ts'
 import { type TrustProxy, trustProxyOf } from './shared/trust-proxy.ts'
 
 /**

@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace'
 import { systemClock } from './clock.ts'
-import { emailTemplates } from './email-catalog.ts'
+import { emailTemplates } from './email-templates.ts'
 import { createMailTransport } from './notifications/transport.ts'
 import { createOutboxWorker } from './notifications/worker.ts'
 import { startRuntime } from './runtime.ts'

@@ -1,6 +1,6 @@
-import { PROFESSIONS } from '../accounts/professions.ts'
 import { requiredRpps } from '../accounts/registration-checks.ts'
 import { badRequest, type FieldProblem, bodyProblem as problem } from '../shared/errors.ts'
+import { PROFESSIONS } from '../shared/professions.ts'
 import { ADMINISTRATIVE, type NewAccountRequestInput } from './account-request-schemas.ts'
 
 export interface CheckedAccountRequest {

@@ -99,3 +99,8 @@ export const accountRequestTemplates = {
     },
   ),
 } satisfies TemplateCatalog
+
+type AccountRequestTemplates = typeof accountRequestTemplates
+declare module '../notifications/catalog.ts' {
+  interface EmailCatalog extends AccountRequestTemplates {}
+}

@@ -5,6 +5,7 @@ import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { announceActivation, emitLabEvent } from '../lab-events/publish.ts'
+import { structuresByIds } from '../structures/repository.ts'
 import { type AccountRequestRow, isProfessionalOccupation } from './account-request-schemas.ts'
 
 type Request = AccountRequestRow
@@ -151,15 +152,10 @@ export async function copyReferenceMandates(
 
 /** The workplaces' names, the primary one first. */
 export async function workplaceNames(trx: Executor, request: Request) {
-  const structures = await trx
-    .selectFrom('structures')
-    .select(['id', 'name', 'city'])
-    .where(
-      'id',
-      'in',
-      request.workplaces.map((place) => place.structureId),
-    )
-    .execute()
+  const structures = await structuresByIds(
+    trx,
+    request.workplaces.map((place) => place.structureId),
+  )
   const ordered = [...request.workplaces].sort((a, b) => Number(b.primary) - Number(a.primary))
   return ordered.flatMap((place) => {
     const structure = structures.find((candidate) => candidate.id === place.structureId)

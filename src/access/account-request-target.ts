@@ -1,9 +1,11 @@
 import { sql } from 'kysely'
 import { Type } from 'typebox'
-import { addressKey } from '../accounts/repository.ts'
+import { activeAccounts, addressHolders } from '../accounts/fragments.ts'
+import { addressKey, rppsHeld } from '../accounts/repository.ts'
 import type { Executor } from '../db/schema.ts'
 import { notFound } from '../shared/errors.ts'
 import { EXAMPLE_ID, EXAMPLE_RPPS, Nullable, Str, UuidOf } from '../shared/examples.ts'
+import { structureSummaries } from '../structures/fragments.ts'
 import {
   type AccountRequestRow,
   AccountRequestView,
@@ -82,11 +84,11 @@ async function accountHolding(db: Executor, request: AccountRequestRow) {
     select a.id, a.status, a.profile, a.civility, a.first_name, a.last_name, a.rpps, a.profession_code,
       a.roles, a.password_hash,
       exists (select 1 from practice_places p join mandates m on m.structure_id = p.structure_id
-              join accounts r on r.id = m.account_id
+              join ${activeAccounts} r on r.id = m.account_id
               where p.account_id = a.id and p.status = 'confirmed' and m.account_id = ${request.requester_id}
-                and m.mandate = 'account_manager' and r.status = 'active') as managed
-    from account_emails e join accounts a on a.id = e.account_id
-    where e.address_key = ${addressKey(request.email)}`.execute(db)
+                and m.mandate = 'account_manager') as managed
+    from ${addressHolders} a
+    where a.address_key = ${addressKey(request.email)}`.execute(db)
   return rows[0]
 }
 
@@ -110,9 +112,8 @@ export async function requestTarget(db: Executor, request: AccountRequestRow) {
     }
   }
   if (professional && request.rpps) {
-    let query = db.selectFrom('accounts').select('id').where('rpps', '=', request.rpps)
-    if (holder && request.previous_account) query = query.where('id', '<>', holder.id)
-    if (await query.executeTakeFirst()) found.push('rpps_taken')
+    if (await rppsHeld(db, request.rpps, holder && request.previous_account ? holder.id : undefined))
+      found.push('rpps_taken')
   }
   return { holder, conflicts: found.map((code) => ({ code, message: CONFLICTS[code] })) }
 }
@@ -129,7 +130,7 @@ export async function reviewAccountRequest(db: Executor, now: Date, requestId: s
   const places = holder
     ? await db
         .selectFrom('practice_places as p')
-        .innerJoin('structures as s', 's.id', 'p.structure_id')
+        .innerJoin(structureSummaries.as('s'), 's.id', 'p.structure_id')
         .select(['p.structure_id', 's.name', 'p.status'])
         .where('p.account_id', '=', holder.id)
         .orderBy('s.name')

@@ -1,9 +1,9 @@
-import { PROFESSIONS } from '../accounts/professions.ts'
 import { accountById, accountName, addressKey, isOwnAddress } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { rppsInDirectory } from '../directory/search.ts'
+import { labsByIds } from '../labs/repository.ts'
 import {
   conflict,
   type FieldProblem,
@@ -13,6 +13,8 @@ import {
   unprocessable,
 } from '../shared/errors.ts'
 import { decodeTimeCursor, pageOf } from '../shared/pagination.ts'
+import { PROFESSIONS } from '../shared/professions.ts'
+import { structuresByIds } from '../structures/repository.ts'
 import { type CheckedAccountRequest, checkAccountRequest } from './account-request-checks.ts'
 import {
   type AccountRequestRow,
@@ -37,7 +39,7 @@ const unknown = (code: ProblemCode, detail: string, problems: FieldProblem[]) =>
 /** The workplaces are known structures, every one managed by the requester. */
 async function checkWorkplaces(trx: Executor, actor: Actor, input: NewAccountRequestInput) {
   const structureIds = input.workplaces.map((place) => place.structureId)
-  const structures = await trx.selectFrom('structures').select('id').where('id', 'in', structureIds).execute()
+  const structures = await structuresByIds(trx, structureIds)
   const missing = input.workplaces.flatMap((place, index) =>
     structures.some((structure) => structure.id === place.structureId)
       ? []
@@ -56,7 +58,7 @@ async function checkWorkplaces(trx: Executor, actor: Actor, input: NewAccountReq
 async function checkReferences(trx: Executor, input: NewAccountRequestInput, checked: CheckedAccountRequest) {
   if (checked.labRegistrations.length > 0) {
     const labIds = checked.labRegistrations.map((registration) => registration.labId)
-    const labs = await trx.selectFrom('labs').select('id').where('id', 'in', labIds).execute()
+    const labs = await labsByIds(trx, labIds)
     const unknownLabs = checked.labRegistrations.flatMap((registration, index) =>
       labs.some((lab) => lab.id === registration.labId)
         ? []

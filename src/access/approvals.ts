@@ -1,9 +1,11 @@
 import { type ExpressionBuilder, type RawBuilder, type Selectable, sql } from 'kysely'
+import { accountSummaries, activeProfessionals, loginAddresses } from '../accounts/fragments.ts'
 import { readInSession, type SessionRef } from '../auth/sessions.ts'
 import type { Clock } from '../clock.ts'
 import { jsonList } from '../db/json.ts'
 import type { AccessRequestsTable, DB, Executor } from '../db/schema.ts'
 import { decodeTimeCursor } from '../shared/pagination.ts'
+import { structureSummaries } from '../structures/fragments.ts'
 import { responsibleAt } from './policy.ts'
 
 /** A request of the approval queue, as `approvalsQuery` selects it. */
@@ -79,12 +81,10 @@ function approvalsQuery(
       qc
         // Each structure where the person is a responsible professional now…
         .selectFrom('practice_places as p')
-        .innerJoin('accounts as a', 'a.id', 'p.account_id')
+        .innerJoin(activeProfessionals.as('a'), 'a.id', 'p.account_id')
         .select(['p.account_id as approver_id', 'p.structure_id'])
         .where('p.account_id', '=', accountId)
         .where('p.status', '=', 'confirmed')
-        .where('a.status', '=', 'active')
-        .where('a.profile', '=', 'health_professional')
         // …and each delegation from a professional still responsible at its structure.
         .unionAll(
           qc
@@ -119,11 +119,9 @@ function approvalsQuery(
   const page = sql<Selectable<AccessRequestsTable>>`(${ids})`.as('q')
   return db
     .selectFrom(page)
-    .innerJoin('accounts as a', 'a.id', 'q.account_id')
-    .innerJoin('structures as s', 's.id', 'q.structure_id')
-    .leftJoin('account_emails as e', (join) =>
-      join.onRef('e.account_id', '=', 'a.id').on('e.is_login', '=', true),
-    )
+    .innerJoin(accountSummaries.as('a'), 'a.id', 'q.account_id')
+    .innerJoin(structureSummaries.as('s'), 's.id', 'q.structure_id')
+    .leftJoin(loginAddresses.as('e'), 'e.account_id', 'a.id')
     .select([
       'q.id',
       'q.rights',

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { accountSummaries } from '../accounts/fragments.ts'
 import { accountById, notificationTarget } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import { readInSession, type SessionRef } from '../auth/sessions.ts'
@@ -8,6 +9,8 @@ import type { Executor, RightName } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { emitLabEvent } from '../lab-events/publish.ts'
 import { forbidden, notFound } from '../shared/errors.ts'
+import { structureSummaries } from '../structures/fragments.ts'
+import { structureName as structureNameOf } from '../structures/repository.ts'
 import { type Actor, approverStructures, mayRevoke } from './policy.ts'
 
 const PERSON_AT_STRUCTURE = [
@@ -45,8 +48,8 @@ export const collaboratorsJson = (db: Executor, professionalId: string) => {
   const structures = approverStructures(professionalId)
   const rights = db
     .selectFrom('rights as r')
-    .innerJoin('accounts as a', 'a.id', 'r.account_id')
-    .innerJoin('structures as s', 's.id', 'r.structure_id')
+    .innerJoin(accountSummaries.as('a'), 'a.id', 'r.account_id')
+    .innerJoin(structureSummaries.as('s'), 's.id', 'r.structure_id')
     .select([...PERSON_AT_STRUCTURE, 'r.name'])
     .where(sql<boolean>`r.structure_id in ${structures}`)
     .where('r.revoked_at', 'is', null)
@@ -54,8 +57,8 @@ export const collaboratorsJson = (db: Executor, professionalId: string) => {
     .where('a.profile', '!=', 'health_professional')
   const requests = db
     .selectFrom('access_requests as q')
-    .innerJoin('accounts as a', 'a.id', 'q.account_id')
-    .innerJoin('structures as s', 's.id', 'q.structure_id')
+    .innerJoin(accountSummaries.as('a'), 'a.id', 'q.account_id')
+    .innerJoin(structureSummaries.as('s'), 's.id', 'q.structure_id')
     .select([...PERSON_AT_STRUCTURE, 'q.id as request_id', 'q.rights'])
     .where(sql<boolean>`q.structure_id in ${structures}`)
     .where('q.status', '=', 'pending')
@@ -146,16 +149,12 @@ export async function revokeRight(
     if (!revoked) throw notFound('not_found', 'This person does not hold this right here.')
     await emitLabEvent(trx, deps.clock, { type: 'right.revoked', accountId: holderId, structureId, right })
     const holder = await notificationTarget(trx, holderId)
-    const structure = await trx
-      .selectFrom('structures')
-      .select('name')
-      .where('id', '=', structureId)
-      .executeTakeFirstOrThrow()
+    const structureName = await structureNameOf(trx, structureId)
     await deps.outbox.enqueue(trx, {
       to: holder.address,
       template: 'access.right_revoked',
       locale: holder.locale,
-      data: { firstName: holder.first_name, right, structureName: structure.name },
+      data: { firstName: holder.first_name, right, structureName },
     })
     await recordAudit(trx, deps.clock, audit, {
       action: 'access.right_revoked',

@@ -1,9 +1,12 @@
+import { accountSummaries } from '../accounts/fragments.ts'
 import { accountById, activeProfessionalsAt } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
+import { isUsableCodeOf } from '../labs/repository.ts'
 import { conflict, forbidden, notFound, unprocessable } from '../shared/errors.ts'
+import { structureSummaries } from '../structures/fragments.ts'
 import { type Actor, isSupport, mayDelegate } from './policy.ts'
 
 export interface NewDelegation {
@@ -79,8 +82,8 @@ export async function revokeDelegation(deps: Deps, actor: Actor, audit: AuditAct
 export function delegationsOf(db: Executor, professionalId: string) {
   return db
     .selectFrom('delegations as d')
-    .innerJoin('accounts as a', 'a.id', 'd.delegate_id')
-    .innerJoin('structures as s', 's.id', 'd.structure_id')
+    .innerJoin(accountSummaries.as('a'), 'a.id', 'd.delegate_id')
+    .innerJoin(structureSummaries.as('s'), 's.id', 'd.structure_id')
     .select([
       'd.id',
       'd.structure_id',
@@ -101,14 +104,7 @@ export function delegationsOf(db: Executor, professionalId: string) {
  * code is not that structure's (nobody lists the people of a practice they do not belong to).
  */
 export async function approversByCode(db: Executor, structureId: string, correspondentCode: string) {
-  const code = await db
-    .selectFrom('correspondent_codes')
-    .select('id')
-    .where('structure_id', '=', structureId)
-    .where('code', '=', correspondentCode)
-    .where('usable', '=', true)
-    .executeTakeFirst()
-  return code ? approversOf(db, structureId) : undefined
+  return (await isUsableCodeOf(db, structureId, correspondentCode)) ? approversOf(db, structureId) : undefined
 }
 
 /** The responsible professionals and the delegates of a structure (names only), for the registration form. */
@@ -117,7 +113,7 @@ export async function approversOf(db: Executor, structureId: string) {
     activeProfessionalsAt(db, structureId).orderBy('a.last_name').execute(),
     db
       .selectFrom('delegations as d')
-      .innerJoin('accounts as a', 'a.id', 'd.delegate_id')
+      .innerJoin(accountSummaries.as('a'), 'a.id', 'd.delegate_id')
       .select([
         'a.id',
         'a.civility',

@@ -78,3 +78,8 @@ export const accessTemplates = {
     },
   ),
 } satisfies TemplateCatalog
+
+type AccessTemplates = typeof accessTemplates
+declare module '../notifications/catalog.ts' {
+  interface EmailCatalog extends AccessTemplates {}
+}

@@ -3,6 +3,7 @@ import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { notFound, unprocessable } from '../shared/errors.ts'
+import { structuresByIds } from '../structures/repository.ts'
 
 export interface MandateInput {
   structureId: string
@@ -29,7 +30,7 @@ export async function replaceMandates(
     if (!account) throw notFound('not_found', 'No such account.')
     const structures = [...new Set(mandates.map((m) => m.structureId))]
     if (structures.length > 0) {
-      const known = await trx.selectFrom('structures').select('id').where('id', 'in', structures).execute()
+      const known = await structuresByIds(trx, structures)
       if (known.length !== structures.length)
         throw unprocessable('unknown_structure', 'A mandate names an unknown structure.')
     }

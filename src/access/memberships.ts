@@ -1,11 +1,15 @@
 import { sql } from 'kysely'
+import { accountSummaries, loginAddresses } from '../accounts/fragments.ts'
 import { accountById, notificationTarget } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor, RightName } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { emitLabEvent } from '../lab-events/publish.ts'
+import { labCenters } from '../labs/fragments.ts'
 import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts'
 import { decodeTimeCursor } from '../shared/pagination.ts'
+import { structureSummaries } from '../structures/fragments.ts'
+import { structureName } from '../structures/repository.ts'
 import {
   type Actor,
   delegatedStructures,
@@ -34,12 +38,10 @@ export async function listPendingPlaces(
   const cursor = decodeTimeCursor(after)
   let query = db
     .selectFrom('practice_places as p')
-    .innerJoin('accounts as a', 'a.id', 'p.account_id')
-    .innerJoin('structures as s', 's.id', 'p.structure_id')
-    .leftJoin('lab_centers as c', 'c.id', 'p.lab_center_id')
-    .leftJoin('account_emails as e', (join) =>
-      join.onRef('e.account_id', '=', 'a.id').on('e.is_login', '=', true),
-    )
+    .innerJoin(accountSummaries.as('a'), 'a.id', 'p.account_id')
+    .innerJoin(structureSummaries.as('s'), 's.id', 'p.structure_id')
+    .leftJoin(labCenters.as('c'), 'c.id', 'p.lab_center_id')
+    .leftJoin(loginAddresses.as('e'), 'e.account_id', 'a.id')
     .select([
       'p.id',
       'p.created_at',
@@ -142,13 +144,9 @@ async function tellPlaceDecision(
   confirmed: boolean,
   reason: string | null,
 ) {
-  const [person, structure] = await Promise.all([
+  const [person, name] = await Promise.all([
     notificationTarget(trx, place.account_id),
-    trx
-      .selectFrom('structures')
-      .select('name')
-      .where('id', '=', place.structure_id)
-      .executeTakeFirstOrThrow(),
+    structureName(trx, place.structure_id),
   ])
   await deps.outbox.enqueue(trx, {
     to: person.address,
@@ -157,7 +155,7 @@ async function tellPlaceDecision(
     data: {
       firstName: person.first_name,
       confirmed,
-      structureName: structure.name,
+      structureName: name,
       ...(reason && { reason }),
     },
   })

@@ -1,13 +1,17 @@
 import { lockAccount } from '../accounts/addresses.ts'
 import { listPlaces } from '../accounts/places.ts'
-import { accountName, professionalTargetsAt } from '../accounts/repository.ts'
+import { accountName } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { emitLabEvent } from '../lab-events/publish.ts'
+import { labCenters } from '../labs/fragments.ts'
+import { labCenterById } from '../labs/repository.ts'
 import { conflict, notFound, unprocessable } from '../shared/errors.ts'
+import { structureById, structureName } from '../structures/repository.ts'
 import { withdrawMembership } from './memberships.ts'
+import { professionalTargetsAt } from './policy.ts'
 
 /**
  * A person's own practice places, asked and removed: a place asked waits for the structure's decision
@@ -20,16 +24,12 @@ export async function announcePlaceRequest(
   trx: Executor,
   place: { id: string; accountId: string; structureId: string },
 ) {
-  const [requester, structure, deciders] = await Promise.all([
+  const [requester, name, deciders] = await Promise.all([
     accountName(trx, place.accountId),
-    trx.selectFrom('structures').select('name').where('id', '=', place.structureId).executeTakeFirstOrThrow(),
+    structureName(trx, place.structureId),
     professionalTargetsAt(trx, place.structureId, place.accountId),
   ])
-  const data = {
-    placeId: place.id,
-    requester,
-    structureName: structure.name,
-  }
+  const data = { placeId: place.id, requester, structureName: name }
   const recipients =
     deciders.length > 0
       ? deciders.map((row) => ({ to: row.address, locale: row.locale, firstName: row.first_name }))
@@ -71,16 +71,8 @@ export async function addPlace(
     return await deps.db.transaction().execute(async (trx) => {
       await lockAccount(trx, accountId)
       const [structure, center] = [
-        await trx
-          .selectFrom('structures')
-          .select('id')
-          .where('id', '=', input.structureId)
-          .executeTakeFirst(),
-        await trx
-          .selectFrom('lab_centers')
-          .select('id')
-          .where('id', '=', input.labCenterId)
-          .executeTakeFirst(),
+        await structureById(trx, input.structureId),
+        await labCenterById(trx, input.labCenterId),
       ]
       const problems = [
         ...(structure ? [] : [{ in: 'body', field: 'structureId', message: 'is not a known structure' }]),
@@ -152,7 +144,7 @@ export async function removePlace(deps: Deps, actor: AuditActor, accountId: stri
     // The lab of the place's centre is told too, though the place is gone.
     const centerLab = await trx
       .selectFrom('practice_places as p')
-      .innerJoin('lab_centers as c', 'c.id', 'p.lab_center_id')
+      .innerJoin(labCenters.as('c'), 'c.id', 'p.lab_center_id')
       .select('c.lab_id')
       .where('p.id', '=', place.id)
       .executeTakeFirst()

@@ -1,4 +1,5 @@
 import { type Expression, type RawBuilder, sql } from 'kysely'
+import { activeAccounts, activeProfessionals, notificationAddresses } from '../accounts/fragments.ts'
 import type { Executor } from '../db/schema.ts'
 
 /**
@@ -21,9 +22,9 @@ const operand = (value: Operand) => (typeof value === 'string' ? sql`${value}::u
  * a confirmed practice place there. Operands are ids or column references (`sql.ref('r.approver_id')`).
  */
 export const responsibleAt = (account: Operand, structure: Operand) => sql<boolean>`exists (
-  select 1 from practice_places rp join accounts ra on ra.id = rp.account_id
+  select 1 from practice_places rp join ${activeProfessionals} ra on ra.id = rp.account_id
   where rp.account_id = ${operand(account)} and rp.structure_id = ${operand(structure)}
-    and rp.status = 'confirmed' and ra.status = 'active' and ra.profile = 'health_professional')`
+    and rp.status = 'confirmed')`
 
 /**
  * SQL: the account holds a current delegation, at the structure, from a professional who is still
@@ -34,23 +35,36 @@ export const delegateAt = (
   structure: Operand,
   professional?: Operand,
 ) => sql<boolean>`exists (
-  select 1 from delegations rd join accounts rda on rda.id = rd.delegate_id
+  select 1 from delegations rd join ${activeAccounts} rda on rda.id = rd.delegate_id
   where rd.delegate_id = ${operand(account)} and rd.structure_id = ${operand(structure)}
-    and rd.revoked_at is null and rda.status = 'active'
+    and rd.revoked_at is null
     ${professional === undefined ? sql`` : sql`and rd.professional_id = ${operand(professional)}`}
     and ${responsibleAt(sql.ref('rd.professional_id'), sql.ref('rd.structure_id'))})`
 
+/**
+ * Where the responsible professionals of a structure are notified (address, language, first name), all
+ * but one account: those who decide the places asked there.
+ */
+export const professionalTargetsAt = (db: Executor, structureId: string, exceptAccountId: string) =>
+  db
+    .selectFrom('practice_places as p')
+    .innerJoin(activeProfessionals.as('a'), 'a.id', 'p.account_id')
+    .innerJoin(notificationAddresses.as('e'), 'e.account_id', 'a.id')
+    .select(['e.address', 'a.locale', 'a.first_name'])
+    .where('p.structure_id', '=', structureId)
+    .where('p.status', '=', 'confirmed')
+    .where('a.id', '!=', exceptAccountId)
+    .execute()
+
 /** SQL: the structure has at least one responsible professional. */
 export const staffed = (structure: Operand) => sql<boolean>`exists (
-  select 1 from practice_places sp join accounts sa on sa.id = sp.account_id
-  where sp.structure_id = ${operand(structure)} and sp.status = 'confirmed'
-    and sa.status = 'active' and sa.profile = 'health_professional')`
+  select 1 from practice_places sp join ${activeProfessionals} sa on sa.id = sp.account_id
+  where sp.structure_id = ${operand(structure)} and sp.status = 'confirmed')`
 
 /** SQL: the structures where the account is a responsible professional, as a subquery of `structure_id`. */
 export const responsibleStructures = (account: string) => sql<{ structure_id: string }>`(
-  select p.structure_id from practice_places p join accounts a on a.id = p.account_id
-    where p.account_id = ${account}::uuid and p.status = 'confirmed' and a.status = 'active'
-      and a.profile = 'health_professional')`
+  select p.structure_id from practice_places p join ${activeProfessionals} a on a.id = p.account_id
+    where p.account_id = ${account}::uuid and p.status = 'confirmed')`
 
 /** SQL: the structures where the account is the delegate of a responsible professional. */
 export const delegatedStructures = (account: string) => sql<{ structure_id: string }>`(
@@ -159,11 +173,10 @@ export async function mayRequestAccounts(
   if (unique.length === 0) return false
   const rows = await db
     .selectFrom('mandates as m')
-    .innerJoin('accounts as a', 'a.id', 'm.account_id')
+    .innerJoin(activeAccounts.as('a'), 'a.id', 'm.account_id')
     .select('m.structure_id')
     .where('m.account_id', '=', actor.accountId)
     .where('m.mandate', '=', 'account_manager')
-    .where('a.status', '=', 'active')
     .where('m.structure_id', 'in', unique)
     .execute()
   return rows.length === unique.length

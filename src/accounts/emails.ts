@@ -137,3 +137,8 @@ export const accountTemplates = {
     },
   ),
 } satisfies TemplateCatalog
+
+type AccountTemplates = typeof accountTemplates
+declare module '../notifications/catalog.ts' {
+  interface EmailCatalog extends AccountTemplates {}
+}

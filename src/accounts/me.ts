@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts'
 import { isoTime, jsonList } from '../db/json.ts'
 import type { Executor } from '../db/schema.ts'
 import { notFound } from '../shared/errors.ts'
-import { professionOf } from './professions.ts'
+import { professionOf } from '../shared/professions.ts'
 
 /** What `meJson` builds, as the API answers it but the profession (a code until `meView`). */
 type MeRow = { profession: string | null } & Record<string, unknown>

@@ -3,8 +3,8 @@ import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import type { PscIdentity } from '../psc/claims.ts'
 import { badRequest, bodyProblem, type FieldProblem, unprocessable } from '../shared/errors.ts'
+import { PROFESSIONS, professionOf } from '../shared/professions.ts'
 import { findStructure } from '../structures/repository.ts'
-import { PROFESSIONS, professionOf } from './professions.ts'
 import type { RegistrationInput } from './registration-schema.ts'
 
 /**

@@ -1,18 +1,16 @@
 import { Type } from 'typebox'
 import {
   DateTime,
-  EXAMPLE_ACCESS_TOKEN,
   EXAMPLE_ID,
   EXAMPLE_PSC_REGISTRATION_TOKEN,
   EXAMPLE_PSC_STATE,
-  EXAMPLE_REFRESH_TOKEN,
   EXAMPLE_RPPS,
   Nullable,
   Str,
   UuidOf,
 } from '../shared/examples.ts'
 import { Line } from '../shared/text.ts'
-import { TokenPair } from './schemas.ts'
+import { Civility, EXAMPLE_TOKEN_PAIR, PracticeCivility, Profession, Rpps, TokenPair } from './schemas.ts'
 
 const strict = { additionalProperties: false } as const
 const EXPIRES_AT = '2026-11-24T09:40:00.000Z'
@@ -92,12 +90,12 @@ export const PscRegistration = Type.Object(
     expiresAt: Type.String({ format: 'date-time', examples: ['2026-11-24T10:00:00.000Z'] }),
     prefill: Type.Object(
       {
-        rpps: Nullable(Str(EXAMPLE_RPPS)),
-        civility: Nullable(Type.Enum(['M', 'MME'] as const)),
-        practiceCivility: Nullable(Type.Enum(['DR', 'PR'] as const)),
+        rpps: Nullable(Rpps),
+        civility: Nullable(Civility),
+        practiceCivility: Nullable(PracticeCivility),
         firstName: Str('CLAIRE'),
         lastName: Str('MARTIN'),
-        profession: Nullable(Type.Object({ code: Str('10'), label: Str('Médecin') })),
+        profession: Nullable(Profession),
         practiceSites: Type.Array(PracticeSite),
       },
       {
@@ -111,13 +109,7 @@ export const PscRegistration = Type.Object(
 
 export const PscSignInOutcome = Type.Union([PscSignedIn, PscRegistration], {
   examples: [
-    {
-      outcome: 'signed_in',
-      accessToken: EXAMPLE_ACCESS_TOKEN,
-      refreshToken: EXAMPLE_REFRESH_TOKEN,
-      tokenType: 'Bearer',
-      expiresIn: 600,
-    },
+    { outcome: 'signed_in', ...EXAMPLE_TOKEN_PAIR },
     {
       outcome: 'registration',
       registrationToken: EXAMPLE_PSC_REGISTRATION_TOKEN,

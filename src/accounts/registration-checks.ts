@@ -1,8 +1,8 @@
 import { checkIdentifier } from '../identifiers/rules.ts'
 import { badRequest, bodyProblem, type FieldProblem } from '../shared/errors.ts'
+import { PROFESSIONS } from '../shared/professions.ts'
 import { checkPassword } from './password-policy.ts'
 import { normalizePhone } from './phones.ts'
-import { PROFESSIONS } from './professions.ts'
 import type { RegistrationInput } from './registration-schema.ts'
 
 /** A problem with a field of the request body. */

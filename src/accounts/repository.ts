@@ -123,25 +123,6 @@ export const activeProfessionalsAt = (db: Executor, structureId: string) =>
     .where('a.status', '=', 'active')
     .where('a.profile', '=', 'health_professional')
 
-/**
- * Where the active health professionals of a structure are notified (address, language, first name),
- * all but one account: those who decide the places asked there.
- */
-export const professionalTargetsAt = (db: Executor, structureId: string, exceptAccountId: string) =>
-  db
-    .selectFrom('practice_places as p')
-    .innerJoin('accounts as a', 'a.id', 'p.account_id')
-    .innerJoin('account_emails as e', (join) =>
-      join.onRef('e.account_id', '=', 'a.id').on('e.is_notification', '=', true),
-    )
-    .select(['e.address', 'a.locale', 'a.first_name'])
-    .where('p.structure_id', '=', structureId)
-    .where('p.status', '=', 'confirmed')
-    .where('a.status', '=', 'active')
-    .where('a.profile', '=', 'health_professional')
-    .where('a.id', '!=', exceptAccountId)
-    .execute()
-
 /** Several accounts' names and status, for lists that show people (a mailbox's members). */
 export const accountsByIds = (db: Executor, ids: readonly string[]) =>
   ids.length === 0
@@ -157,3 +138,10 @@ export const addressKeysOf = async (db: Executor, accountId: string) =>
   (
     await db.selectFrom('account_emails').select('address_key').where('account_id', '=', accountId).execute()
   ).map((row) => row.address_key)
+
+/** Whether an account other than `exceptId` holds this RPPS. */
+export const rppsHeld = async (db: Executor, rpps: string, exceptId?: string) => {
+  let query = db.selectFrom('accounts').select('id').where('rpps', '=', rpps)
+  if (exceptId) query = query.where('id', '<>', exceptId)
+  return (await query.executeTakeFirst()) !== undefined
+}

@@ -15,6 +15,10 @@ import { StructureSummary } from '../structures/schemas.ts'
 export const Email = Type.String({ format: 'email', maxLength: 254, examples: ['claire.martin@example.org'] })
 export const Password = Line(512, 'Tournesol-vert-qui-chante-42')
 export const Uuid = UuidOf(EXAMPLE_ID.account)
+export const Civility = Type.Enum(['M', 'MME'] as const)
+export const PracticeCivility = Type.Enum(['DR', 'PR'] as const)
+export const Profession = Type.Object({ code: Str('10'), label: Str('Médecin') })
+export const Rpps = Str(EXAMPLE_RPPS)
 
 export const ACCOUNT_STATUSES = [
   'email_unverified',
@@ -32,12 +36,12 @@ export const Me = Type.Object(
     status: Type.Enum(ACCOUNT_STATUSES),
     profile: Type.Enum(['health_professional', 'collaborator', 'administrative'] as const),
     roles: Type.Array(Str('support')),
-    civility: Type.Enum(['M', 'MME'] as const),
-    practiceCivility: Nullable(Type.Enum(['DR', 'PR'] as const)),
+    civility: Civility,
+    practiceCivility: Nullable(PracticeCivility),
     firstName: Str('Claire'),
     lastName: Str('Martin'),
-    profession: Nullable(Type.Object({ code: Str('10'), label: Str('Médecin') })),
-    rpps: Nullable(Str(EXAMPLE_RPPS)),
+    profession: Nullable(Profession),
+    rpps: Nullable(Rpps),
     accountTitle: Nullable(Str('Secrétariat du Dr Martin')),
     phones: Type.Array(Str('+33563000000')),
     locale: Type.Enum(['fr', 'en'] as const),
@@ -100,6 +104,13 @@ export const Me = Type.Object(
   },
   { $id: 'Me', title: 'Me' },
 )
+
+export const EXAMPLE_TOKEN_PAIR = {
+  accessToken: EXAMPLE_ACCESS_TOKEN,
+  refreshToken: EXAMPLE_REFRESH_TOKEN,
+  tokenType: 'Bearer',
+  expiresIn: 600,
+} as const
 
 export const TokenPair = Type.Object({
   accessToken: Str(EXAMPLE_ACCESS_TOKEN, { description: 'ES256 JWT, 10 minutes' }),

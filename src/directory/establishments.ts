@@ -16,26 +16,37 @@ export interface EstablishmentQuery {
   cursor?: string | undefined
 }
 
-const COLUMNS = [
+/** The columns of `directory_establishments`, as the FINESS import writes them. */
+export const ESTABLISHMENT_COLUMNS = [
   'finess',
   'finess_legal',
   'name',
+  'short_name',
   'search_name',
   'address',
   'postal_code',
   'city',
   'department_code',
+  'department_label',
   'phone',
   'category_code',
   'category_label',
   'siret',
   'x',
   'y',
+  'geo_source',
   'coordinate_system',
   'latitude',
   'longitude',
+  'search_vector',
 ] as const
-export type EstablishmentRow = Pick<Selectable<DirectoryEstablishmentsTable>, (typeof COLUMNS)[number]>
+/** What the import keeps for itself (the search words among them): the columns an answer does not show. */
+const UNSHOWN = ['short_name', 'department_label', 'geo_source', 'search_vector'] as const
+type Shown = Exclude<(typeof ESTABLISHMENT_COLUMNS)[number], (typeof UNSHOWN)[number]>
+const COLUMNS = ESTABLISHMENT_COLUMNS.filter(
+  (column): column is Shown => !(UNSHOWN as readonly string[]).includes(column),
+)
+export type EstablishmentRow = Pick<Selectable<DirectoryEstablishmentsTable>, Shown>
 
 /** A page's sort key: names holding every word first (0, else 1), then shorter names, then by name. */
 type EstablishmentKey = [tier: number, nameLength: number, searchName: string, finess: string]

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Value } from './bulk-load.ts'
+import { ESTABLISHMENT_COLUMNS } from './establishments.ts'
 import { readFinessFile } from './finess-file.ts'
 import type { DirectorySpec, ImportProgress } from './import-job.ts'
 import { toWgs84 } from './positions.ts'
@@ -8,30 +9,7 @@ import { WordCollector } from './vocabulary.ts'
 
 // Establishments and their geolocation come on separate lines of the file: both go to one staging
 // table as they come, and are joined on FINESS in SQL, so memory stays flat.
-const STAGING_COLUMNS = [
-  'line_kind',
-  'finess',
-  'finess_legal',
-  'name',
-  'short_name',
-  'search_name',
-  'address',
-  'postal_code',
-  'city',
-  'department_code',
-  'department_label',
-  'phone',
-  'category_code',
-  'category_label',
-  'siret',
-  'x',
-  'y',
-  'geo_source',
-  'coordinate_system',
-  'latitude',
-  'longitude',
-  'search_vector',
-] as const
+const STAGING_COLUMNS = ['line_kind', ...ESTABLISHMENT_COLUMNS] as const
 
 async function* rows(
   input: NodeJS.ReadableStream,
@@ -116,10 +94,7 @@ export const finessSpec: DirectorySpec = {
       db,
     )
     await sql`
-      insert into directory_establishments_next
-        (finess, finess_legal, name, short_name, search_name, address, postal_code, city, department_code,
-         department_label, phone, category_code, category_label, siret, x, y, geo_source, coordinate_system,
-         latitude, longitude, search_vector)
+      insert into directory_establishments_next (${sql.raw(ESTABLISHMENT_COLUMNS.join(', '))})
       select * from (
         select distinct on (e.finess) e.finess, e.finess_legal, e.name, e.short_name, e.search_name, e.address,
           e.postal_code, e.city, e.department_code, e.department_label, e.phone, e.category_code,

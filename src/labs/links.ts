@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts'
 import type { Executor } from '../db/schema.ts'
 import { badRequest, conflict, notFound } from '../shared/errors.ts'
 import { afterKey, decodeTimeCursor, pageOf } from '../shared/pagination.ts'
+import { structureSummaries } from '../structures/fragments.ts'
 
 /**
  * Links between a lab and the structures its correspondent codes name. A lab may attach a code at once
@@ -70,7 +71,7 @@ const links = (db: Executor) =>
   db
     .selectFrom('correspondent_codes as c')
     .innerJoin('labs as l', 'l.id', 'c.lab_id')
-    .innerJoin('structures as s', 's.id', 'c.structure_id')
+    .innerJoin(structureSummaries.as('s'), 's.id', 'c.structure_id')
     .select([
       'c.id',
       'c.lab_id',

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Executor } from '../db/schema.ts'
+import { structureSummaries } from '../structures/fragments.ts'
 
 /** Every lab with its centres, for the registration form. */
 export async function labsWithCenters(db: Executor) {
@@ -53,10 +54,27 @@ export async function lookupCorrespondentCode(db: Executor, code: string, labId:
            lc.name as center_name, s.id as structure_id, s.name as structure_name, s.city, s.finess, s.siret
     from correspondent_codes c
     join labs l on l.id = c.lab_id
-    join structures s on s.id = c.structure_id
+    join ${structureSummaries} s on s.id = c.structure_id
     left join lab_centers lc on lc.id = c.center_id
     where c.code = ${code} and c.usable and (${labId ?? null}::text is null or c.lab_id = ${labId ?? null})
     order by c.lab_id
     limit 2`.execute(db)
   return rows
 }
+
+/** The labs among these ids, for an area that checks the labs it names. */
+export const labsByIds = (db: Executor, ids: readonly string[]) =>
+  db.selectFrom('labs').select('id').where('id', 'in', ids).execute()
+
+export const labCenterById = (db: Executor, id: string) =>
+  db.selectFrom('lab_centers').select('id').where('id', '=', id).executeTakeFirst()
+
+/** Whether this usable correspondent code is the structure's: who gives it belongs to the practice. */
+export const isUsableCodeOf = async (db: Executor, structureId: string, code: string) =>
+  (await db
+    .selectFrom('correspondent_codes')
+    .select('id')
+    .where('structure_id', '=', structureId)
+    .where('code', '=', code)
+    .where('usable', '=', true)
+    .executeTakeFirst()) !== undefined

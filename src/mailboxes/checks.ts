@@ -1,12 +1,12 @@
 import { normalizePhone } from '../accounts/phones.ts'
-import { PROFESSIONS } from '../accounts/professions.ts'
 import type { Config } from '../config.ts'
 import type { Executor } from '../db/schema.ts'
 import { finessKind } from '../directory/lookups.ts'
 import { rppsInDirectory } from '../directory/search.ts'
 import { checkIdentifier } from '../identifiers/rules.ts'
 import { badRequest, bodyProblem, type FieldProblem, unprocessable } from '../shared/errors.ts'
-import { checkPlace } from './regions.ts'
+import { PROFESSIONS } from '../shared/professions.ts'
+import { checkPlace } from '../shared/regions.ts'
 
 /**
  * The rules a mailbox's description must meet: the establishment's identifier, where it is, its

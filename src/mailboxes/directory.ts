@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream'
-import { professionOf } from '../accounts/professions.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import { readInSession, type SessionRef } from '../auth/sessions.ts'
 import type { Clock } from '../clock.ts'
 import type { Executor, MailboxKind } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { decodeCursor, pageOf } from '../shared/pagination.ts'
+import { professionOf } from '../shared/professions.ts'
 import { queryWords } from '../shared/word-search.ts'
 import {
   type DirectoryRow,

@@ -113,3 +113,8 @@ export const mailboxTemplates = {
     },
   ),
 } satisfies TemplateCatalog
+
+type MailboxTemplates = typeof mailboxTemplates
+declare module '../notifications/catalog.ts' {
+  interface EmailCatalog extends MailboxTemplates {}
+}

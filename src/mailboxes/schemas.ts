@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import { EXAMPLE_PROOF, EXAMPLE_RPPS, Nullable, UuidOf } from '../shared/examples.ts'
+import { DEPARTMENT_CODES, REGION_CODES } from '../shared/regions.ts'
 import { Line, Lines } from '../shared/text.ts'
-import { DEPARTMENT_CODES, REGION_CODES } from './regions.ts'
 
 export const EXAMPLE_MAILBOX_ID = 'b3a1c2d4-e5f6-4a7b-8c9d-0e1f2a3b4c5e'
 export const EXAMPLE_INVITATION_ID = 'c8d9e0f1-a2b3-4c4d-9e5f-6a7b8c9d0e1f'

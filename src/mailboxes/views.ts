@@ -1,5 +1,5 @@
-import { professionOf } from '../accounts/professions.ts'
-import { isRegionCode, REGIONS } from './regions.ts'
+import { professionOf } from '../shared/professions.ts'
+import { isRegionCode, REGIONS } from '../shared/regions.ts'
 import type { MailboxRow } from './repository.ts'
 
 const iso = (date: Date | null) => date?.toISOString() ?? null

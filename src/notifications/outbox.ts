@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely'
 import type { Clock } from '../clock.ts'
 import type { Executor, OutboxTable } from '../db/schema.ts'
 import type { SecretBox } from '../shared/secret-box.ts'
-import type { EmailTemplate, Locale, TemplateCatalog } from './templates.ts'
+import type { CatalogOf, EmailTemplate, Locale, TemplateCatalog } from './templates.ts'
 
 type DataOf<T> = T extends EmailTemplate<infer Data, infer _Secrets> ? Data : never
 type SecretsOf<T> = T extends EmailTemplate<infer _Data, infer Secrets> ? Secrets : never
@@ -13,7 +13,7 @@ type Slot<Key extends string, T> = Record<never, never> extends T ? { [K in Key]
  * An email to queue, checked against the catalogue `C`: the template is one of its names, and the data
  * and secrets are of the types that template renders.
  */
-export type OutgoingEmail<C extends TemplateCatalog = TemplateCatalog> = {
+export type OutgoingEmail<C extends CatalogOf<C> = TemplateCatalog> = {
   [Name in keyof C & string]: {
     to: string
     template: Name
@@ -24,14 +24,14 @@ export type OutgoingEmail<C extends TemplateCatalog = TemplateCatalog> = {
     Slot<'secrets', SecretsOf<C[Name]>> // Codes and links: sealed in the row, erased once sent; never in clear.
 }[keyof C & string]
 
-export interface Outbox<C extends TemplateCatalog = TemplateCatalog> {
+export interface Outbox<C extends CatalogOf<C> = TemplateCatalog> {
   /** Queues an email in the caller's transaction: it is sent only if that transaction commits. */
   enqueue(executor: Executor, email: OutgoingEmail<C>): Promise<number>
   /** The row that queues this email, for a caller that writes it within a larger statement. */
   row(email: OutgoingEmail<C>): Insertable<OutboxTable>
 }
 
-export function createOutbox<C extends TemplateCatalog>(deps: {
+export function createOutbox<C extends CatalogOf<C> = TemplateCatalog>(deps: {
   box: SecretBox
   clock: Clock
   defaultLocale: Locale

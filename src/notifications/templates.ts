@@ -18,6 +18,9 @@ export type EmailTemplate<Data = Record<string, unknown>, Secrets = Record<strin
 
 // biome-ignore lint/suspicious/noExplicitAny: a catalog holds templates of every data shape.
 export type TemplateCatalog = Record<string, EmailTemplate<any, any>>
+/** Templates by name, as an object's type or an interface (`EmailCatalog`, which has no index signature). */
+// biome-ignore lint/suspicious/noExplicitAny: a catalog holds templates of every data shape.
+export type CatalogOf<C> = { [Name in keyof C]: EmailTemplate<any, any> }
 
 type Greeted = { firstName?: string }
 /** The greeting line: the first name on it, on that line only. */

@@ -67,3 +67,11 @@ export async function listStructures(db: Executor, options: { q?: string; cursor
   if (after) query = query.where(afterKey(['name', 'id'], after))
   return pageOf(await query.execute(), options.limit, (row) => [row.name, row.id])
 }
+
+/** The structures among these ids (id, name, city), for an area that names or checks them. */
+export const structuresByIds = (db: Executor, ids: readonly string[]) =>
+  db.selectFrom('structures').select(['id', 'name', 'city']).where('id', 'in', ids).execute()
+
+/** A structure's name, for an email; the structure is known to exist. */
+export const structureName = async (db: Executor, id: string) =>
+  (await db.selectFrom('structures').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name

@@ -2,6 +2,7 @@ import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Clock } from '../clock.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Executor } from '../db/schema.ts'
+import { establishmentByFiness } from '../directory/establishments.ts'
 import { checkIdentifier, sirenOf } from '../identifiers/rules.ts'
 import { conflict, type FieldProblem, notFound, unprocessable } from '../shared/errors.ts'
 import { type StructureRow, structureById } from './repository.ts'
@@ -142,11 +143,7 @@ export async function structureFromDirectory(
     db.selectFrom('structures').selectAll().where('finess', '=', number).executeTakeFirst()
   const known = await byFiness()
   if (known) return known
-  const entry = await db
-    .selectFrom('directory_establishments')
-    .selectAll()
-    .where('finess', '=', number)
-    .executeTakeFirst()
+  const entry = await establishmentByFiness(db, number)
   if (!entry) return undefined
   const now = clock.now()
   const insert = (siret: string | null) =>

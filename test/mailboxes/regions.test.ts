@@ -5,7 +5,7 @@ import {
   departmentOfPostalCode,
   REGION_CODES,
   REGIONS,
-} from '../../src/mailboxes/regions.ts'
+} from '../../src/shared/regions.ts'
 
 describe('the regions of France', () => {
   it('are the 18 INSEE regions, sharing the 101 departments without overlap', () => {
