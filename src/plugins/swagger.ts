@@ -109,5 +109,6 @@ export async function installSwagger(app: FastifyInstance, config: Config): Prom
       buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`),
     },
   })
-  if (config.DOCS_ENABLED) await app.register(swaggerUi, { routePrefix: '/docs' })
+  // The docs page runs Swagger UI's scripts: its own content security policy, with their hashes.
+  if (config.DOCS_ENABLED) await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
 }
