@@ -65,9 +65,11 @@ async function ensureEstablishments(bench: Bench, count: number) {
   const { rows } = await bench.pool.query(
     `select (select count(*)::integer from directory_establishments) as n,
        (select source from directory_imports where kind = 'finess' and status = 'succeeded'
-         order by started_at desc limit 1) as source`,
+         order by started_at desc limit 1) as source,
+       exists (select 1 from directory_establishment_words where rows > 0) as counted`,
   )
-  if (rows[0].n >= count && rows[0].source === FINESS_SOURCE) return
+  // Imported again when generated otherwise, or before the import counted each word's rows.
+  if (rows[0].n >= count && rows[0].source === FINESS_SOURCE && rows[0].counted) return
   const lines = generateFinessLines({ establishments: count, seed: 42, badLineRatio: 0 })
   const input = Readable.from(
     (function* () {

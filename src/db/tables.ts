@@ -231,6 +231,7 @@ export interface DirectoryEstablishmentsTable {
 }
 
 export interface DirectoryEstablishmentWordsTable {
+  rows: Generated<number>
   word: string
 }
 
@@ -265,6 +266,7 @@ export interface DirectoryPersonsTable {
 }
 
 export interface DirectoryPersonWordsTable {
+  rows: Generated<number>
   word: string
 }
 

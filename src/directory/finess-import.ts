@@ -86,7 +86,7 @@ export const finessSpec: DirectorySpec = {
   async load(input, loader, progress) {
     const words = new WordCollector()
     await loader.load('directory_finess_staging', STAGING_COLUMNS, inBatches(rows(input, progress, words)))
-    await loader.load('directory_establishment_words_next', ['word'], words.rows())
+    await loader.load('directory_establishment_words_next', ['word', 'rows'], words.rows())
   },
 
   async finish(db) {

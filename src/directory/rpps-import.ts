@@ -6,6 +6,7 @@ import type { DirectorySpec, ImportProgress } from './import-job.ts'
 import { readRppsChunks } from './rpps-chunks.ts'
 import { parseChunks } from './rpps-parse.ts'
 import { ACTIVITY_COLUMNS, countChunk, PERSON_COLUMNS, RppsRows } from './rpps-rows.ts'
+import { addVocabulary, type Vocabulary, vocabularyRows } from './vocabulary.ts'
 
 /**
  * The rows of the extract, chunk by chunk, for the embedded engine's loader (on PostgreSQL, COPY takes
@@ -14,7 +15,7 @@ import { ACTIVITY_COLUMNS, countChunk, PERSON_COLUMNS, RppsRows } from './rpps-r
 async function* rows(
   input: NodeJS.ReadableStream,
   progress: ImportProgress,
-  words: Set<string>,
+  words: Vocabulary,
 ): AsyncGenerator<Value[][]> {
   let persons: RppsRows | undefined
   for await (const chunk of readRppsChunks(input)) {
@@ -26,31 +27,19 @@ async function* rows(
     )
     yield rows
   }
-  for (const word of persons?.words.vocabulary() ?? []) words.add(word)
+  addVocabulary(words, persons?.words.vocabulary() ?? [])
 }
 
 /** The same rows in COPY's text form, parsed while COPY takes them (in other threads on more than two cores). */
 async function* copyText(
   input: NodeJS.ReadableStream,
   progress: ImportProgress,
-  words: Set<string>,
+  words: Vocabulary,
 ): AsyncGenerator<Uint8Array> {
   for await (const parsed of parseChunks(readRppsChunks(input), words)) {
     countChunk(progress, parsed)
     yield parsed.copy
   }
-}
-
-async function* wordRows(words: Set<string>, batchSize = 5000): AsyncGenerator<Value[][]> {
-  let batch: Value[][] = []
-  for (const word of words) {
-    batch.push([word])
-    if (batch.length >= batchSize) {
-      yield batch
-      batch = []
-    }
-  }
-  if (batch.length > 0) yield batch
 }
 
 /** The RPPS extract: one row per line into `directory_activities`, persons derived from it. */
@@ -64,11 +53,11 @@ export const rppsSpec: DirectorySpec = {
   },
 
   async load(input, loader, progress) {
-    const words = new Set<string>()
+    const words: Vocabulary = new Map()
     if (loader.copy)
       await loader.copy('directory_activities_next', ACTIVITY_COLUMNS, copyText(input, progress, words))
     else await loader.load('directory_activities_next', ACTIVITY_COLUMNS, rows(input, progress, words))
-    await loader.load('directory_person_words_next', ['word'], wordRows(words))
+    await loader.load('directory_person_words_next', ['word', 'rows'], vocabularyRows(words))
   },
 
   async finish(db: Kysely<DB>) {

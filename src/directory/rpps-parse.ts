@@ -4,11 +4,12 @@ import { CopyBytes } from './bulk-load.ts'
 import { DirectoryFileError } from './file-error.ts'
 import type { RppsChunk } from './rpps-chunks.ts'
 import { type ChunkCounts, RppsRows } from './rpps-rows.ts'
+import { addVocabulary, type Vocabulary } from './vocabulary.ts'
 
 export type ParseRequest = { kind: 'rows'; bytes: Uint8Array; firstLine: number } | { kind: 'words' }
 export type ParseReply =
   | ({ kind: 'rows'; copy: Uint8Array } & ChunkCounts)
-  | { kind: 'words'; words: string[] }
+  | { kind: 'words'; words: [string, number][] }
   | { kind: 'failed'; message: string; fileError: boolean }
 type RowsReply = Extract<ParseReply, { kind: 'rows' }>
 
@@ -68,11 +69,11 @@ export const parseThreadCount = (cores = availableParallelism()) => (cores > 2 ?
 /**
  * Parses the chunks into rows in COPY's text form, in file order: in `threads` other threads, each
  * chunk in the next one in turn, or here when `threads` is 0; then adds the words of every thread's
- * vocabulary to `words`.
+ * vocabulary, and the rows each is in, to `words`.
  */
 export async function* parseChunks(
   chunks: AsyncIterable<RppsChunk>,
-  words: Set<string>,
+  words: Vocabulary,
   threads = parseThreadCount(),
 ): AsyncGenerator<RowsReply> {
   if (threads === 0) {
@@ -83,7 +84,7 @@ export async function* parseChunks(
       const counts = persons.chunk(bytes, firstLine, (rows) => output.add(rows))
       yield { kind: 'rows', copy: output.take(), ...counts }
     }
-    for (const word of persons?.words.vocabulary() ?? []) words.add(word)
+    addVocabulary(words, persons?.words.vocabulary() ?? [])
     return
   }
   const pool: ParseThread[] = []
@@ -105,7 +106,7 @@ export async function* parseChunks(
     while (pending.length > 0) yield (await pending.shift()!) as RowsReply
     for (const thread of pool) {
       const reply = await thread.ask({ kind: 'words' })
-      if (reply.kind === 'words') for (const word of reply.words) words.add(word)
+      if (reply.kind === 'words') addVocabulary(words, reply.words)
     }
   } finally {
     await Promise.all(pool.map((thread) => thread.close()))

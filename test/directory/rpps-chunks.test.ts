@@ -3,6 +3,7 @@ import { generateRppsLines } from '../../scripts/directory/generate.ts'
 import { type RppsChunk, readRppsChunks } from '../../src/directory/rpps-chunks.ts'
 import { parseChunks } from '../../src/directory/rpps-parse.ts'
 import { RppsRows } from '../../src/directory/rpps-rows.ts'
+import type { Vocabulary } from '../../src/directory/vocabulary.ts'
 
 // 30,000 lines (about 11 MB, some forty chunks), 0.5% of them bad, a person's lines one after the other.
 const text = `${[...generateRppsLines({ lines: 30_000, seed: 11, badLineRatio: 0.005 })].join('\r\n')}\r\n`
@@ -14,7 +15,7 @@ async function* pieces(size: number) {
 }
 
 async function parsed(size: number, threads: number) {
-  const words = new Set<string>()
+  const words: Vocabulary = new Map()
   const copy: Buffer[] = []
   const rejections: { line: number; reason: string }[] = []
   let accepted = 0
@@ -23,11 +24,16 @@ async function parsed(size: number, threads: number) {
     rejections.push(...chunk.rejections)
     accepted += chunk.accepted
   }
-  return { copy: Buffer.concat(copy).toString('utf8'), rejections, accepted, words: [...words].sort() }
+  return {
+    copy: Buffer.concat(copy).toString('utf8'),
+    rejections,
+    accepted,
+    words: [...words].sort(([a], [b]) => (a < b ? -1 : 1)),
+  }
 }
 
 describe('the RPPS extract in chunks', () => {
-  it('gives the same rows, rejections and words in worker threads as here, whatever the pieces it comes in', async () => {
+  it('gives the same rows, rejections, words and their counts in worker threads as here, whatever the pieces it comes in', async () => {
     const here = await parsed(64 * 1024, 0)
     expect(here.accepted + here.rejections.length).toBe(30_000)
     expect(here.rejections.length).toBeGreaterThan(50)
