@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { emitLabEvent } from '../lab-events/publish.ts'
+import { insertPlace, makePrimaryAt, placesOf } from '../memberships/places.ts'
 import {
   type Agent,
   activationUrl,
@@ -43,11 +44,7 @@ export async function updatePreviousAccount(
     }),
   })
 
-  const places = await trx
-    .selectFrom('practice_places')
-    .select(['id', 'structure_id', 'is_primary'])
-    .where('account_id', '=', accountId)
-    .execute()
+  const places = await placesOf(trx, accountId)
   // A professional's new place makes them responsible there: it is confirmed at once only where the
   // requester could confirm it themselves (`placeDeciderRole`: a responsible professional of that
   // structure; a delegate confirms no professional); elsewhere it waits for the structure's own decision,
@@ -66,18 +63,14 @@ export async function updatePreviousAccount(
         structure_id: place.structureId,
         profile,
       }))
-    const inserted = await trx
-      .insertInto('practice_places')
-      .values({
-        account_id: accountId,
-        structure_id: place.structureId,
-        lab_center_id: null,
-        is_primary: false,
-        created_at: now,
-        ...(confirmed && { status: 'confirmed', confirmed_by: agent.id, confirmed_at: now }),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const inserted = await insertPlace(trx, {
+      account_id: accountId,
+      structure_id: place.structureId,
+      lab_center_id: null,
+      is_primary: false,
+      created_at: now,
+      ...(confirmed && { status: 'confirmed', confirmed_by: agent.id, confirmed_at: now }),
+    })
     if (confirmed) added.push(place.structureId)
     else {
       awaiting.push(place.structureId)
@@ -86,18 +79,7 @@ export async function updatePreviousAccount(
   }
   const primary = request.workplaces.find((place) => place.primary)
   if (primary && !places.some((known) => known.is_primary && known.structure_id === primary.structureId)) {
-    await trx
-      .updateTable('practice_places')
-      .set({ is_primary: false })
-      .where('account_id', '=', accountId)
-      .where('is_primary', '=', true)
-      .execute()
-    await trx
-      .updateTable('practice_places')
-      .set({ is_primary: true })
-      .where('account_id', '=', accountId)
-      .where('structure_id', '=', primary.structureId)
-      .execute()
+    await makePrimaryAt(trx, accountId, primary.structureId)
   }
 
   let registrationsChanged = false

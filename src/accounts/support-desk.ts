@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../db/errors.ts'
 import type { AccountStatus, Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { announceActivation, emitLabEvent } from '../lab-events/publish.ts'
+import { confirmPendingPlaces } from '../memberships/places.ts'
 import { badRequest, conflict, type FieldProblem, notFound } from '../shared/errors.ts'
 import { createAccount } from './account-creation.ts'
 import { issueProvisionalCode } from './recovery.ts'
@@ -81,12 +82,7 @@ export async function decideValidation(
       })
     if (validate) {
       // The places given at registration, which the agent saw with the account, count from now on.
-      await trx
-        .updateTable('practice_places')
-        .set({ status: 'confirmed', confirmed_by: actor.id, confirmed_at: deps.clock.now() })
-        .where('account_id', '=', accountId)
-        .where('status', '=', 'pending')
-        .execute()
+      await confirmPendingPlaces(trx, accountId, actor.id, deps.clock.now())
       await announceActivation(trx, deps.clock, accountId)
     }
     await recordAudit(trx, deps.clock, actor, {

@@ -2,6 +2,8 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Clock } from '../clock.ts'
 import { PREPARED } from '../db/database.ts'
 import type { Executor, RightName } from '../db/schema.ts'
+import { labCenters, usableCorrespondentCodes } from '../labs/fragments.ts'
+import { practicePlaces, rightGrants } from '../memberships/fragments.ts'
 import type { SecretHasher } from './secrets.ts'
 import { randomToken } from './secrets.ts'
 
@@ -168,11 +170,11 @@ export async function activeSessionState(
   const { rows } = await sql<{ roles: string[]; rights: Record<string, RightName[]> }>`
     select a.roles,
       coalesce((select jsonb_object_agg(r.structure_id, r.names) from (
-        select g.structure_id, array_agg(g.name order by g.name) as names from rights g
+        select g.structure_id, array_agg(g.name order by g.name) as names from ${rightGrants} g
         where g.account_id = a.id and g.revoked_at is null
-          and (exists (select 1 from correspondent_codes k
-                       where k.structure_id = g.structure_id and k.lab_id = ${labId} and k.usable)
-            or exists (select 1 from practice_places p join lab_centers c on c.id = p.lab_center_id
+          and (exists (select 1 from ${usableCorrespondentCodes} k
+                       where k.structure_id = g.structure_id and k.lab_id = ${labId})
+            or exists (select 1 from ${practicePlaces} p join ${labCenters} c on c.id = p.lab_center_id
                        where p.account_id = a.id and p.structure_id = g.structure_id
                          and p.status = 'confirmed' and c.lab_id = ${labId}))
         group by g.structure_id) r), '{}'::jsonb) as rights

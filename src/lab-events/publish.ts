@@ -1,6 +1,11 @@
 import { sql } from 'kysely'
 import type { Clock } from '../clock.ts'
 import type { Executor, RightName } from '../db/schema.ts'
+import { labCenters, usableCorrespondentCodes } from '../labs/fragments.ts'
+import { practicePlaces } from '../memberships/fragments.ts'
+import { confirmedStructuresOf } from '../memberships/places.ts'
+import { rightsHeld } from '../memberships/rights.ts'
+import { structureSummaries } from '../structures/fragments.ts'
 
 export type LabEventType =
   | 'account.activated'
@@ -53,17 +58,18 @@ async function labsConcerned(db: Executor, event: LabEventInput) {
   const structureId = event.structureId ?? null
   const { rows: labs } = structureId
     ? await sql<{ lab_id: string }>`
-        select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id
+        select c.lab_id from ${practicePlaces} p join ${labCenters} c on c.id = p.lab_center_id
           where p.account_id = ${event.accountId} and p.structure_id = ${structureId} and p.status = 'confirmed'
-        union select lab_id from correspondent_codes where structure_id = ${structureId} and usable`.execute(
+        union select lab_id from ${usableCorrespondentCodes} k where k.structure_id = ${structureId}`.execute(
         db,
       )
     : await sql<{ lab_id: string }>`
-        select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id
+        select c.lab_id from ${practicePlaces} p join ${labCenters} c on c.id = p.lab_center_id
           where p.account_id = ${event.accountId} and p.status = 'confirmed'
         union select lab_id from lab_registrations where account_id = ${event.accountId}
-        union select k.lab_id from correspondent_codes k join practice_places p on p.structure_id = k.structure_id
-          where p.account_id = ${event.accountId} and p.status = 'confirmed' and k.usable`.execute(db)
+        union select k.lab_id from ${usableCorrespondentCodes} k join ${practicePlaces} p
+          on p.structure_id = k.structure_id
+          where p.account_id = ${event.accountId} and p.status = 'confirmed'`.execute(db)
   return [...new Set([...labs.map((row) => row.lab_id), ...(event.alsoLabs ?? [])])]
 }
 
@@ -77,30 +83,20 @@ async function eventContext(db: Executor, event: LabEventInput) {
     .executeTakeFirstOrThrow()
   const structure = structureId
     ? await db
-        .selectFrom('structures')
-        .select(['id', 'name', 'finess', 'siret', 'city'])
-        .where('id', '=', structureId)
+        .selectFrom(structureSummaries.as('s'))
+        .select(['s.id', 's.name', 's.finess', 's.siret', 's.city'])
+        .where('s.id', '=', structureId)
         .executeTakeFirst()
     : undefined
-  const structureIds = structureId
-    ? [structureId]
-    : (
-        await db
-          .selectFrom('practice_places')
-          .select('structure_id')
-          .where('account_id', '=', event.accountId)
-          .where('status', '=', 'confirmed')
-          .execute()
-      ).map((row) => row.structure_id)
+  const structureIds = structureId ? [structureId] : await confirmedStructuresOf(db, event.accountId)
   const [codes, numbers] = await Promise.all([
     structureIds.length === 0
       ? []
       : db
-          .selectFrom('correspondent_codes')
-          .select(['lab_id', 'code'])
-          .where('structure_id', 'in', structureIds)
-          .where('usable', '=', true)
-          .orderBy('code')
+          .selectFrom(usableCorrespondentCodes.as('k'))
+          .select(['k.lab_id', 'k.code'])
+          .where('k.structure_id', 'in', structureIds)
+          .orderBy('k.code')
           .execute(),
     db
       .selectFrom('lab_registrations')
@@ -153,12 +149,7 @@ export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventIn
 /** An account becomes active: the labs learn it, and each sensitive right that takes effect with it. */
 export async function announceActivation(db: Executor, clock: Clock, accountId: string): Promise<void> {
   await emitLabEvent(db, clock, { type: 'account.activated', accountId })
-  const rights = await db
-    .selectFrom('rights')
-    .select(['structure_id', 'name'])
-    .where('account_id', '=', accountId)
-    .where('revoked_at', 'is', null)
-    .execute()
+  const rights = await rightsHeld(db, accountId)
   for (const right of rights)
     await emitLabEvent(db, clock, {
       type: 'right.granted',

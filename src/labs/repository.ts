@@ -66,8 +66,9 @@ export async function lookupCorrespondentCode(db: Executor, code: string, labId:
 export const labsByIds = (db: Executor, ids: readonly string[]) =>
   db.selectFrom('labs').select('id').where('id', 'in', ids).execute()
 
+/** A lab centre and its lab. */
 export const labCenterById = (db: Executor, id: string) =>
-  db.selectFrom('lab_centers').select('id').where('id', '=', id).executeTakeFirst()
+  db.selectFrom('lab_centers').select(['id', 'lab_id']).where('id', '=', id).executeTakeFirst()
 
 /** Whether this usable correspondent code is the structure's: who gives it belongs to the practice. */
 export const isUsableCodeOf = async (db: Executor, structureId: string, code: string) =>
@@ -76,5 +77,16 @@ export const isUsableCodeOf = async (db: Executor, structureId: string, code: st
     .select('id')
     .where('structure_id', '=', structureId)
     .where('code', '=', code)
+    .where('usable', '=', true)
+    .executeTakeFirst()) !== undefined
+
+/** Whether this usable correspondent code is the lab's for the structure (a registration giving it). */
+export const isLabsUsableCodeFor = async (db: Executor, labId: string, structureId: string, code: string) =>
+  (await db
+    .selectFrom('correspondent_codes')
+    .select('id')
+    .where('lab_id', '=', labId)
+    .where('code', '=', code)
+    .where('structure_id', '=', structureId)
     .where('usable', '=', true)
     .executeTakeFirst()) !== undefined
