@@ -1,10 +1,10 @@
 import { updateIdentity } from '../accounts/account-creation.ts'
+import { emitLabEvent } from '../accounts/lab-events.ts'
 import { issueProvisionalCode } from '../accounts/recovery.ts'
 import { accountName, loginAddressOf, notificationTarget } from '../accounts/repository.ts'
 import { recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
-import { emitLabEvent } from '../lab-events/publish.ts'
 import { insertPlace, makePrimaryAt, placesOf } from '../memberships/places.ts'
 import {
   type Agent,

@@ -1,3 +1,4 @@
+import { emitLabEvent } from '../accounts/lab-events.ts'
 import { awaitValidation, notifyApprover } from '../accounts/registration.ts'
 import {
   accountById,
@@ -8,7 +9,6 @@ import {
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor, RightName } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
-import { emitLabEvent } from '../lab-events/publish.ts'
 import { hasConfirmedPlaceAt } from '../memberships/places.ts'
 import {
   accessRequestById,

@@ -1,6 +1,6 @@
-import { sql } from 'kysely'
+import { type RawBuilder, type Selectable, sql } from 'kysely'
 import type { Clock } from '../clock.ts'
-import type { Executor, RightName } from '../db/schema.ts'
+import type { AccountsTable, Executor, RightName } from '../db/schema.ts'
 import { labCenters, usableCorrespondentCodes } from '../labs/fragments.ts'
 import { practicePlaces } from '../memberships/fragments.ts'
 import { confirmedStructuresOf } from '../memberships/places.ts'
@@ -73,13 +73,24 @@ async function labsConcerned(db: Executor, event: LabEventInput) {
   return [...new Set([...labs.map((row) => row.lab_id), ...(event.alsoLabs ?? [])])]
 }
 
+/**
+ * The people events are about, as the accounts area shows them: a subquery its fragments give, passed
+ * to `labEventPublisher` since lab-events does not import accounts/ (accounts/ publishes too).
+ */
+export type PeopleSource = RawBuilder<
+  Pick<
+    Selectable<AccountsTable>,
+    'id' | 'rpps' | 'civility' | 'first_name' | 'last_name' | 'profile' | 'status'
+  >
+>
+
 /** What every lab's copy of the event shares: the person, the structure, codes and numbers by lab. */
-async function eventContext(db: Executor, event: LabEventInput) {
+async function eventContext(db: Executor, people: PeopleSource, event: LabEventInput) {
   const structureId = event.structureId ?? null
   const account = await db
-    .selectFrom('accounts')
-    .select(['id', 'rpps', 'civility', 'first_name', 'last_name', 'profile', 'status'])
-    .where('id', '=', event.accountId)
+    .selectFrom(people.as('a'))
+    .select(['a.id', 'a.rpps', 'a.civility', 'a.first_name', 'a.last_name', 'a.profile', 'a.status'])
+    .where('a.id', '=', event.accountId)
     .executeTakeFirstOrThrow()
   const structure = structureId
     ? await db
@@ -112,10 +123,10 @@ async function eventContext(db: Executor, event: LabEventInput) {
  * carries what a lab needs to route results: the RPPS, names, the structure, that lab's correspondent
  * codes for it, and the person's number at that lab.
  */
-export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventInput): Promise<void> {
+async function emitLabEvent(db: Executor, clock: Clock, people: PeopleSource, event: LabEventInput) {
   const labIds = await labsConcerned(db, event)
   if (labIds.length === 0) return
-  const { account, structure, codes, numbers } = await eventContext(db, event)
+  const { account, structure, codes, numbers } = await eventContext(db, people, event)
   const now = clock.now()
   await db
     .insertInto('lab_events')
@@ -147,14 +158,25 @@ export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventIn
 }
 
 /** An account becomes active: the labs learn it, and each sensitive right that takes effect with it. */
-export async function announceActivation(db: Executor, clock: Clock, accountId: string): Promise<void> {
-  await emitLabEvent(db, clock, { type: 'account.activated', accountId })
+async function announceActivation(db: Executor, clock: Clock, people: PeopleSource, accountId: string) {
+  await emitLabEvent(db, clock, people, { type: 'account.activated', accountId })
   const rights = await rightsHeld(db, accountId)
   for (const right of rights)
-    await emitLabEvent(db, clock, {
+    await emitLabEvent(db, clock, people, {
       type: 'right.granted',
       accountId,
       structureId: right.structure_id,
       right: right.name,
     })
 }
+
+/**
+ * The publisher of the lab events over the people as `people` shows them (accounts/ builds the one the
+ * areas use, over its own fragment): events written in the caller's transaction.
+ */
+export const labEventPublisher = (people: PeopleSource) => ({
+  emitLabEvent: (db: Executor, clock: Clock, event: LabEventInput): Promise<void> =>
+    emitLabEvent(db, clock, people, event),
+  announceActivation: (db: Executor, clock: Clock, accountId: string): Promise<void> =>
+    announceActivation(db, clock, people, accountId),
+})
