@@ -7,7 +7,7 @@ import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { labCenters } from '../labs/fragments.ts'
 import { practicePlaces } from '../memberships/fragments.ts'
-import { decidePendingPlace, placeById, restorePrimary } from '../memberships/places.ts'
+import { confirmPendingPlace, placeById, removePendingPlace, restorePrimary } from '../memberships/places.ts'
 import { cancelPendingRequestsAt } from '../memberships/requests.ts'
 import { revokeRightsAt } from '../memberships/rights.ts'
 import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts'
@@ -156,10 +156,11 @@ export async function decidePlace(
   const { place, role } = await placeToDecide(deps.db, actor, placeId)
   const confirm = input.decision === 'confirm'
   return deps.db.transaction().execute(async (trx) => {
-    // One conditional statement: a pending place is confirmed, or removed.
-    const decision = { at: deps.clock.now(), ...(confirm && { confirmBy: actor.accountId }) }
-    if (!(await decidePendingPlace(trx, placeId, decision)))
-      throw conflict('already_decided', 'This place has already been decided.')
+    // One conditional statement, so that two deciders at once cannot both decide.
+    const decided = confirm
+      ? await confirmPendingPlace(trx, placeId, actor.accountId, deps.clock.now())
+      : await removePendingPlace(trx, placeId)
+    if (!decided) throw conflict('already_decided', 'This place has already been decided.')
     // The primary flag goes back to the oldest confirmed place.
     if (!confirm && place.is_primary) await restorePrimary(trx, place.account_id)
     if (confirm)

@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps, RequestContext } from '../deps.ts'
-import { isLabsUsableCodeFor, labById, labCenterById } from '../labs/repository.ts'
+import { isUsableCodeOf, labById, labCenterById } from '../labs/repository.ts'
 import { insertPlaces } from '../memberships/places.ts'
 import { openAccessRequest } from '../memberships/requests.ts'
 import { insertRights } from '../memberships/rights.ts'
@@ -202,7 +202,7 @@ async function checkCorrespondentCode(trx: Executor, primary: Place, code: strin
       throw unprocessable('correspondent_code_required', 'This lab requires its correspondent code.')
     return
   }
-  const known = await isLabsUsableCodeFor(trx, primary.labId, primary.structureId, code)
+  const known = await isUsableCodeOf(trx, primary.structureId, code, primary.labId)
   if (!known)
     throw unprocessable(
       'unknown_correspondent_code',

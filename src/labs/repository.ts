@@ -70,23 +70,17 @@ export const labsByIds = (db: Executor, ids: readonly string[]) =>
 export const labCenterById = (db: Executor, id: string) =>
   db.selectFrom('lab_centers').select(['id', 'lab_id']).where('id', '=', id).executeTakeFirst()
 
-/** Whether this usable correspondent code is the structure's: who gives it belongs to the practice. */
-export const isUsableCodeOf = async (db: Executor, structureId: string, code: string) =>
-  (await db
+/**
+ * Whether this usable correspondent code is the structure's (and `labId`'s, when given): who gives it
+ * belongs to the practice.
+ */
+export async function isUsableCodeOf(db: Executor, structureId: string, code: string, labId?: string) {
+  const codes = db
     .selectFrom('correspondent_codes')
     .select('id')
     .where('structure_id', '=', structureId)
     .where('code', '=', code)
     .where('usable', '=', true)
-    .executeTakeFirst()) !== undefined
-
-/** Whether this usable correspondent code is the lab's for the structure (a registration giving it). */
-export const isLabsUsableCodeFor = async (db: Executor, labId: string, structureId: string, code: string) =>
-  (await db
-    .selectFrom('correspondent_codes')
-    .select('id')
-    .where('lab_id', '=', labId)
-    .where('code', '=', code)
-    .where('structure_id', '=', structureId)
-    .where('usable', '=', true)
-    .executeTakeFirst()) !== undefined
+  const found = await (labId === undefined ? codes : codes.where('lab_id', '=', labId)).executeTakeFirst()
+  return found !== undefined
+}

@@ -66,30 +66,27 @@ export async function confirmPendingPlaces(trx: Executor, accountId: string, by:
     .execute()
 }
 
-/**
- * Confirms a pending place, or removes it, with one conditional statement: answers whether it was still
- * pending, so two deciders at once cannot both decide.
- */
-export async function decidePendingPlace(
-  trx: Executor,
-  placeId: string,
-  decision: { confirmBy?: string; at: Date },
-) {
-  const decided = decision.confirmBy
-    ? await trx
-        .updateTable('practice_places')
-        .set({ status: 'confirmed', confirmed_by: decision.confirmBy, confirmed_at: decision.at })
-        .where('id', '=', placeId)
-        .where('status', '=', 'pending')
-        .returning('id')
-        .executeTakeFirst()
-    : await trx
-        .deleteFrom('practice_places')
-        .where('id', '=', placeId)
-        .where('status', '=', 'pending')
-        .returning('id')
-        .executeTakeFirst()
-  return decided !== undefined
+/** Confirms a place still pending, with one conditional statement: answers whether it was pending. */
+export async function confirmPendingPlace(trx: Executor, placeId: string, by: string, at: Date) {
+  const confirmed = await trx
+    .updateTable('practice_places')
+    .set({ status: 'confirmed', confirmed_by: by, confirmed_at: at })
+    .where('id', '=', placeId)
+    .where('status', '=', 'pending')
+    .returning('id')
+    .executeTakeFirst()
+  return confirmed !== undefined
+}
+
+/** Removes a place still pending, with one conditional statement: answers whether it was pending. */
+export async function removePendingPlace(trx: Executor, placeId: string) {
+  const removed = await trx
+    .deleteFrom('practice_places')
+    .where('id', '=', placeId)
+    .where('status', '=', 'pending')
+    .returning('id')
+    .executeTakeFirst()
+  return removed !== undefined
 }
 
 /** Removes a place. */
