@@ -1,5 +1,4 @@
 import { createAccount } from '../accounts/account-creation.ts'
-import { announceActivation, emitLabEvent } from '../accounts/lab-events.ts'
 import { issueProvisionalCode } from '../accounts/recovery.ts'
 import { accountName } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
@@ -79,9 +78,9 @@ export async function createRequestedAccount(
   const provisionalCode = await issueProvisionalCode(deps, trx, account.id)
 
   // Every lab that knows the person (by a registration, or a correspondent code of a workplace) learns it.
-  await announceActivation(trx, deps.clock, account.id)
+  await deps.labEvents.announceActivation(trx, account.id)
   if (request.lab_registrations.length > 0) {
-    await emitLabEvent(trx, deps.clock, { type: 'lab_registration.changed', accountId: account.id })
+    await deps.labEvents.emit(trx, { type: 'lab_registration.changed', accountId: account.id })
   }
   const userMessageId = await deps.outbox.enqueue(trx, {
     to: request.email,

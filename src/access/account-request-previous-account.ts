@@ -1,5 +1,4 @@
 import { updateIdentity } from '../accounts/account-creation.ts'
-import { emitLabEvent } from '../accounts/lab-events.ts'
 import { issueProvisionalCode } from '../accounts/recovery.ts'
 import { accountName, loginAddressOf, notificationTarget } from '../accounts/repository.ts'
 import { recordAudit } from '../audit/audit.ts'
@@ -105,10 +104,9 @@ export async function updatePreviousAccount(
   const mandates = await copyReferenceMandates(deps, trx, agent, request, accountId)
 
   for (const structureId of added) {
-    await emitLabEvent(trx, deps.clock, { type: 'practice_place.added', accountId, structureId })
+    await deps.labEvents.emit(trx, { type: 'practice_place.added', accountId, structureId })
   }
-  if (registrationsChanged)
-    await emitLabEvent(trx, deps.clock, { type: 'lab_registration.changed', accountId })
+  if (registrationsChanged) await deps.labEvents.emit(trx, { type: 'lab_registration.changed', accountId })
 
   // An account that never set its password gets a fresh provisional code instead of a mere notice.
   const withCode = holder.status === 'active' && holder.password_hash === null

@@ -1,6 +1,5 @@
 import { sql } from 'kysely'
 import { accountSummaries } from '../accounts/fragments.ts'
-import { emitLabEvent } from '../accounts/lab-events.ts'
 import { accountById, notificationTarget } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import { readInSession, type SessionRef } from '../auth/sessions.ts'
@@ -146,7 +145,7 @@ export async function revokeRight(
       deps.clock.now(),
     )
     if (!revoked) throw notFound('not_found', 'This person does not hold this right here.')
-    await emitLabEvent(trx, deps.clock, { type: 'right.revoked', accountId: holderId, structureId, right })
+    await deps.labEvents.emit(trx, { type: 'right.revoked', accountId: holderId, structureId, right })
     const holder = await notificationTarget(trx, holderId)
     const structureName = await structureNameOf(trx, structureId)
     await deps.outbox.enqueue(trx, {

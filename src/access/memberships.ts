@@ -1,6 +1,5 @@
 import { sql } from 'kysely'
 import { accountSummaries, loginAddresses } from '../accounts/fragments.ts'
-import { emitLabEvent } from '../accounts/lab-events.ts'
 import { accountById, notificationTarget } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
@@ -164,7 +163,7 @@ export async function decidePlace(
     // The primary flag goes back to the oldest confirmed place.
     if (!confirm && place.is_primary) await restorePrimary(trx, place.account_id)
     if (confirm)
-      await emitLabEvent(trx, deps.clock, {
+      await deps.labEvents.emit(trx, {
         type: 'practice_place.added',
         accountId: place.account_id,
         structureId: place.structure_id,
@@ -195,7 +194,7 @@ export async function withdrawMembership(
   const now = deps.clock.now()
   const revoked = await revokeRightsAt(trx, accountId, structureId, actor.id, now)
   for (const name of revoked)
-    await emitLabEvent(trx, deps.clock, { type: 'right.revoked', accountId, structureId, right: name })
+    await deps.labEvents.emit(trx, { type: 'right.revoked', accountId, structureId, right: name })
   const cancelled = await cancelPendingRequestsAt(trx, accountId, structureId, now, 'practice place removed')
   const delegations = await trx
     .updateTable('delegations')

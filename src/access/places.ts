@@ -1,5 +1,4 @@
 import { lockAccount } from '../accounts/addresses.ts'
-import { emitLabEvent } from '../accounts/lab-events.ts'
 import { listPlaces } from '../accounts/places.ts'
 import { accountName } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
@@ -129,7 +128,7 @@ export async function removePlace(deps: Deps, actor: AuditActor, accountId: stri
     await deletePlace(trx, place.id)
     // A pending place was never announced to the labs.
     if (place.status === 'confirmed') {
-      await emitLabEvent(trx, deps.clock, {
+      await deps.labEvents.emit(trx, {
         type: 'practice_place.removed',
         accountId,
         structureId: place.structure_id,

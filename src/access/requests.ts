@@ -1,4 +1,3 @@
-import { emitLabEvent } from '../accounts/lab-events.ts'
 import { awaitValidation, notifyApprover } from '../accounts/registration.ts'
 import {
   accountById,
@@ -176,7 +175,7 @@ export async function grantRights(
       granted_by: by,
     })
     if (inserted && effective)
-      await emitLabEvent(trx, deps.clock, { type: 'right.granted', accountId, structureId, right: name })
+      await deps.labEvents.emit(trx, { type: 'right.granted', accountId, structureId, right: name })
   }
 }
 

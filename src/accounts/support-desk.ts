@@ -6,7 +6,6 @@ import type { Deps } from '../deps.ts'
 import { confirmPendingPlaces } from '../memberships/places.ts'
 import { badRequest, conflict, type FieldProblem, notFound } from '../shared/errors.ts'
 import { createAccount } from './account-creation.ts'
-import { announceActivation, emitLabEvent } from './lab-events.ts'
 import { issueProvisionalCode } from './recovery.ts'
 import { accountById, addressInUse, notificationTarget } from './repository.ts'
 
@@ -83,7 +82,7 @@ export async function decideValidation(
     if (validate) {
       // The places given at registration, which the agent saw with the account, count from now on.
       await confirmPendingPlaces(trx, accountId, actor.id, deps.clock.now())
-      await announceActivation(trx, deps.clock, accountId)
+      await deps.labEvents.announceActivation(trx, accountId)
     }
     await recordAudit(trx, deps.clock, actor, {
       action: validate ? 'account.validated' : 'account.rejected',
@@ -105,7 +104,7 @@ export async function suspendAccount(deps: Deps, actor: AuditActor, accountId: s
       status_reason: reason,
     })
     const ended = await revokeAllSessions({ db: trx, clock: deps.clock }, accountId, 'account_suspended')
-    await emitLabEvent(trx, deps.clock, { type: 'account.suspended', accountId })
+    await deps.labEvents.emit(trx, { type: 'account.suspended', accountId })
     await recordAudit(trx, deps.clock, actor, {
       action: 'account.suspended',
       subjectType: 'account',
@@ -129,7 +128,7 @@ export async function liftSuspension(
       status: 'active',
       status_reason: null,
     })
-    await announceActivation(trx, deps.clock, accountId)
+    await deps.labEvents.announceActivation(trx, accountId)
     await recordAudit(trx, deps.clock, actor, {
       action: 'account.suspension_lifted',
       subjectType: 'account',

@@ -1,21 +1,12 @@
 import { type RawBuilder, type Selectable, sql } from 'kysely'
 import type { Clock } from '../clock.ts'
-import type { AccountsTable, Executor, RightName } from '../db/schema.ts'
+import type { AccountsTable, Executor, LabRegistrationsTable, RightName } from '../db/schema.ts'
 import { labCenters, usableCorrespondentCodes } from '../labs/fragments.ts'
 import { practicePlaces } from '../memberships/fragments.ts'
 import { confirmedStructuresOf } from '../memberships/places.ts'
 import { rightsHeld } from '../memberships/rights.ts'
+import type { LabEventInput, LabEventPublisher } from '../shared/lab-event-publisher.ts'
 import { structureSummaries } from '../structures/fragments.ts'
-
-export type LabEventType =
-  | 'account.activated'
-  | 'account.suspended'
-  | 'account.closed'
-  | 'right.granted'
-  | 'right.revoked'
-  | 'practice_place.added'
-  | 'practice_place.removed'
-  | 'lab_registration.changed'
 
 /** What each event carries, as written in `lab_events.payload` and read back by the feed. */
 export type LabEventPayload = {
@@ -40,21 +31,12 @@ export type LabEventPayload = {
   right?: RightName
 }
 
-export interface LabEventInput {
-  type: LabEventType
-  accountId: string
-  structureId?: string | null
-  right?: RightName
-  /** Labs to tell besides those found from the current state (e.g. the lab of a place just removed). */
-  alsoLabs?: string[]
-}
-
 /**
  * The labs an event concerns. An event about one structure goes to the labs tied to that structure (a
  * centre the person works with there, a correspondent code for it that works: active and linked); an
  * account-wide event, to every lab that knows the person.
  */
-async function labsConcerned(db: Executor, event: LabEventInput) {
+async function labsConcerned(db: Executor, sources: LabEventSources, event: LabEventInput) {
   const structureId = event.structureId ?? null
   const { rows: labs } = structureId
     ? await sql<{ lab_id: string }>`
@@ -66,7 +48,7 @@ async function labsConcerned(db: Executor, event: LabEventInput) {
     : await sql<{ lab_id: string }>`
         select c.lab_id from ${practicePlaces} p join ${labCenters} c on c.id = p.lab_center_id
           where p.account_id = ${event.accountId} and p.status = 'confirmed'
-        union select lab_id from lab_registrations where account_id = ${event.accountId}
+        union select n.lab_id from ${sources.labNumbers} n where n.account_id = ${event.accountId}
         union select k.lab_id from ${usableCorrespondentCodes} k join ${practicePlaces} p
           on p.structure_id = k.structure_id
           where p.account_id = ${event.accountId} and p.status = 'confirmed'`.execute(db)
@@ -74,21 +56,25 @@ async function labsConcerned(db: Executor, event: LabEventInput) {
 }
 
 /**
- * The people events are about, as the accounts area shows them: a subquery its fragments give, passed
- * to `labEventPublisher` since lab-events does not import accounts/ (accounts/ publishes too).
+ * What lab-events reads of the areas it cannot import, as those areas' fragments give it (subqueries of
+ * their tables): the people events are about (accounts/), and their numbers at the labs (access/).
+ * accounts/ publishes too, and it cannot reach access/: the app passes both when it builds the publisher.
  */
-export type PeopleSource = RawBuilder<
-  Pick<
-    Selectable<AccountsTable>,
-    'id' | 'rpps' | 'civility' | 'first_name' | 'last_name' | 'profile' | 'status'
+export interface LabEventSources {
+  people: RawBuilder<
+    Pick<
+      Selectable<AccountsTable>,
+      'id' | 'rpps' | 'civility' | 'first_name' | 'last_name' | 'profile' | 'status'
+    >
   >
->
+  labNumbers: RawBuilder<Pick<Selectable<LabRegistrationsTable>, 'account_id' | 'lab_id' | 'number'>>
+}
 
 /** What every lab's copy of the event shares: the person, the structure, codes and numbers by lab. */
-async function eventContext(db: Executor, people: PeopleSource, event: LabEventInput) {
+async function eventContext(db: Executor, sources: LabEventSources, event: LabEventInput) {
   const structureId = event.structureId ?? null
   const account = await db
-    .selectFrom(people.as('a'))
+    .selectFrom(sources.people.as('a'))
     .select(['a.id', 'a.rpps', 'a.civility', 'a.first_name', 'a.last_name', 'a.profile', 'a.status'])
     .where('a.id', '=', event.accountId)
     .executeTakeFirstOrThrow()
@@ -110,9 +96,9 @@ async function eventContext(db: Executor, people: PeopleSource, event: LabEventI
           .orderBy('k.code')
           .execute(),
     db
-      .selectFrom('lab_registrations')
-      .select(['lab_id', 'number'])
-      .where('account_id', '=', event.accountId)
+      .selectFrom(sources.labNumbers.as('n'))
+      .select(['n.lab_id', 'n.number'])
+      .where('n.account_id', '=', event.accountId)
       .execute(),
   ])
   return { account, structure, codes, numbers }
@@ -123,10 +109,10 @@ async function eventContext(db: Executor, people: PeopleSource, event: LabEventI
  * carries what a lab needs to route results: the RPPS, names, the structure, that lab's correspondent
  * codes for it, and the person's number at that lab.
  */
-async function emitLabEvent(db: Executor, clock: Clock, people: PeopleSource, event: LabEventInput) {
-  const labIds = await labsConcerned(db, event)
+async function emitLabEvent(db: Executor, clock: Clock, sources: LabEventSources, event: LabEventInput) {
+  const labIds = await labsConcerned(db, sources, event)
   if (labIds.length === 0) return
-  const { account, structure, codes, numbers } = await eventContext(db, people, event)
+  const { account, structure, codes, numbers } = await eventContext(db, sources, event)
   const now = clock.now()
   await db
     .insertInto('lab_events')
@@ -157,26 +143,17 @@ async function emitLabEvent(db: Executor, clock: Clock, people: PeopleSource, ev
     .execute()
 }
 
-/** An account becomes active: the labs learn it, and each sensitive right that takes effect with it. */
-async function announceActivation(db: Executor, clock: Clock, people: PeopleSource, accountId: string) {
-  await emitLabEvent(db, clock, people, { type: 'account.activated', accountId })
-  const rights = await rightsHeld(db, accountId)
-  for (const right of rights)
-    await emitLabEvent(db, clock, people, {
-      type: 'right.granted',
-      accountId,
-      structureId: right.structure_id,
-      right: right.name,
-    })
-}
-
-/**
- * The publisher of the lab events over the people as `people` shows them (accounts/ builds the one the
- * areas use, over its own fragment): events written in the caller's transaction.
- */
-export const labEventPublisher = (people: PeopleSource) => ({
-  emitLabEvent: (db: Executor, clock: Clock, event: LabEventInput): Promise<void> =>
-    emitLabEvent(db, clock, people, event),
-  announceActivation: (db: Executor, clock: Clock, accountId: string): Promise<void> =>
-    announceActivation(db, clock, people, accountId),
+/** The publisher the areas are given (`Deps.labEvents`): events written in the caller's transaction. */
+export const labEventPublisher = (clock: Clock, sources: LabEventSources): LabEventPublisher => ({
+  emit: (db, event) => emitLabEvent(db, clock, sources, event),
+  async announceActivation(db, accountId) {
+    await emitLabEvent(db, clock, sources, { type: 'account.activated', accountId })
+    for (const right of await rightsHeld(db, accountId))
+      await emitLabEvent(db, clock, sources, {
+        type: 'right.granted',
+        accountId,
+        structureId: right.structure_id,
+        right: right.name,
+      })
+  },
 })

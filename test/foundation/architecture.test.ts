@@ -90,7 +90,7 @@ describe('the dependencies between areas point one way', () => {
     expect(reached.filter((file) => AREAS.includes(file.split('/')[0] ?? ''))).toEqual([])
   })
 
-  it('accounts never imports access, and lab-events neither of them: events go out through accounts/lab-events.ts', () => {
+  it('accounts never imports access, and lab-events neither of them: the app hands them the lab events publisher', () => {
     expect(matching(filesOf('accounts'), /from '\.\.\/access\//)).toEqual([])
     expect(matching(filesOf('lab-events'), /from '\.\.\/(access|accounts)\//)).toEqual([])
   })
@@ -159,13 +159,10 @@ const OWNER: Record<string, string> = {
 }
 
 /**
- * Files that still name another area's tables, and which: the lab events' recipients and context read
- * the person's lab registration numbers (access's), and the events are published from accounts too,
- * which cannot reach access. Nothing may be added here.
+ * Files that would still name another area's tables, and which: none. A file may not be added here: an
+ * area reaches another's tables through that area's functions and fragments.
  */
-const NOT_YET_MOVED: Record<string, string[]> = {
-  'lab-events/publish.ts': ['lab_registrations'],
-}
+const NOT_YET_MOVED: Record<string, string[]> = {}
 
 const tables = Object.keys(OWNER)
   .sort((a, b) => b.length - a.length)
