@@ -42,6 +42,7 @@ import { emailTemplates } from './email-templates.ts'
 import { identifierRoutes } from './identifiers/routes.ts'
 import { labEventPublisher } from './lab-events/publish.ts'
 import { labFeedRoutes } from './lab-events/routes.ts'
+import { isActiveLabClient } from './labs/clients.ts'
 import { labApiRoutes } from './labs/lab-api-routes.ts'
 import { linkRoutes } from './labs/link-routes.ts'
 import { oauthRoutes } from './labs/oauth-routes.ts'
@@ -190,6 +191,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       actsForMailbox: (sessionId, accountId, mailboxId) =>
         actsForMailbox(database.db, clock, sessionId, accountId, mailboxId),
     },
+    // The lab clients are labs/'s, and labs/ uses the guards: auth/ is handed the check, not labs/.
+    labClientActive: (clientId, labId) => isActiveLabClient(database.db, clientId, labId),
   })
 
   await app.register(opsRoutes, {
