@@ -12,10 +12,12 @@ import type { Logger } from 'pino'
 import { accountRequestRoutes } from './access/account-request-routes.ts'
 import { accessAdminRoutes } from './access/admin-routes.ts'
 import { delegationRoutes } from './access/delegation-routes.ts'
+import { labRegistrationNumbers } from './access/fragments.ts'
 import { membershipRoutes } from './access/membership-routes.ts'
 import { placeRoutes } from './access/place-routes.ts'
 import { accessRoutes } from './access/routes.ts'
 import { authRoutes } from './accounts/auth-routes.ts'
+import { accountSummaries } from './accounts/fragments.ts'
 import { meRoutes } from './accounts/me-routes.ts'
 import { createPasswordHasher } from './accounts/passwords.ts'
 import { profileRoutes } from './accounts/profile-routes.ts'
@@ -38,7 +40,9 @@ import { directoryRoutes } from './directory/routes.ts'
 import { DirectoryEstablishment, DirectoryProfessional } from './directory/schemas.ts'
 import { emailTemplates } from './email-templates.ts'
 import { identifierRoutes } from './identifiers/routes.ts'
+import { labEventPublisher } from './lab-events/publish.ts'
 import { labFeedRoutes } from './lab-events/routes.ts'
+import { isActiveLabClient } from './labs/clients.ts'
 import { labApiRoutes } from './labs/lab-api-routes.ts'
 import { linkRoutes } from './labs/link-routes.ts'
 import { oauthRoutes } from './labs/oauth-routes.ts'
@@ -174,6 +178,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     tokens,
     attempts: createHitCounter(database.db),
     psc: pscSettings && createPscRelyingParty(pscSettings, logger),
+    // Over accounts' and access's fragments: lab-events/ imports neither area.
+    labEvents: labEventPublisher(clock, { people: accountSummaries, labNumbers: labRegistrationNumbers }),
   }
   app.decorate('deps', deps)
   installAuthentication(app, {
@@ -185,6 +191,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       actsForMailbox: (sessionId, accountId, mailboxId) =>
         actsForMailbox(database.db, clock, sessionId, accountId, mailboxId),
     },
+    // The lab clients are labs/'s, and labs/ uses the guards: auth/ is handed the check, not labs/.
+    labClientActive: (clientId, labId) => isActiveLabClient(database.db, clientId, labId),
   })
 
   await app.register(opsRoutes, {

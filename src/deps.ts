@@ -10,6 +10,7 @@ import type { EmailCatalog } from './notifications/catalog.ts'
 import type { Outbox } from './notifications/outbox.ts'
 import type { PscRelyingParty } from './psc/relying-party.ts'
 import { clientKeyOf } from './shared/client-key.ts'
+import type { LabEventPublisher } from './shared/lab-event-publisher.ts'
 import type { SecretBox } from './shared/secret-box.ts'
 import type { HitCounter } from './throttle/counters.ts'
 
@@ -29,6 +30,8 @@ export interface Deps {
   attempts: HitCounter
   /** Pro Santé Connect, when configured. */
   psc?: PscRelyingParty | undefined
+  /** The lab events, published in the caller's transaction (`lab-events/publish.ts`). */
+  labEvents: LabEventPublisher
 }
 
 /** Who asks, for throttling and the audit trail. */

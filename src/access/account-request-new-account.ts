@@ -4,7 +4,7 @@ import { accountName } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
-import { announceActivation, emitLabEvent } from '../lab-events/publish.ts'
+import { insertPlaces } from '../memberships/places.ts'
 import { structuresByIds } from '../structures/repository.ts'
 import { type AccountRequestRow, isProfessionalOccupation } from './account-request-schemas.ts'
 
@@ -20,21 +20,19 @@ export interface Outcome {
 
 /** The request's workplaces, confirmed (the support desk fulfilling it decides them too), and lab numbers. */
 async function addWorkplaces(trx: Executor, now: Date, agent: Agent, request: Request, accountId: string) {
-  await trx
-    .insertInto('practice_places')
-    .values(
-      request.workplaces.map((place) => ({
-        account_id: accountId,
-        structure_id: place.structureId,
-        lab_center_id: null,
-        is_primary: place.primary,
-        status: 'confirmed' as const,
-        confirmed_by: agent.id,
-        confirmed_at: now,
-        created_at: now,
-      })),
-    )
-    .execute()
+  await insertPlaces(
+    trx,
+    request.workplaces.map((place) => ({
+      account_id: accountId,
+      structure_id: place.structureId,
+      lab_center_id: null,
+      is_primary: place.primary,
+      status: 'confirmed' as const,
+      confirmed_by: agent.id,
+      confirmed_at: now,
+      created_at: now,
+    })),
+  )
   if (request.lab_registrations.length === 0) return
   await trx
     .insertInto('lab_registrations')
@@ -80,9 +78,9 @@ export async function createRequestedAccount(
   const provisionalCode = await issueProvisionalCode(deps, trx, account.id)
 
   // Every lab that knows the person (by a registration, or a correspondent code of a workplace) learns it.
-  await announceActivation(trx, deps.clock, account.id)
+  await deps.labEvents.announceActivation(trx, account.id)
   if (request.lab_registrations.length > 0) {
-    await emitLabEvent(trx, deps.clock, { type: 'lab_registration.changed', accountId: account.id })
+    await deps.labEvents.emit(trx, { type: 'lab_registration.changed', accountId: account.id })
   }
   const userMessageId = await deps.outbox.enqueue(trx, {
     to: request.email,

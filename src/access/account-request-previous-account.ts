@@ -4,7 +4,7 @@ import { accountName, loginAddressOf, notificationTarget } from '../accounts/rep
 import { recordAudit } from '../audit/audit.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
-import { emitLabEvent } from '../lab-events/publish.ts'
+import { insertPlace, makePrimaryAt, placesOf } from '../memberships/places.ts'
 import {
   type Agent,
   activationUrl,
@@ -43,11 +43,7 @@ export async function updatePreviousAccount(
     }),
   })
 
-  const places = await trx
-    .selectFrom('practice_places')
-    .select(['id', 'structure_id', 'is_primary'])
-    .where('account_id', '=', accountId)
-    .execute()
+  const places = await placesOf(trx, accountId)
   // A professional's new place makes them responsible there: it is confirmed at once only where the
   // requester could confirm it themselves (`placeDeciderRole`: a responsible professional of that
   // structure; a delegate confirms no professional); elsewhere it waits for the structure's own decision,
@@ -66,18 +62,14 @@ export async function updatePreviousAccount(
         structure_id: place.structureId,
         profile,
       }))
-    const inserted = await trx
-      .insertInto('practice_places')
-      .values({
-        account_id: accountId,
-        structure_id: place.structureId,
-        lab_center_id: null,
-        is_primary: false,
-        created_at: now,
-        ...(confirmed && { status: 'confirmed', confirmed_by: agent.id, confirmed_at: now }),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const inserted = await insertPlace(trx, {
+      account_id: accountId,
+      structure_id: place.structureId,
+      lab_center_id: null,
+      is_primary: false,
+      created_at: now,
+      ...(confirmed && { status: 'confirmed', confirmed_by: agent.id, confirmed_at: now }),
+    })
     if (confirmed) added.push(place.structureId)
     else {
       awaiting.push(place.structureId)
@@ -86,18 +78,7 @@ export async function updatePreviousAccount(
   }
   const primary = request.workplaces.find((place) => place.primary)
   if (primary && !places.some((known) => known.is_primary && known.structure_id === primary.structureId)) {
-    await trx
-      .updateTable('practice_places')
-      .set({ is_primary: false })
-      .where('account_id', '=', accountId)
-      .where('is_primary', '=', true)
-      .execute()
-    await trx
-      .updateTable('practice_places')
-      .set({ is_primary: true })
-      .where('account_id', '=', accountId)
-      .where('structure_id', '=', primary.structureId)
-      .execute()
+    await makePrimaryAt(trx, accountId, primary.structureId)
   }
 
   let registrationsChanged = false
@@ -123,10 +104,9 @@ export async function updatePreviousAccount(
   const mandates = await copyReferenceMandates(deps, trx, agent, request, accountId)
 
   for (const structureId of added) {
-    await emitLabEvent(trx, deps.clock, { type: 'practice_place.added', accountId, structureId })
+    await deps.labEvents.emit(trx, { type: 'practice_place.added', accountId, structureId })
   }
-  if (registrationsChanged)
-    await emitLabEvent(trx, deps.clock, { type: 'lab_registration.changed', accountId })
+  if (registrationsChanged) await deps.labEvents.emit(trx, { type: 'lab_registration.changed', accountId })
 
   // An account that never set its password gets a fresh provisional code instead of a mere notice.
   const withCode = holder.status === 'active' && holder.password_hash === null

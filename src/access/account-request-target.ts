@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { activeAccounts, addressHolders } from '../accounts/fragments.ts'
 import { addressKey, rppsHeld } from '../accounts/repository.ts'
 import type { Executor } from '../db/schema.ts'
+import { practicePlaces } from '../memberships/fragments.ts'
 import { notFound } from '../shared/errors.ts'
 import { EXAMPLE_ID, EXAMPLE_RPPS, Nullable, Str, UuidOf } from '../shared/examples.ts'
 import { structureSummaries } from '../structures/fragments.ts'
@@ -83,7 +84,7 @@ async function accountHolding(db: Executor, request: AccountRequestRow) {
   }>`
     select a.id, a.status, a.profile, a.civility, a.first_name, a.last_name, a.rpps, a.profession_code,
       a.roles, a.password_hash,
-      exists (select 1 from practice_places p join mandates m on m.structure_id = p.structure_id
+      exists (select 1 from ${practicePlaces} p join mandates m on m.structure_id = p.structure_id
               join ${activeAccounts} r on r.id = m.account_id
               where p.account_id = a.id and p.status = 'confirmed' and m.account_id = ${request.requester_id}
                 and m.mandate = 'account_manager') as managed
@@ -129,7 +130,7 @@ export async function reviewAccountRequest(db: Executor, now: Date, requestId: s
   const { holder, conflicts } = await requestTarget(db, request)
   const places = holder
     ? await db
-        .selectFrom('practice_places as p')
+        .selectFrom(practicePlaces.as('p'))
         .innerJoin(structureSummaries.as('s'), 's.id', 'p.structure_id')
         .select(['p.structure_id', 's.name', 'p.status'])
         .where('p.account_id', '=', holder.id)

@@ -4,6 +4,7 @@ import { readInSession, type SessionRef } from '../auth/sessions.ts'
 import type { Clock } from '../clock.ts'
 import { jsonList } from '../db/json.ts'
 import type { AccessRequestsTable, DB, Executor } from '../db/schema.ts'
+import { accessRequests, practicePlaces } from '../memberships/fragments.ts'
 import { decodeTimeCursor } from '../shared/pagination.ts'
 import { structureSummaries } from '../structures/fragments.ts'
 import { responsibleAt } from './policy.ts'
@@ -70,7 +71,7 @@ function approvalsQuery(
       ...(cursor ? [eb(eb.refTuple('r.created_at', 'r.id'), '<', eb.tuple(cursor.at, cursor.id))] : []),
     ])
   const everyRequest = db
-    .selectFrom('access_requests as r')
+    .selectFrom(accessRequests.as('r'))
     .selectAll('r')
     .where(onPage)
     .orderBy('r.created_at', 'desc')
@@ -80,7 +81,7 @@ function approvalsQuery(
     .with('scopes', (qc) =>
       qc
         // Each structure where the person is a responsible professional now…
-        .selectFrom('practice_places as p')
+        .selectFrom(practicePlaces.as('p'))
         .innerJoin(activeProfessionals.as('a'), 'a.id', 'p.account_id')
         .select(['p.account_id as approver_id', 'p.structure_id'])
         .where('p.account_id', '=', accountId)
@@ -99,7 +100,7 @@ function approvalsQuery(
     .innerJoinLateral(
       (eb) =>
         eb
-          .selectFrom('access_requests as r')
+          .selectFrom(accessRequests.as('r'))
           .selectAll('r')
           .whereRef('r.approver_id', '=', 'scopes.approver_id')
           .whereRef('r.structure_id', '=', 'scopes.structure_id')

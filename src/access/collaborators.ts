@@ -7,7 +7,8 @@ import type { Clock } from '../clock.ts'
 import { jsonList } from '../db/json.ts'
 import type { Executor, RightName } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
-import { emitLabEvent } from '../lab-events/publish.ts'
+import { accessRequests, rightGrants } from '../memberships/fragments.ts'
+import { revokeHeldRight } from '../memberships/rights.ts'
 import { forbidden, notFound } from '../shared/errors.ts'
 import { structureSummaries } from '../structures/fragments.ts'
 import { structureName as structureNameOf } from '../structures/repository.ts'
@@ -47,7 +48,7 @@ type CollaboratorRows = {
 export const collaboratorsJson = (db: Executor, professionalId: string) => {
   const structures = approverStructures(professionalId)
   const rights = db
-    .selectFrom('rights as r')
+    .selectFrom(rightGrants.as('r'))
     .innerJoin(accountSummaries.as('a'), 'a.id', 'r.account_id')
     .innerJoin(structureSummaries.as('s'), 's.id', 'r.structure_id')
     .select([...PERSON_AT_STRUCTURE, 'r.name'])
@@ -56,7 +57,7 @@ export const collaboratorsJson = (db: Executor, professionalId: string) => {
     .where('r.account_id', '!=', professionalId)
     .where('a.profile', '!=', 'health_professional')
   const requests = db
-    .selectFrom('access_requests as q')
+    .selectFrom(accessRequests.as('q'))
     .innerJoin(accountSummaries.as('a'), 'a.id', 'q.account_id')
     .innerJoin(structureSummaries.as('s'), 's.id', 'q.structure_id')
     .select([...PERSON_AT_STRUCTURE, 'q.id as request_id', 'q.rights'])
@@ -137,17 +138,14 @@ export async function revokeRight(
       'Only a professional of this structure, their delegate or support may withdraw a collaborator’s right; never a professional’s own.',
     )
   await deps.db.transaction().execute(async (trx) => {
-    const revoked = await trx
-      .updateTable('rights')
-      .set({ revoked_at: deps.clock.now(), revoked_by: actor.accountId })
-      .where('account_id', '=', holderId)
-      .where('structure_id', '=', structureId)
-      .where('name', '=', right)
-      .where('revoked_at', 'is', null)
-      .returning('id')
-      .executeTakeFirst()
+    const revoked = await revokeHeldRight(
+      trx,
+      { accountId: holderId, structureId, name: right },
+      actor.accountId,
+      deps.clock.now(),
+    )
     if (!revoked) throw notFound('not_found', 'This person does not hold this right here.')
-    await emitLabEvent(trx, deps.clock, { type: 'right.revoked', accountId: holderId, structureId, right })
+    await deps.labEvents.emit(trx, { type: 'right.revoked', accountId: holderId, structureId, right })
     const holder = await notificationTarget(trx, holderId)
     const structureName = await structureNameOf(trx, structureId)
     await deps.outbox.enqueue(trx, {

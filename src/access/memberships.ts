@@ -2,10 +2,13 @@ import { sql } from 'kysely'
 import { accountSummaries, loginAddresses } from '../accounts/fragments.ts'
 import { accountById, notificationTarget } from '../accounts/repository.ts'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
-import type { Executor, RightName } from '../db/schema.ts'
+import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
-import { emitLabEvent } from '../lab-events/publish.ts'
 import { labCenters } from '../labs/fragments.ts'
+import { practicePlaces } from '../memberships/fragments.ts'
+import { confirmPendingPlace, placeById, removePendingPlace, restorePrimary } from '../memberships/places.ts'
+import { cancelPendingRequestsAt } from '../memberships/requests.ts'
+import { revokeRightsAt } from '../memberships/rights.ts'
 import { badRequest, conflict, forbidden, notFound } from '../shared/errors.ts'
 import { decodeTimeCursor } from '../shared/pagination.ts'
 import { structureSummaries } from '../structures/fragments.ts'
@@ -37,7 +40,7 @@ export async function listPendingPlaces(
 ) {
   const cursor = decodeTimeCursor(after)
   let query = db
-    .selectFrom('practice_places as p')
+    .selectFrom(practicePlaces.as('p'))
     .innerJoin(accountSummaries.as('a'), 'a.id', 'p.account_id')
     .innerJoin(structureSummaries.as('s'), 's.id', 'p.structure_id')
     .leftJoin(labCenters.as('c'), 'c.id', 'p.lab_center_id')
@@ -89,11 +92,7 @@ export interface PlaceDecision {
 
 /** The place to decide and the decider's role; refused to whoever may not decide it. */
 async function placeToDecide(db: Executor, actor: Actor, placeId: string) {
-  const row = await db
-    .selectFrom('practice_places')
-    .select(['id', 'account_id', 'structure_id', 'is_primary'])
-    .where('id', '=', placeId)
-    .executeTakeFirst()
+  const row = await placeById(db, placeId)
   const account = row && (await accountById(db, row.account_id))
   if (!row || !account) throw notFound('not_found', 'No such practice place.')
   const place = { ...row, account_status: account.status, profile: account.profile }
@@ -109,31 +108,6 @@ async function placeToDecide(db: Executor, actor: Actor, placeId: string) {
       'The places of an account not yet active are decided with its validation.',
     )
   return { place, role }
-}
-
-/** Records the decision with one conditional statement: a pending place is confirmed, or removed. */
-async function recordPlaceDecision(
-  trx: Executor,
-  actor: Actor,
-  now: Date,
-  placeId: string,
-  confirm: boolean,
-) {
-  const decided = confirm
-    ? await trx
-        .updateTable('practice_places')
-        .set({ status: 'confirmed', confirmed_by: actor.accountId, confirmed_at: now })
-        .where('id', '=', placeId)
-        .where('status', '=', 'pending')
-        .returning('id')
-        .executeTakeFirst()
-    : await trx
-        .deleteFrom('practice_places')
-        .where('id', '=', placeId)
-        .where('status', '=', 'pending')
-        .returning('id')
-        .executeTakeFirst()
-  if (!decided) throw conflict('already_decided', 'This place has already been decided.')
 }
 
 /** The person is mailed the outcome, with the reason of a rejection. */
@@ -181,15 +155,15 @@ export async function decidePlace(
   const { place, role } = await placeToDecide(deps.db, actor, placeId)
   const confirm = input.decision === 'confirm'
   return deps.db.transaction().execute(async (trx) => {
-    await recordPlaceDecision(trx, actor, deps.clock.now(), placeId, confirm)
-    if (!confirm && place.is_primary) {
-      // The primary flag goes back to the oldest confirmed place.
-      await sql`update practice_places set is_primary = true where id = (
-        select id from practice_places where account_id = ${place.account_id}
-        order by status = 'confirmed' desc, created_at, id limit 1)`.execute(trx)
-    }
+    // One conditional statement, so that two deciders at once cannot both decide.
+    const decided = confirm
+      ? await confirmPendingPlace(trx, placeId, actor.accountId, deps.clock.now())
+      : await removePendingPlace(trx, placeId)
+    if (!decided) throw conflict('already_decided', 'This place has already been decided.')
+    // The primary flag goes back to the oldest confirmed place.
+    if (!confirm && place.is_primary) await restorePrimary(trx, place.account_id)
     if (confirm)
-      await emitLabEvent(trx, deps.clock, {
+      await deps.labEvents.emit(trx, {
         type: 'practice_place.added',
         accountId: place.account_id,
         structureId: place.structure_id,
@@ -218,24 +192,10 @@ export async function withdrawMembership(
   structureId: string,
 ) {
   const now = deps.clock.now()
-  const revoked = await trx
-    .updateTable('rights')
-    .set({ revoked_at: now, revoked_by: actor.id })
-    .where('account_id', '=', accountId)
-    .where('structure_id', '=', structureId)
-    .where('revoked_at', 'is', null)
-    .returning('name')
-    .execute()
-  for (const { name } of revoked)
-    await emitLabEvent(trx, deps.clock, { type: 'right.revoked', accountId, structureId, right: name })
-  const cancelled = await trx
-    .updateTable('access_requests')
-    .set({ status: 'cancelled', decided_at: now, reason: 'practice place removed' })
-    .where('account_id', '=', accountId)
-    .where('structure_id', '=', structureId)
-    .where('status', '=', 'pending')
-    .returning('id')
-    .execute()
+  const revoked = await revokeRightsAt(trx, accountId, structureId, actor.id, now)
+  for (const name of revoked)
+    await deps.labEvents.emit(trx, { type: 'right.revoked', accountId, structureId, right: name })
+  const cancelled = await cancelPendingRequestsAt(trx, accountId, structureId, now, 'practice place removed')
   const delegations = await trx
     .updateTable('delegations')
     .set({ revoked_at: now, revoked_by: actor.id })
@@ -244,15 +204,15 @@ export async function withdrawMembership(
     .where('revoked_at', 'is', null)
     .returning('id')
     .execute()
-  if (revoked.length + cancelled.length + delegations.length > 0)
+  if (revoked.length + cancelled + delegations.length > 0)
     await recordAudit(trx, deps.clock, actor, {
       action: 'access.membership_withdrawn',
       subjectType: 'account',
       subjectId: accountId,
       details: {
         structureId,
-        rightsRevoked: revoked.map((row): RightName => row.name),
-        requestsCancelled: cancelled.length,
+        rightsRevoked: revoked,
+        requestsCancelled: cancelled,
         delegationsRevoked: delegations.length,
       },
     })

@@ -5,9 +5,10 @@ import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
-import { emitLabEvent } from '../lab-events/publish.ts'
 import { labCenters } from '../labs/fragments.ts'
 import { labCenterById } from '../labs/repository.ts'
+import { practicePlaces } from '../memberships/fragments.ts'
+import { deletePlace, hasPrimaryPlace, insertPlace, makePrimary, placesOf } from '../memberships/places.ts'
 import { conflict, notFound, unprocessable } from '../shared/errors.ts'
 import { structureById, structureName } from '../structures/repository.ts'
 import { withdrawMembership } from './memberships.ts'
@@ -44,18 +45,6 @@ export async function announcePlaceRequest(
   }
 }
 
-/** Moves the primary flag (one per account) to this place: the holder loses it first. */
-async function makePrimary(trx: Executor, accountId: string, placeId: string) {
-  await trx
-    .updateTable('practice_places')
-    .set({ is_primary: false })
-    .where('account_id', '=', accountId)
-    .where('is_primary', '=', true)
-    .where('id', '<>', placeId)
-    .execute()
-  await trx.updateTable('practice_places').set({ is_primary: true }).where('id', '=', placeId).execute()
-}
-
 /**
  * Asks for a practice place at a known structure, served by a known lab centre; one place per structure.
  * The place is pending until a professional of the structure (or support) confirms it: until then it
@@ -85,24 +74,15 @@ export async function addPlace(
           problems,
         )
       }
-      const place = await trx
-        .insertInto('practice_places')
-        .values({
-          account_id: accountId,
-          structure_id: structure.id,
-          lab_center_id: center.id,
-          is_primary: false,
-          created_at: deps.clock.now(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      const hasPrimary = await trx
-        .selectFrom('practice_places')
-        .select('id')
-        .where('account_id', '=', accountId)
-        .where('is_primary', '=', true)
-        .executeTakeFirst()
-      if (input.primary || !hasPrimary) await makePrimary(trx, accountId, place.id)
+      const place = await insertPlace(trx, {
+        account_id: accountId,
+        structure_id: structure.id,
+        lab_center_id: center.id,
+        is_primary: false,
+        created_at: deps.clock.now(),
+      })
+      if (input.primary || !(await hasPrimaryPlace(trx, accountId)))
+        await makePrimary(trx, accountId, place.id)
       await announcePlaceRequest(deps, trx, { id: place.id, accountId, structureId: structure.id })
       await recordAudit(trx, deps.clock, actor, {
         action: 'account.practice_place_requested',
@@ -128,13 +108,7 @@ export async function addPlace(
 export async function removePlace(deps: Deps, actor: AuditActor, accountId: string, placeId: string) {
   await deps.db.transaction().execute(async (trx) => {
     await lockAccount(trx, accountId)
-    const places = await trx
-      .selectFrom('practice_places')
-      .select(['id', 'structure_id', 'is_primary', 'status'])
-      .where('account_id', '=', accountId)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute()
+    const places = await placesOf(trx, accountId)
     const place = places.find((candidate) => candidate.id === placeId)
     if (!place) throw notFound('not_found', 'No such practice place on this account.')
     const others = places.filter((candidate) => candidate.id !== placeId)
@@ -143,7 +117,7 @@ export async function removePlace(deps: Deps, actor: AuditActor, accountId: stri
       throw conflict('last_practice_place', 'The last practice place of an account cannot be removed.')
     // The lab of the place's centre is told too, though the place is gone.
     const centerLab = await trx
-      .selectFrom('practice_places as p')
+      .selectFrom(practicePlaces.as('p'))
       .innerJoin(labCenters.as('c'), 'c.id', 'p.lab_center_id')
       .select('c.lab_id')
       .where('p.id', '=', place.id)
@@ -151,10 +125,10 @@ export async function removePlace(deps: Deps, actor: AuditActor, accountId: stri
     if (place.status === 'confirmed') {
       await withdrawMembership(deps, trx, actor, accountId, place.structure_id)
     }
-    await trx.deleteFrom('practice_places').where('id', '=', place.id).execute()
+    await deletePlace(trx, place.id)
     // A pending place was never announced to the labs.
     if (place.status === 'confirmed') {
-      await emitLabEvent(trx, deps.clock, {
+      await deps.labEvents.emit(trx, {
         type: 'practice_place.removed',
         accountId,
         structureId: place.structure_id,

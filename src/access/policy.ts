@@ -1,6 +1,7 @@
 import { type Expression, type RawBuilder, sql } from 'kysely'
 import { activeAccounts, activeProfessionals, notificationAddresses } from '../accounts/fragments.ts'
 import type { Executor } from '../db/schema.ts'
+import { practicePlaces } from '../memberships/fragments.ts'
 
 /**
  * Who may do what with sensitive rights and memberships: the one place these decisions are made. Every
@@ -22,7 +23,7 @@ const operand = (value: Operand) => (typeof value === 'string' ? sql`${value}::u
  * a confirmed practice place there. Operands are ids or column references (`sql.ref('r.approver_id')`).
  */
 export const responsibleAt = (account: Operand, structure: Operand) => sql<boolean>`exists (
-  select 1 from practice_places rp join ${activeProfessionals} ra on ra.id = rp.account_id
+  select 1 from ${practicePlaces} rp join ${activeProfessionals} ra on ra.id = rp.account_id
   where rp.account_id = ${operand(account)} and rp.structure_id = ${operand(structure)}
     and rp.status = 'confirmed')`
 
@@ -47,7 +48,7 @@ export const delegateAt = (
  */
 export const professionalTargetsAt = (db: Executor, structureId: string, exceptAccountId: string) =>
   db
-    .selectFrom('practice_places as p')
+    .selectFrom(practicePlaces.as('p'))
     .innerJoin(activeProfessionals.as('a'), 'a.id', 'p.account_id')
     .innerJoin(notificationAddresses.as('e'), 'e.account_id', 'a.id')
     .select(['e.address', 'a.locale', 'a.first_name'])
@@ -58,12 +59,12 @@ export const professionalTargetsAt = (db: Executor, structureId: string, exceptA
 
 /** SQL: the structure has at least one responsible professional. */
 export const staffed = (structure: Operand) => sql<boolean>`exists (
-  select 1 from practice_places sp join ${activeProfessionals} sa on sa.id = sp.account_id
+  select 1 from ${practicePlaces} sp join ${activeProfessionals} sa on sa.id = sp.account_id
   where sp.structure_id = ${operand(structure)} and sp.status = 'confirmed')`
 
 /** SQL: the structures where the account is a responsible professional, as a subquery of `structure_id`. */
 export const responsibleStructures = (account: string) => sql<{ structure_id: string }>`(
-  select p.structure_id from practice_places p join ${activeProfessionals} a on a.id = p.account_id
+  select p.structure_id from ${practicePlaces} p join ${activeProfessionals} a on a.id = p.account_id
     where p.account_id = ${account}::uuid and p.status = 'confirmed')`
 
 /** SQL: the structures where the account is the delegate of a responsible professional. */

@@ -8,7 +8,14 @@ import {
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Executor, RightName } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
-import { emitLabEvent } from '../lab-events/publish.ts'
+import { hasConfirmedPlaceAt } from '../memberships/places.ts'
+import {
+  accessRequestById,
+  decidePendingRequest,
+  hasPendingRequestAt,
+  openAccessRequest,
+} from '../memberships/requests.ts'
+import { grantRight, rightsHeldAt } from '../memberships/rights.ts'
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../shared/errors.ts'
 import { type Actor, deciderRole } from './policy.ts'
 
@@ -26,14 +33,7 @@ export interface NewAccessRequest {
  * approver and the rights still wanted.
  */
 async function checkAccessRequest(trx: Executor, accountId: string, input: NewAccessRequest) {
-  const place = await trx
-    .selectFrom('practice_places')
-    .select('id')
-    .where('account_id', '=', accountId)
-    .where('structure_id', '=', input.structureId)
-    .where('status', '=', 'confirmed')
-    .executeTakeFirst()
-  if (!place)
+  if (!(await hasConfirmedPlaceAt(trx, accountId, input.structureId)))
     throw unprocessable(
       'not_at_structure',
       'You can only ask for rights at one of your confirmed practice places.',
@@ -48,23 +48,11 @@ async function checkAccessRequest(trx: Executor, accountId: string, input: NewAc
       'The approver must be a professional registered at this structure.',
     )
   }
-  const held = await trx
-    .selectFrom('rights')
-    .select('name')
-    .where('account_id', '=', accountId)
-    .where('structure_id', '=', input.structureId)
-    .where('revoked_at', 'is', null)
-    .execute()
-  const wanted = [...new Set(input.rights)].filter((right) => !held.some((row) => row.name === right))
+  const held = await rightsHeldAt(trx, accountId, input.structureId)
+  const wanted = [...new Set(input.rights)].filter((right) => !held.includes(right))
   if (wanted.length === 0) throw conflict('rights_held', 'You already hold these rights here.')
-  const pending = await trx
-    .selectFrom('access_requests')
-    .select('id')
-    .where('account_id', '=', accountId)
-    .where('structure_id', '=', input.structureId)
-    .where('status', '=', 'pending')
-    .executeTakeFirst()
-  if (pending) throw conflict('request_pending', 'A request of yours for this structure is already waiting.')
+  if (await hasPendingRequestAt(trx, accountId, input.structureId))
+    throw conflict('request_pending', 'A request of yours for this structure is already waiting.')
   return { approver, wanted }
 }
 
@@ -75,19 +63,15 @@ export async function requestAccess(deps: Deps, actor: AuditActor & { id: string
   }
   return deps.db.transaction().execute(async (trx) => {
     const { approver, wanted } = await checkAccessRequest(trx, actor.id, input)
-    const request = await trx
-      .insertInto('access_requests')
-      .values({
-        account_id: actor.id,
-        structure_id: input.structureId,
-        rights: wanted,
-        approver_id: approver.id,
-        status: 'pending',
-        comment: input.comment ?? null,
-        created_at: deps.clock.now(),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
+    const request = await openAccessRequest(trx, {
+      account_id: actor.id,
+      structure_id: input.structureId,
+      rights: wanted,
+      approver_id: approver.id,
+      status: 'pending',
+      comment: input.comment ?? null,
+      created_at: deps.clock.now(),
+    })
     await notifyApprover(deps, trx, approver.id, {
       requestId: request.id,
       requester: await accountName(trx, actor.id),
@@ -102,16 +86,6 @@ export async function requestAccess(deps: Deps, actor: AuditActor & { id: string
     return request
   })
 }
-
-/** A person's own access requests, newest first, the last 100. */
-export const accessRequestsOf = (db: Executor, accountId: string) =>
-  db
-    .selectFrom('access_requests')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .orderBy('created_at', 'desc')
-    .limit(100)
-    .execute()
 
 export interface Decision {
   decision: 'approve' | 'reject'
@@ -134,11 +108,7 @@ export async function decideAccessRequest(
 ) {
   if (input.decision === 'reject' && !input.reason?.trim())
     throw badRequest('reason_required', 'Say why the request is rejected.')
-  const request = await deps.db
-    .selectFrom('access_requests')
-    .selectAll()
-    .where('id', '=', requestId)
-    .executeTakeFirst()
+  const request = await accessRequestById(deps.db, requestId)
   if (!request) throw notFound('not_found', 'No such access request.')
   const role = await deciderRole(deps.db, actor, request)
   if (!role) throw forbidden('forbidden', 'You may not decide this request.')
@@ -152,19 +122,13 @@ export async function decideAccessRequest(
   const audit: AuditActor = { type: 'person', id: actor.accountId, requestId: requestIdHeader }
   const now = deps.clock.now()
   return deps.db.transaction().execute(async (trx) => {
-    const decided = await trx
-      .updateTable('access_requests')
-      .set({
-        status: input.decision === 'approve' ? 'approved' : 'rejected',
-        granted_rights: granted,
-        reason: input.reason ?? null,
-        decided_by: actor.accountId,
-        decided_at: now,
-      })
-      .where('id', '=', requestId)
-      .where('status', '=', 'pending')
-      .returningAll()
-      .executeTakeFirst()
+    const decided = await decidePendingRequest(trx, requestId, {
+      status: input.decision === 'approve' ? 'approved' : 'rejected',
+      granted_rights: granted,
+      reason: input.reason ?? null,
+      decided_by: actor.accountId,
+      decided_at: now,
+    })
     if (!decided) throw conflict('already_decided', 'This request has already been decided.')
     const account = await accountById(trx, request.account_id)
     if (!account) throw notFound('not_found', 'No such account.')
@@ -203,22 +167,15 @@ export async function grantRights(
   effective: boolean,
 ) {
   for (const name of rights) {
-    const inserted = await trx
-      .insertInto('rights')
-      .values({
-        account_id: accountId,
-        structure_id: structureId,
-        name,
-        granted_at: deps.clock.now(),
-        granted_by: by,
-      })
-      .onConflict((oc) =>
-        oc.columns(['account_id', 'structure_id', 'name']).where('revoked_at', 'is', null).doNothing(),
-      )
-      .returning('id')
-      .executeTakeFirst()
+    const inserted = await grantRight(trx, {
+      account_id: accountId,
+      structure_id: structureId,
+      name,
+      granted_at: deps.clock.now(),
+      granted_by: by,
+    })
     if (inserted && effective)
-      await emitLabEvent(trx, deps.clock, { type: 'right.granted', accountId, structureId, right: name })
+      await deps.labEvents.emit(trx, { type: 'right.granted', accountId, structureId, right: name })
   }
 }
 

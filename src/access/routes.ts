@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorOf } from '../audit/audit.ts'
 import { personOf, sessionEnded } from '../auth/authenticate.ts'
+import { recentAccessRequestsOf } from '../memberships/requests.ts'
 import { notFound } from '../shared/errors.ts'
 import { EXAMPLE_ID, EXAMPLE_RPPS, UuidOf } from '../shared/examples.ts'
 import { Cursor, Limit, NextCursor, pageOf } from '../shared/pagination.ts'
@@ -9,7 +10,7 @@ import { Line, Lines } from '../shared/text.ts'
 import { listApprovalsInSession } from './approvals.ts'
 import { listCollaboratorsInSession, revokeRight } from './collaborators.ts'
 import { approversByCode } from './delegations.ts'
-import { accessRequestsOf, decideAccessRequest, requestAccess } from './requests.ts'
+import { decideAccessRequest, requestAccess } from './requests.ts'
 import { actor, CollaboratorId, StructureId, security, strict } from './route-helpers.ts'
 import {
   AccessRequest,
@@ -117,7 +118,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => ({
-      items: (await accessRequestsOf(db, personOf(request).sub)).map(accessRequestView),
+      items: (await recentAccessRequestsOf(db, personOf(request).sub)).map(accessRequestView),
     }),
   )
 

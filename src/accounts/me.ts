@@ -3,8 +3,11 @@ import { readInSession, type SessionRef } from '../auth/sessions.ts'
 import type { Clock } from '../clock.ts'
 import { isoTime, jsonList } from '../db/json.ts'
 import type { Executor } from '../db/schema.ts'
+import { labCenters } from '../labs/fragments.ts'
+import { practicePlaces, rightGrants } from '../memberships/fragments.ts'
 import { notFound } from '../shared/errors.ts'
 import { professionOf } from '../shared/professions.ts'
+import { structureSummaries } from '../structures/fragments.ts'
 
 /** What `meJson` builds, as the API answers it but the profession (a code until `meView`). */
 type MeRow = { profession: string | null } & Record<string, unknown>
@@ -36,14 +39,14 @@ const meJson = (accountId: RawBuilder<unknown>) => sql<MeRow>`
         'labCenter', case when c.id is not null then
           json_build_object('id', c.id, 'code', c.code, 'name', c.name, 'labId', c.lab_id) end)
         order by p.created_at, p.id)
-      from practice_places p join structures s on s.id = p.structure_id
-        left join lab_centers c on c.id = p.lab_center_id
+      from ${practicePlaces} p join ${structureSummaries} s on s.id = p.structure_id
+        left join ${labCenters} c on c.id = p.lab_center_id
       where p.account_id = acc.id`)},
     'rights', ${jsonList(sql`
       select json_agg(json_build_object('structureId', g.structure_id, 'structureName', g.name,
         'rights', g.names) order by g.name, g.structure_id)
       from (select r.structure_id, s.name, array_agg(r.name order by r.name) as names
-        from rights r join structures s on s.id = r.structure_id
+        from ${rightGrants} r join ${structureSummaries} s on s.id = r.structure_id
         where r.account_id = acc.id and r.revoked_at is null and acc.status = 'active'
         group by r.structure_id, s.name) g`)},
     'pendingChanges', ${jsonList(sql`

@@ -1,11 +1,14 @@
 import type { Executor } from '../db/schema.ts'
+import { labCenters } from '../labs/fragments.ts'
+import { practicePlaces } from '../memberships/fragments.ts'
+import { structureSummaries } from '../structures/fragments.ts'
 
 /** The account's practice places, oldest first, as /v1/me shows them. */
 export async function listPlaces(db: Executor, accountId: string) {
   const places = await db
-    .selectFrom('practice_places as p')
-    .innerJoin('structures as s', 's.id', 'p.structure_id')
-    .leftJoin('lab_centers as c', 'c.id', 'p.lab_center_id')
+    .selectFrom(practicePlaces.as('p'))
+    .innerJoin(structureSummaries.as('s'), 's.id', 'p.structure_id')
+    .leftJoin(labCenters.as('c'), 'c.id', 'p.lab_center_id')
     .select([
       'p.id',
       'p.is_primary',

@@ -2,7 +2,12 @@ import { recordAudit } from '../audit/audit.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { Executor } from '../db/schema.ts'
 import type { Deps, RequestContext } from '../deps.ts'
+import { isUsableCodeOf, labById, labCenterById } from '../labs/repository.ts'
+import { insertPlaces } from '../memberships/places.ts'
+import { openAccessRequest } from '../memberships/requests.ts'
+import { insertRights } from '../memberships/rights.ts'
 import { conflict, unprocessable } from '../shared/errors.ts'
+import { structureById } from '../structures/repository.ts'
 import { structureFromDirectory } from '../structures/service.ts'
 import { createAccount } from './account-creation.ts'
 import { consumeProof, peekProof } from './email-proofs.ts'
@@ -80,49 +85,41 @@ export async function register(deps: Deps, context: RequestContext, form: Regist
         },
         email,
       )
-      await trx
-        .insertInto('practice_places')
-        .values(
-          places.map((place) => ({
-            account_id: account.id,
-            structure_id: place.structureId,
-            lab_center_id: place.labCenterId,
-            is_primary: place.primary,
-            created_at: now,
-          })),
-        )
-        .execute()
+      await insertPlaces(
+        trx,
+        places.map((place) => ({
+          account_id: account.id,
+          structure_id: place.structureId,
+          lab_center_id: place.labCenterId,
+          is_primary: place.primary,
+          created_at: now,
+        })),
+      )
       const wanted = (['results', 'invoices'] as const).filter((right) => checked.rights[right])
       if (input.profile === 'health_professional' && wanted.length > 0) {
         // A professional's own rights, at each place; they count once the account is active.
-        await trx
-          .insertInto('rights')
-          .values(
-            places.flatMap((place) =>
-              wanted.map((name) => ({
-                account_id: account.id,
-                structure_id: place.structureId,
-                name,
-                granted_at: now,
-              })),
-            ),
-          )
-          .execute()
+        await insertRights(
+          trx,
+          places.flatMap((place) =>
+            wanted.map((name) => ({
+              account_id: account.id,
+              structure_id: place.structureId,
+              name,
+              granted_at: now,
+            })),
+          ),
+        )
       }
       if (approver) {
-        const request = await trx
-          .insertInto('access_requests')
-          .values({
-            account_id: account.id,
-            structure_id: primary.structureId,
-            rights: wanted,
-            approver_id: approver.id,
-            status: 'pending',
-            at_registration: true,
-            created_at: now,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow()
+        const request = await openAccessRequest(trx, {
+          account_id: account.id,
+          structure_id: primary.structureId,
+          rights: wanted,
+          approver_id: approver.id,
+          status: 'pending',
+          at_registration: true,
+          created_at: now,
+        })
         await notifyApprover(deps, trx, approver.id, {
           requestId: request.id,
           requester: `${checked.firstName} ${checked.lastName}`,
@@ -169,7 +166,7 @@ async function resolvePlaces(deps: Deps, trx: Executor, input: RegistrationInput
   const places: Place[] = []
   for (const [index, place] of input.practicePlaces.entries()) {
     const structure = place.structureId
-      ? await trx.selectFrom('structures').select('id').where('id', '=', place.structureId).executeTakeFirst()
+      ? await structureById(trx, place.structureId)
       : await structureFromDirectory(trx, deps.clock, place.finess!)
     if (!structure) {
       throw unprocessable(
@@ -178,11 +175,7 @@ async function resolvePlaces(deps: Deps, trx: Executor, input: RegistrationInput
         [{ in: 'body', field: `practicePlaces.${index}`, message: 'is not a known structure' }],
       )
     }
-    const center = await trx
-      .selectFrom('lab_centers')
-      .select(['id', 'lab_id'])
-      .where('id', '=', place.labCenterId)
-      .executeTakeFirst()
+    const center = await labCenterById(trx, place.labCenterId)
     if (!center) {
       throw unprocessable('unknown_lab_center', 'A practice place names an unknown lab centre.', [
         { in: 'body', field: `practicePlaces.${index}.labCenterId`, message: 'is not a known lab centre' },
@@ -201,24 +194,15 @@ async function resolvePlaces(deps: Deps, trx: Executor, input: RegistrationInput
 
 /** The lab of the primary place may require its correspondent code; a code given must be that lab's, for that structure. */
 async function checkCorrespondentCode(trx: Executor, primary: Place, code: string | undefined) {
-  const lab = await trx
-    .selectFrom('labs')
-    .select('requires_correspondent_code')
-    .where('id', '=', primary.labId)
-    .executeTakeFirstOrThrow()
+  const lab = await labById(trx, primary.labId)
+  // The centre was just found, and its lab is a foreign key of it.
+  if (!lab) throw new Error(`The lab ${primary.labId} of a known centre is missing.`)
   if (code === undefined) {
     if (lab.requires_correspondent_code)
       throw unprocessable('correspondent_code_required', 'This lab requires its correspondent code.')
     return
   }
-  const known = await trx
-    .selectFrom('correspondent_codes')
-    .select('id')
-    .where('lab_id', '=', primary.labId)
-    .where('code', '=', code)
-    .where('structure_id', '=', primary.structureId)
-    .where('usable', '=', true)
-    .executeTakeFirst()
+  const known = await isUsableCodeOf(trx, primary.structureId, code, primary.labId)
   if (!known)
     throw unprocessable(
       'unknown_correspondent_code',

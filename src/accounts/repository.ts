@@ -1,4 +1,5 @@
 import type { Executor } from '../db/schema.ts'
+import { practicePlaces } from '../memberships/fragments.ts'
 
 /** How addresses are compared: one address, one account, whatever the case. */
 export const addressKey = (address: string) => address.trim().toLowerCase()
@@ -116,7 +117,7 @@ export const insertFirstAddress = (trx: Executor, accountId: string, email: stri
 export const activeProfessionalsAt = (db: Executor, structureId: string) =>
   db
     .selectFrom('accounts as a')
-    .innerJoin('practice_places as p', 'p.account_id', 'a.id')
+    .innerJoin(practicePlaces.as('p'), 'p.account_id', 'a.id')
     .select(['a.id', 'a.civility', 'a.practice_civility', 'a.first_name', 'a.last_name'])
     .where('p.structure_id', '=', structureId)
     .where('p.status', '=', 'confirmed')

@@ -3,7 +3,7 @@ import { revokeAllSessions } from '../auth/sessions.ts'
 import { isUniqueViolation } from '../db/errors.ts'
 import type { AccountStatus, Executor } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
-import { announceActivation, emitLabEvent } from '../lab-events/publish.ts'
+import { confirmPendingPlaces } from '../memberships/places.ts'
 import { badRequest, conflict, type FieldProblem, notFound } from '../shared/errors.ts'
 import { createAccount } from './account-creation.ts'
 import { issueProvisionalCode } from './recovery.ts'
@@ -81,13 +81,8 @@ export async function decideValidation(
       })
     if (validate) {
       // The places given at registration, which the agent saw with the account, count from now on.
-      await trx
-        .updateTable('practice_places')
-        .set({ status: 'confirmed', confirmed_by: actor.id, confirmed_at: deps.clock.now() })
-        .where('account_id', '=', accountId)
-        .where('status', '=', 'pending')
-        .execute()
-      await announceActivation(trx, deps.clock, accountId)
+      await confirmPendingPlaces(trx, accountId, actor.id, deps.clock.now())
+      await deps.labEvents.announceActivation(trx, accountId)
     }
     await recordAudit(trx, deps.clock, actor, {
       action: validate ? 'account.validated' : 'account.rejected',
@@ -109,7 +104,7 @@ export async function suspendAccount(deps: Deps, actor: AuditActor, accountId: s
       status_reason: reason,
     })
     const ended = await revokeAllSessions({ db: trx, clock: deps.clock }, accountId, 'account_suspended')
-    await emitLabEvent(trx, deps.clock, { type: 'account.suspended', accountId })
+    await deps.labEvents.emit(trx, { type: 'account.suspended', accountId })
     await recordAudit(trx, deps.clock, actor, {
       action: 'account.suspended',
       subjectType: 'account',
@@ -133,7 +128,7 @@ export async function liftSuspension(
       status: 'active',
       status_reason: null,
     })
-    await announceActivation(trx, deps.clock, accountId)
+    await deps.labEvents.announceActivation(trx, accountId)
     await recordAudit(trx, deps.clock, actor, {
       action: 'account.suspension_lifted',
       subjectType: 'account',

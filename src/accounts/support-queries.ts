@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { AccountStatus, Executor } from '../db/schema.ts'
+import { everyAccessRequestOf } from '../memberships/requests.ts'
 import { afterKey, decodeCursor, decodeTimeCursor, pageOf } from '../shared/pagination.ts'
 import { matchesWords, queryWords } from '../shared/word-search.ts'
 import { loadMe } from './me.ts'
@@ -76,13 +77,7 @@ export async function accountForSupport(db: Executor, accountId: string) {
   const me = await loadMe(db, accountId)
   const [account, requests] = await Promise.all([
     db.selectFrom('accounts').select('status_reason').where('id', '=', accountId).executeTakeFirstOrThrow(),
-    db
-      .selectFrom('access_requests')
-      .select(['id', 'structure_id', 'rights', 'status', 'approver_id'])
-      .where('account_id', '=', accountId)
-      .orderBy('created_at', 'desc')
-      .orderBy('id')
-      .execute(),
+    everyAccessRequestOf(db, accountId),
   ])
   return {
     ...me,

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import type { Clock } from '../clock.ts'
 import type { Executor } from '../db/schema.ts'
-import { isActiveLabClient } from '../labs/clients.ts'
 import { forbidden, unauthorized } from '../shared/errors.ts'
 import { requireRecentAuthentication } from './step-up.ts'
 import type { Claims, LabClaims, MailboxClaims, PersonClaims, TokenService } from './tokens.ts'
@@ -65,13 +64,22 @@ export interface SessionCheck {
   actsForMailbox(sessionId: string, accountId: string, mailboxId: string): Promise<boolean>
 }
 
+/** Whether a lab's machine client still stands (not revoked): asked on every request with a lab token. */
+export type LabClientCheck = (clientId: string, labId: string) => Promise<boolean>
+
 /** The 401 of a token whose session is over (signed out, expired, or the account no longer active). */
 export const sessionEnded = () => unauthorized('invalid_token', 'This session has ended.')
 
 /** Reads the bearer token once per request; the guards then decide. */
 export function installAuthentication(
   app: FastifyInstance,
-  deps: { db: Executor; tokens: TokenService; clock: Clock; sessions: SessionCheck },
+  deps: {
+    db: Executor
+    tokens: TokenService
+    clock: Clock
+    sessions: SessionCheck
+    labClientActive: LabClientCheck
+  },
 ): void {
   app.decorateRequest('principal', null)
 
@@ -102,7 +110,7 @@ export function installAuthentication(
   }
 
   const labPrincipal = async (claims: LabClaims): Promise<LabPrincipal> => {
-    if (!(await isActiveLabClient(deps.db, claims.sub, claims.lab)))
+    if (!(await deps.labClientActive(claims.sub, claims.lab)))
       throw unauthorized('invalid_token', 'This client has been revoked.')
     return { kind: 'lab', clientId: claims.sub, labId: claims.lab }
   }

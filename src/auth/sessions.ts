@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Clock } from '../clock.ts'
 import { PREPARED } from '../db/database.ts'
-import type { Executor, RightName } from '../db/schema.ts'
+import type { Executor } from '../db/schema.ts'
 import type { SecretHasher } from './secrets.ts'
 import { randomToken } from './secrets.ts'
 
@@ -149,35 +149,6 @@ export async function activeSessionRoles(
   const { rows } = await sql<{ roles: string[] }>`
     select a.roles from ${openSessionOf(clock, sessionId, accountId)}`.execute(db)
   return rows[0]?.roles ?? null
-}
-
-/**
- * The same check, answering also the sensitive rights the account holds now, per structure id, at the
- * structures the lab `labId` is tied to as its feed is (for that lab's token introspection): a
- * correspondent code of this lab for the structure that works (active, its link confirmed), or the
- * person's confirmed place there working with one of this lab's centres. Another lab's structures, or
- * one whose link is pending or rejected, are left out. Null once the session is not open.
- */
-export async function activeSessionState(
-  db: Executor,
-  clock: Clock,
-  sessionId: string,
-  accountId: string,
-  labId: string,
-): Promise<{ roles: string[]; rights: Record<string, RightName[]> } | null> {
-  const { rows } = await sql<{ roles: string[]; rights: Record<string, RightName[]> }>`
-    select a.roles,
-      coalesce((select jsonb_object_agg(r.structure_id, r.names) from (
-        select g.structure_id, array_agg(g.name order by g.name) as names from rights g
-        where g.account_id = a.id and g.revoked_at is null
-          and (exists (select 1 from correspondent_codes k
-                       where k.structure_id = g.structure_id and k.lab_id = ${labId} and k.usable)
-            or exists (select 1 from practice_places p join lab_centers c on c.id = p.lab_center_id
-                       where p.account_id = a.id and p.structure_id = g.structure_id
-                         and p.status = 'confirmed' and c.lab_id = ${labId}))
-        group by g.structure_id) r), '{}'::jsonb) as rights
-    from ${openSessionOf(clock, sessionId, accountId)}`.execute(db)
-  return rows[0] ?? null
 }
 
 /** The session a hot read checks in its own statement: the token's session and account. */

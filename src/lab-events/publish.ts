@@ -1,16 +1,12 @@
-import { sql } from 'kysely'
+import { type RawBuilder, type Selectable, sql } from 'kysely'
 import type { Clock } from '../clock.ts'
-import type { Executor, RightName } from '../db/schema.ts'
-
-export type LabEventType =
-  | 'account.activated'
-  | 'account.suspended'
-  | 'account.closed'
-  | 'right.granted'
-  | 'right.revoked'
-  | 'practice_place.added'
-  | 'practice_place.removed'
-  | 'lab_registration.changed'
+import type { AccountsTable, Executor, LabRegistrationsTable, RightName } from '../db/schema.ts'
+import { labCenters, usableCorrespondentCodes } from '../labs/fragments.ts'
+import { practicePlaces } from '../memberships/fragments.ts'
+import { confirmedStructuresOf } from '../memberships/places.ts'
+import { rightsHeld } from '../memberships/rights.ts'
+import type { LabEventInput, LabEventPublisher } from '../shared/lab-event-publisher.ts'
+import { structureSummaries } from '../structures/fragments.ts'
 
 /** What each event carries, as written in `lab_events.payload` and read back by the feed. */
 export type LabEventPayload = {
@@ -35,77 +31,74 @@ export type LabEventPayload = {
   right?: RightName
 }
 
-export interface LabEventInput {
-  type: LabEventType
-  accountId: string
-  structureId?: string | null
-  right?: RightName
-  /** Labs to tell besides those found from the current state (e.g. the lab of a place just removed). */
-  alsoLabs?: string[]
-}
-
 /**
  * The labs an event concerns. An event about one structure goes to the labs tied to that structure (a
  * centre the person works with there, a correspondent code for it that works: active and linked); an
  * account-wide event, to every lab that knows the person.
  */
-async function labsConcerned(db: Executor, event: LabEventInput) {
+async function labsConcerned(db: Executor, sources: LabEventSources, event: LabEventInput) {
   const structureId = event.structureId ?? null
   const { rows: labs } = structureId
     ? await sql<{ lab_id: string }>`
-        select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id
+        select c.lab_id from ${practicePlaces} p join ${labCenters} c on c.id = p.lab_center_id
           where p.account_id = ${event.accountId} and p.structure_id = ${structureId} and p.status = 'confirmed'
-        union select lab_id from correspondent_codes where structure_id = ${structureId} and usable`.execute(
+        union select lab_id from ${usableCorrespondentCodes} k where k.structure_id = ${structureId}`.execute(
         db,
       )
     : await sql<{ lab_id: string }>`
-        select c.lab_id from practice_places p join lab_centers c on c.id = p.lab_center_id
+        select c.lab_id from ${practicePlaces} p join ${labCenters} c on c.id = p.lab_center_id
           where p.account_id = ${event.accountId} and p.status = 'confirmed'
-        union select lab_id from lab_registrations where account_id = ${event.accountId}
-        union select k.lab_id from correspondent_codes k join practice_places p on p.structure_id = k.structure_id
-          where p.account_id = ${event.accountId} and p.status = 'confirmed' and k.usable`.execute(db)
+        union select n.lab_id from ${sources.labNumbers} n where n.account_id = ${event.accountId}
+        union select k.lab_id from ${usableCorrespondentCodes} k join ${practicePlaces} p
+          on p.structure_id = k.structure_id
+          where p.account_id = ${event.accountId} and p.status = 'confirmed'`.execute(db)
   return [...new Set([...labs.map((row) => row.lab_id), ...(event.alsoLabs ?? [])])]
 }
 
+/**
+ * What lab-events reads of the areas it cannot import, as those areas' fragments give it (subqueries of
+ * their tables): the people events are about (accounts/), and their numbers at the labs (access/).
+ * accounts/ publishes too, and it cannot reach access/: the app passes both when it builds the publisher.
+ */
+export interface LabEventSources {
+  people: RawBuilder<
+    Pick<
+      Selectable<AccountsTable>,
+      'id' | 'rpps' | 'civility' | 'first_name' | 'last_name' | 'profile' | 'status'
+    >
+  >
+  labNumbers: RawBuilder<Pick<Selectable<LabRegistrationsTable>, 'account_id' | 'lab_id' | 'number'>>
+}
+
 /** What every lab's copy of the event shares: the person, the structure, codes and numbers by lab. */
-async function eventContext(db: Executor, event: LabEventInput) {
+async function eventContext(db: Executor, sources: LabEventSources, event: LabEventInput) {
   const structureId = event.structureId ?? null
   const account = await db
-    .selectFrom('accounts')
-    .select(['id', 'rpps', 'civility', 'first_name', 'last_name', 'profile', 'status'])
-    .where('id', '=', event.accountId)
+    .selectFrom(sources.people.as('a'))
+    .select(['a.id', 'a.rpps', 'a.civility', 'a.first_name', 'a.last_name', 'a.profile', 'a.status'])
+    .where('a.id', '=', event.accountId)
     .executeTakeFirstOrThrow()
   const structure = structureId
     ? await db
-        .selectFrom('structures')
-        .select(['id', 'name', 'finess', 'siret', 'city'])
-        .where('id', '=', structureId)
+        .selectFrom(structureSummaries.as('s'))
+        .select(['s.id', 's.name', 's.finess', 's.siret', 's.city'])
+        .where('s.id', '=', structureId)
         .executeTakeFirst()
     : undefined
-  const structureIds = structureId
-    ? [structureId]
-    : (
-        await db
-          .selectFrom('practice_places')
-          .select('structure_id')
-          .where('account_id', '=', event.accountId)
-          .where('status', '=', 'confirmed')
-          .execute()
-      ).map((row) => row.structure_id)
+  const structureIds = structureId ? [structureId] : await confirmedStructuresOf(db, event.accountId)
   const [codes, numbers] = await Promise.all([
     structureIds.length === 0
       ? []
       : db
-          .selectFrom('correspondent_codes')
-          .select(['lab_id', 'code'])
-          .where('structure_id', 'in', structureIds)
-          .where('usable', '=', true)
-          .orderBy('code')
+          .selectFrom(usableCorrespondentCodes.as('k'))
+          .select(['k.lab_id', 'k.code'])
+          .where('k.structure_id', 'in', structureIds)
+          .orderBy('k.code')
           .execute(),
     db
-      .selectFrom('lab_registrations')
-      .select(['lab_id', 'number'])
-      .where('account_id', '=', event.accountId)
+      .selectFrom(sources.labNumbers.as('n'))
+      .select(['n.lab_id', 'n.number'])
+      .where('n.account_id', '=', event.accountId)
       .execute(),
   ])
   return { account, structure, codes, numbers }
@@ -116,10 +109,10 @@ async function eventContext(db: Executor, event: LabEventInput) {
  * carries what a lab needs to route results: the RPPS, names, the structure, that lab's correspondent
  * codes for it, and the person's number at that lab.
  */
-export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventInput): Promise<void> {
-  const labIds = await labsConcerned(db, event)
+async function emitLabEvent(db: Executor, clock: Clock, sources: LabEventSources, event: LabEventInput) {
+  const labIds = await labsConcerned(db, sources, event)
   if (labIds.length === 0) return
-  const { account, structure, codes, numbers } = await eventContext(db, event)
+  const { account, structure, codes, numbers } = await eventContext(db, sources, event)
   const now = clock.now()
   await db
     .insertInto('lab_events')
@@ -150,20 +143,17 @@ export async function emitLabEvent(db: Executor, clock: Clock, event: LabEventIn
     .execute()
 }
 
-/** An account becomes active: the labs learn it, and each sensitive right that takes effect with it. */
-export async function announceActivation(db: Executor, clock: Clock, accountId: string): Promise<void> {
-  await emitLabEvent(db, clock, { type: 'account.activated', accountId })
-  const rights = await db
-    .selectFrom('rights')
-    .select(['structure_id', 'name'])
-    .where('account_id', '=', accountId)
-    .where('revoked_at', 'is', null)
-    .execute()
-  for (const right of rights)
-    await emitLabEvent(db, clock, {
-      type: 'right.granted',
-      accountId,
-      structureId: right.structure_id,
-      right: right.name,
-    })
-}
+/** The publisher the areas are given (`Deps.labEvents`): events written in the caller's transaction. */
+export const labEventPublisher = (clock: Clock, sources: LabEventSources): LabEventPublisher => ({
+  emit: (db, event) => emitLabEvent(db, clock, sources, event),
+  async announceActivation(db, accountId) {
+    await emitLabEvent(db, clock, sources, { type: 'account.activated', accountId })
+    for (const right of await rightsHeld(db, accountId))
+      await emitLabEvent(db, clock, sources, {
+        type: 'right.granted',
+        accountId,
+        structureId: right.structure_id,
+        right: right.name,
+      })
+  },
+})

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
 import type { Clock } from '../clock.ts'
 import type { Executor } from '../db/schema.ts'
+import { directoryIdentifiers } from '../directory/fragments.ts'
 import { badRequest, conflict, notFound } from '../shared/errors.ts'
 import { afterKey, decodeTimeCursor, pageOf } from '../shared/pagination.ts'
 import { structureSummaries } from '../structures/fragments.ts'
@@ -23,10 +24,10 @@ export type LinkStatus = 'linked' | 'pending_link' | 'rejected'
 export async function listedInDirectory(trx: Executor, structureIds: string[]) {
   if (structureIds.length === 0) return new Set<string>()
   const { rows } = await sql<{ id: string }>`
-    select s.id from structures s
+    select s.id from ${structureSummaries} s
     where s.id = any(${structureIds}::uuid[])
-      and (exists (select 1 from directory_establishments d where d.finess = s.finess)
-        or exists (select 1 from directory_establishments d where d.siret = s.siret))`.execute(trx)
+      and (exists (select 1 from ${directoryIdentifiers} d where d.finess = s.finess)
+        or exists (select 1 from ${directoryIdentifiers} d where d.siret = s.siret))`.execute(trx)
   return new Set(rows.map((row) => row.id))
 }
 

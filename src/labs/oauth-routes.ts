@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { introspectToken } from '../auth/introspection.ts'
 import {
   EXAMPLE_ACCESS_TOKEN,
   EXAMPLE_DATE_TIME,
@@ -10,6 +9,7 @@ import {
   Str,
 } from '../shared/examples.ts'
 import { authenticateLabClient } from './clients.ts'
+import { introspectToken } from './introspection.ts'
 import {
   acceptFormsOnly,
   clientCredentials,

@@ -66,15 +66,21 @@ export async function lookupCorrespondentCode(db: Executor, code: string, labId:
 export const labsByIds = (db: Executor, ids: readonly string[]) =>
   db.selectFrom('labs').select('id').where('id', 'in', ids).execute()
 
+/** A lab centre and its lab. */
 export const labCenterById = (db: Executor, id: string) =>
-  db.selectFrom('lab_centers').select('id').where('id', '=', id).executeTakeFirst()
+  db.selectFrom('lab_centers').select(['id', 'lab_id']).where('id', '=', id).executeTakeFirst()
 
-/** Whether this usable correspondent code is the structure's: who gives it belongs to the practice. */
-export const isUsableCodeOf = async (db: Executor, structureId: string, code: string) =>
-  (await db
+/**
+ * Whether this usable correspondent code is the structure's (and `labId`'s, when given): who gives it
+ * belongs to the practice.
+ */
+export async function isUsableCodeOf(db: Executor, structureId: string, code: string, labId?: string) {
+  const codes = db
     .selectFrom('correspondent_codes')
     .select('id')
     .where('structure_id', '=', structureId)
     .where('code', '=', code)
     .where('usable', '=', true)
-    .executeTakeFirst()) !== undefined
+  const found = await (labId === undefined ? codes : codes.where('lab_id', '=', labId)).executeTakeFirst()
+  return found !== undefined
+}

@@ -2,6 +2,8 @@ import { sql } from 'kysely'
 import type { Clock } from '../clock.ts'
 import type { Executor } from '../db/schema.ts'
 import { sirenOf } from '../identifiers/rules.ts'
+import { practicePlaces } from '../memberships/fragments.ts'
+import { insertStructuresUnlessKnown, structuresByIdentifiers } from '../structures/repository.ts'
 import { departmentOf } from '../structures/service.ts'
 import { correspondentProblems, duplicateCodes, invalidItems } from './batch-validation.ts'
 import { listedInDirectory } from './links.ts'
@@ -112,7 +114,7 @@ export async function syncCorrespondents(
           when b.structure_id = any(${owned}::uuid[])
             or exists (select 1 from correspondent_codes c
                        where c.structure_id = b.structure_id and c.lab_id = ${labId} and c.link_status = 'linked')
-            or exists (select 1 from practice_places p join lab_centers lc on lc.id = p.lab_center_id
+            or exists (select 1 from ${practicePlaces} p join lab_centers lc on lc.id = p.lab_center_id
                        where p.structure_id = b.structure_id and lc.lab_id = ${labId} and p.status = 'confirmed')
             then 'linked' else 'pending_link' end as link_status
         from batch b
@@ -180,7 +182,7 @@ async function resolveStructures(trx: Executor, now: Date, items: CorrespondentI
   const siretList = [
     ...new Set(items.flatMap((item) => (item.structure.siret ? [item.structure.siret] : []))),
   ]
-  const found = await findStructures(trx, finessList, siretList)
+  const found = await structuresByIdentifiers(trx, finessList, siretList)
   const byFiness = new Map(found.flatMap((row) => (row.finess ? [[row.finess, row.id]] : [])))
   const bySiret = new Map(found.flatMap((row) => (row.siret ? [[row.siret, row.id]] : [])))
   const lookup = (item: CorrespondentItemInput) =>
@@ -199,45 +201,29 @@ async function resolveStructures(trx: Executor, now: Date, items: CorrespondentI
     // A concurrent batch may create the same structure: the loser of the race takes the winner's
     // row. Created in key order, so that two batches never wait on each other in a cycle.
     const keys = [...missing.keys()].sort()
-    const inserted = await trx
-      .insertInto('structures')
-      .values(
-        keys
-          .map((key) => missing.get(key)!)
-          .map((structure) => ({
-            kind: 'practice' as const,
-            name: structure.name,
-            finess: structure.finess?.toUpperCase() ?? null,
-            siret: structure.siret ?? null,
-            siren: structure.siret ? sirenOf(structure.siret) : null,
-            address: structure.address ?? null,
-            postal_code: structure.postalCode ?? null,
-            city: structure.city ?? null,
-            department_code: departmentOf(structure.postalCode),
-            created_at: now,
-            updated_at: now,
-          })),
-      )
-      .onConflict((oc) => oc.doNothing())
-      .returning('id')
-      .execute()
+    const inserted = await insertStructuresUnlessKnown(
+      trx,
+      keys
+        .map((key) => missing.get(key)!)
+        .map((structure) => ({
+          kind: 'practice' as const,
+          name: structure.name,
+          finess: structure.finess?.toUpperCase() ?? null,
+          siret: structure.siret ?? null,
+          siren: structure.siret ? sirenOf(structure.siret) : null,
+          address: structure.address ?? null,
+          postal_code: structure.postalCode ?? null,
+          city: structure.city ?? null,
+          department_code: departmentOf(structure.postalCode),
+          created_at: now,
+          updated_at: now,
+        })),
+    )
     for (const row of inserted) created.add(row.id)
-    for (const row of await findStructures(trx, finessList, siretList)) {
+    for (const row of await structuresByIdentifiers(trx, finessList, siretList)) {
       if (row.finess) byFiness.set(row.finess, row.id)
       if (row.siret) bySiret.set(row.siret, row.id)
     }
   }
   return { structureOf: (item: CorrespondentItemInput) => lookup(item) as string, created }
 }
-
-const findStructures = (trx: Executor, finessList: string[], siretList: string[]) =>
-  trx
-    .selectFrom('structures')
-    .select(['id', 'finess', 'siret'])
-    .where((eb) =>
-      eb.or([
-        eb('finess', '=', sql<string>`any(${finessList}::text[])`),
-        eb('siret', '=', sql<string>`any(${siretList}::text[])`),
-      ]),
-    )
-    .execute()

@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely'
+import { type Insertable, type Selectable, sql } from 'kysely'
 import type { Executor, StructuresTable } from '../db/schema.ts'
 import { afterKey, decodeCursor, pageOf } from '../shared/pagination.ts'
 import { matchesWords, queryWords } from '../shared/word-search.ts'
@@ -75,3 +75,28 @@ export const structuresByIds = (db: Executor, ids: readonly string[]) =>
 /** A structure's name, for an email; the structure is known to exist. */
 export const structureName = async (db: Executor, id: string) =>
   (await db.selectFrom('structures').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name
+
+/** The structures known by any of these FINESS or SIRET numbers (a lab's batch naming its structures). */
+export const structuresByIdentifiers = (db: Executor, finessList: string[], siretList: string[]) =>
+  db
+    .selectFrom('structures')
+    .select(['id', 'finess', 'siret'])
+    .where((eb) =>
+      eb.or([
+        eb('finess', '=', sql<string>`any(${finessList}::text[])`),
+        eb('siret', '=', sql<string>`any(${siretList}::text[])`),
+      ]),
+    )
+    .execute()
+
+/**
+ * Creates these structures, each unless one holds its FINESS or SIRET already (a concurrent creation
+ * wins: the caller reads the winner's row): answers the ids of those created now.
+ */
+export const insertStructuresUnlessKnown = (trx: Executor, structures: Insertable<StructuresTable>[]) =>
+  trx
+    .insertInto('structures')
+    .values(structures)
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .execute()
