@@ -6,11 +6,6 @@ import { type Bench, ensureLab, labToken } from './setup.ts'
 const LAB = 'bench-sync'
 const RAW_LAB = 'bench-sync-raw'
 
-// The sync inserts the structures it does not know in one multi-row insert of 11 parameters a row:
-// past 65,535 parameters (PostgreSQL's limit), the batch fails with a 500. The first round, which
-// creates them on a fresh database, goes in slices under that.
-const FIRST_ROUND_SLICE = 5_000
-
 const code = (index: number) => `C${String(index).padStart(6, '0')}`
 const siret = (index: number) => withLuhnKey(`8${String(20_000_000 + index).padStart(12, '0')}`)
 
@@ -55,11 +50,7 @@ export async function measureSync(
     return { seconds, result: JSON.parse(text) as { created: number; updated: number } }
   }
 
-  // In slices: a batch that creates more than ~5,900 structures fails (see FIRST_ROUND_SLICE).
-  const first = batch(count, `${bench.runId} r0`)
-  for (let start = 0; start < count; start += FIRST_ROUND_SLICE) {
-    await put(first.slice(start, start + FIRST_ROUND_SLICE))
-  }
+  await put(batch(count, `${bench.runId} r0`))
   const structures = await bench.pool.query<{ id: string; siret: string }>(
     'select id, siret from structures where siret = any($1::text[])',
     [Array.from({ length: count }, (_, index) => siret(index))],

@@ -15,9 +15,10 @@ const NETWORK_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
 ])
-// SQLSTATEs of a server that cannot serve now: connection exceptions (class 08), too many connections,
-// shutting down, crashed, starting up.
-const UNAVAILABLE_STATES = /^(08...|53300|57P01|57P02|57P03)$/
+// SQLSTATEs of a server that cannot serve now: connection exceptions (class 08, but a protocol
+// violation, which the same request meets again), too many connections, shutting down, crashed,
+// starting up.
+const UNAVAILABLE_STATES = /^(08(?!P01)...|53300|57P01|57P02|57P03)$/
 // What pg and its pool say, without a code, when a connection is lost or cannot be had in time.
 const LOST_CONNECTION =
   /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts'
 import type { Executor } from '../db/schema.ts'
 import { sirenOf } from '../identifiers/rules.ts'
 import { practicePlaces } from '../memberships/fragments.ts'
-import { insertStructuresUnlessKnown, structuresByIdentifiers } from '../structures/repository.ts'
+import { insertPracticesUnlessKnown, structuresByIdentifiers } from '../structures/repository.ts'
 import { departmentOf } from '../structures/service.ts'
 import { correspondentProblems, duplicateCodes, invalidItems } from './batch-validation.ts'
 import { listedInDirectory } from './links.ts'
@@ -201,12 +201,11 @@ async function resolveStructures(trx: Executor, now: Date, items: CorrespondentI
     // A concurrent batch may create the same structure: the loser of the race takes the winner's
     // row. Created in key order, so that two batches never wait on each other in a cycle.
     const keys = [...missing.keys()].sort()
-    const inserted = await insertStructuresUnlessKnown(
+    const inserted = await insertPracticesUnlessKnown(
       trx,
       keys
         .map((key) => missing.get(key)!)
         .map((structure) => ({
-          kind: 'practice' as const,
           name: structure.name,
           finess: structure.finess?.toUpperCase() ?? null,
           siret: structure.siret ?? null,
@@ -215,9 +214,8 @@ async function resolveStructures(trx: Executor, now: Date, items: CorrespondentI
           postal_code: structure.postalCode ?? null,
           city: structure.city ?? null,
           department_code: departmentOf(structure.postalCode),
-          created_at: now,
-          updated_at: now,
         })),
+      now,
     )
     for (const row of inserted) created.add(row.id)
     for (const row of await structuresByIdentifiers(trx, finessList, siretList)) {

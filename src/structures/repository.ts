@@ -89,14 +89,30 @@ export const structuresByIdentifiers = (db: Executor, finessList: string[], sire
     )
     .execute()
 
+/** A practice that a lab names and the service does not know yet. */
+export type NewPractice = Pick<
+  Insertable<StructuresTable>,
+  'name' | 'finess' | 'siret' | 'siren' | 'address' | 'postal_code' | 'city' | 'department_code'
+>
+
 /**
- * Creates these structures, each unless one holds its FINESS or SIRET already (a concurrent creation
- * wins: the caller reads the winner's row): answers the ids of those created now.
+ * Creates these practices, in the order given, each unless one holds its FINESS or SIRET already (a
+ * concurrent creation wins: the caller reads the winner's row): answers the ids of those created now.
+ * One statement whatever their number, from one array a column: a row of parameters each would pass
+ * PostgreSQL's limit of 65,535 parameters past some 6,000 practices.
  */
-export const insertStructuresUnlessKnown = (trx: Executor, structures: Insertable<StructuresTable>[]) =>
-  trx
-    .insertInto('structures')
-    .values(structures)
-    .onConflict((oc) => oc.doNothing())
-    .returning('id')
-    .execute()
+export async function insertPracticesUnlessKnown(trx: Executor, practices: readonly NewPractice[], at: Date) {
+  const column = (key: keyof NewPractice) => practices.map((practice) => practice[key] ?? null)
+  const { rows } = await sql<{ id: string }>`
+    insert into structures (kind, name, finess, siret, siren, address, postal_code, city, department_code,
+      created_at, updated_at)
+    select 'practice', name, finess, siret, siren, address, postal_code, city, department_code, ${at}, ${at}
+    from unnest(${column('name')}::text[], ${column('finess')}::text[], ${column('siret')}::text[],
+      ${column('siren')}::text[], ${column('address')}::text[], ${column('postal_code')}::text[],
+      ${column('city')}::text[], ${column('department_code')}::text[])
+      with ordinality as practice (name, finess, siret, siren, address, postal_code, city, department_code, n)
+    order by n
+    on conflict do nothing
+    returning id`.execute(trx)
+  return rows
+}

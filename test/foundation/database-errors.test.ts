@@ -29,6 +29,7 @@ describe('database errors that are an outage (503), not a bug (500)', () => {
     ['a unique violation', withCode('23505')],
     ['an undefined table', withCode('42P01')],
     ['a serialisation failure', withCode('40001')],
+    ['a protocol violation (too many parameters), which a retry meets again', withCode('08P01')],
     ['a plain bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['not an error', 'ECONNREFUSED'],
   ])('%s is not', (_case, error) => {
