@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { anRpps } from '../helpers/builders.ts'
-import { aMemberAt, type Member } from '../helpers/members.ts'
+import { aMemberAt, grantRight, type Member } from '../helpers/members.ts'
 import { aPractice, type Practice } from '../helpers/people.ts'
 
 // `POST /v1/access-requests`: a person asks for results and/or invoices at one of their confirmed
@@ -88,15 +88,7 @@ describe('asking for rights at one of my places', () => {
 
   it('asks only for the rights not already held; all of them held is 409 rights_held', async () => {
     const secretary = await aSecretary()
-    await t.app.deps.db
-      .insertInto('rights')
-      .values({
-        account_id: secretary.id,
-        structure_id: here.structureId,
-        name: 'results',
-        granted_at: t.clock.now(),
-      })
-      .execute()
+    await grantRight(t.app, secretary.id, here.structureId)
     const held = await ask(secretary, {
       structureId: here.structureId,
       rights: ['results'],

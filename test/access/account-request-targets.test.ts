@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { anAccount } from '../helpers/auth.ts'
 import { anRpps } from '../helpers/builders.ts'
+import { placeAt } from '../helpers/members.ts'
 import { aPractice, type Practice } from '../helpers/people.ts'
 
 type Person = Awaited<ReturnType<typeof anAccount>>
@@ -14,19 +15,6 @@ let support: Person
 let manager: Person
 
 const anAddress = (name: string) => `${name}.${randomUUID().slice(0, 8)}@example.org`
-
-async function placeAt(person: Person, structureId: string, status: 'pending' | 'confirmed' = 'confirmed') {
-  await t.app.deps.db
-    .insertInto('practice_places')
-    .values({
-      status,
-      account_id: person.id,
-      structure_id: structureId,
-      is_primary: true,
-      created_at: t.clock.now(),
-    })
-    .execute()
-}
 
 function aRequestBody(overrides: Record<string, unknown> = {}) {
   return {
@@ -127,7 +115,7 @@ describe('what a manager’s request tells of existing accounts: nothing', () =>
 describe('a previous account reaches only the manager’s own people', () => {
   it('refuses, at fulfilment, an account with no practice place at the manager’s structures', async () => {
     const stranger = await anAccount(t.app, { email: anAddress('stranger') })
-    await placeAt(stranger, elsewhere.structureId)
+    await placeAt(t.app, stranger.id, elsewhere.structureId)
     const { review: seen, fulfilment } = await submittedThenFulfilled(
       aRequestBody({ email: stranger.email, previousAccount: true, firstName: 'Renamed' }),
     )
@@ -143,7 +131,7 @@ describe('a previous account reaches only the manager’s own people', () => {
 
   it('does not count a place still waiting for confirmation at the manager’s structure', async () => {
     const newcomer = await anAccount(t.app, { email: anAddress('newcomer') })
-    await placeAt(newcomer, clinic.structureId, 'pending')
+    await placeAt(t.app, newcomer.id, clinic.structureId, 'pending')
     const { review: seen, fulfilment } = await submittedThenFulfilled(
       aRequestBody({ email: newcomer.email, previousAccount: true }),
     )
@@ -156,7 +144,7 @@ describe('a previous account reaches only the manager’s own people', () => {
 
   it('refuses a support agent’s account, even one with a place at the manager’s structure', async () => {
     const agent = await anAccount(t.app, { roles: ['support'], email: anAddress('agent') })
-    await placeAt(agent, clinic.structureId)
+    await placeAt(t.app, agent.id, clinic.structureId)
     const { review: seen, fulfilment } = await submittedThenFulfilled(
       aRequestBody({ email: agent.email, previousAccount: true, firstName: 'Renamed', lastName: 'Agent' }),
     )
@@ -170,7 +158,7 @@ describe('a previous account reaches only the manager’s own people', () => {
 
   it('refuses a professional’s account asked as administrative, and shows support the profile', async () => {
     const doctor = await anAccount(t.app, { profile: 'health_professional', email: anAddress('doctor') })
-    await placeAt(doctor, clinic.structureId)
+    await placeAt(t.app, doctor.id, clinic.structureId)
     const { review: seen, fulfilment } = await submittedThenFulfilled(
       aRequestBody({ email: doctor.email, previousAccount: true }),
     )
@@ -180,7 +168,7 @@ describe('a previous account reaches only the manager’s own people', () => {
 
   it('updates an account of the manager’s structure that holds no role', async () => {
     const secretary = await anAccount(t.app, { profile: 'collaborator', email: anAddress('secretary') })
-    await placeAt(secretary, clinic.structureId)
+    await placeAt(t.app, secretary.id, clinic.structureId)
     const { review: seen, fulfilment } = await submittedThenFulfilled(
       aRequestBody({ email: secretary.email, previousAccount: true, firstName: 'Inès', lastName: 'Roux' }),
     )
@@ -197,8 +185,8 @@ describe('a previous account made professional: places where the manager decides
     const hospital = await aPractice(t)
     const morel = await anAccount(t.app, { profile: 'health_professional', email: anAddress('morel') })
     const hospitalDoctor = await anAccount(t.app, { profile: 'health_professional', email: anAddress('hd') })
-    await placeAt(morel, own.structureId)
-    await placeAt(hospitalDoctor, hospital.structureId)
+    await placeAt(t.app, morel.id, own.structureId)
+    await placeAt(t.app, hospitalDoctor.id, hospital.structureId)
     for (const structureId of [own.structureId, hospital.structureId])
       await t.app.deps.db
         .insertInto('mandates')
@@ -211,7 +199,7 @@ describe('a previous account made professional: places where the manager decides
         })
         .execute()
     const nurse = await anAccount(t.app, { profile: 'collaborator', email: anAddress('nurse') })
-    await placeAt(nurse, own.structureId)
+    await placeAt(t.app, nurse.id, own.structureId)
     const submitted = await submit(
       aRequestBody({
         email: nurse.email,
@@ -297,7 +285,7 @@ describe('an RPPS in an account request', () => {
     const doctor = await anAccount(t.app, { profile: 'health_professional' })
     const { rpps } = await accountRow(doctor.id)
     const secretary = await anAccount(t.app, { profile: 'collaborator', email: anAddress('turned') })
-    await placeAt(secretary, clinic.structureId)
+    await placeAt(t.app, secretary.id, clinic.structureId)
     const { review: seen, fulfilment } = await submittedThenFulfilled(
       aRequestBody({ email: secretary.email, previousAccount: true, occupation: '10', rpps }),
     )

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { anAccount } from '../helpers/auth.ts'
+import { grantRight, placeAt } from '../helpers/members.ts'
 import { aPractice, type Practice } from '../helpers/people.ts'
 
 type Person = Awaited<ReturnType<typeof anAccount>>
@@ -8,19 +9,6 @@ let t: TestApp
 let here: Practice
 let elsewhere: Practice
 const cast: Record<string, Person> = {}
-
-async function placeAt(person: Person, structureId: string) {
-  await t.app.deps.db
-    .insertInto('practice_places')
-    .values({
-      status: 'confirmed',
-      account_id: person.id,
-      structure_id: structureId,
-      is_primary: true,
-      created_at: t.clock.now(),
-    })
-    .execute()
-}
 
 async function delegate(professional: Person, to: Person, structureId: string, revoked = false) {
   await t.app.deps.db
@@ -62,16 +50,7 @@ async function aRight() {
     .where('name', '=', 'results')
     .where('revoked_at', 'is', null)
     .executeTakeFirst()
-  if (!held)
-    await t.app.deps.db
-      .insertInto('rights')
-      .values({
-        account_id: cast.secretary!.id,
-        structure_id: here.structureId,
-        name: 'results',
-        granted_at: t.clock.now(),
-      })
-      .execute()
+  if (!held) await grantRight(t.app, cast.secretary!.id, here.structureId)
 }
 
 beforeAll(async () => {
@@ -87,11 +66,11 @@ beforeAll(async () => {
   cast.secretary = await anAccount(t.app, { profile: 'collaborator' })
   cast.otherSecretary = await anAccount(t.app, { profile: 'collaborator' })
   cast.support = await anAccount(t.app, { roles: ['support'] })
-  await placeAt(cast.doctor, here.structureId)
-  await placeAt(cast.colleague, here.structureId)
-  await placeAt(cast.otherDoctor, elsewhere.structureId)
-  await placeAt(cast.secretary, here.structureId)
-  await placeAt(cast.otherSecretary, here.structureId)
+  await placeAt(t.app, cast.doctor.id, here.structureId)
+  await placeAt(t.app, cast.colleague.id, here.structureId)
+  await placeAt(t.app, cast.otherDoctor.id, elsewhere.structureId)
+  await placeAt(t.app, cast.secretary.id, here.structureId)
+  await placeAt(t.app, cast.otherSecretary.id, here.structureId)
   await delegate(cast.doctor, cast.delegate, here.structureId)
   await delegate(cast.doctor, cast.delegateElsewhere, elsewhere.structureId)
   await delegate(cast.doctor, cast.formerDelegate, here.structureId, true)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { anAccount } from '../helpers/auth.ts'
+import { grantRight, placeAt } from '../helpers/members.ts'
 import { aPractice, type Practice } from '../helpers/people.ts'
 
 /**
@@ -20,23 +21,10 @@ const READS = [
   '/v1/mailboxes/directory?q=pharmacie',
 ] as const
 
-async function placeAt(person: Person, structureId: string) {
-  await t.app.deps.db
-    .insertInto('practice_places')
-    .values({
-      status: 'confirmed',
-      account_id: person.id,
-      structure_id: structureId,
-      is_primary: true,
-      created_at: t.clock.now(),
-    })
-    .execute()
-}
-
 /** A professional confirmed at the practice: every read answers them. */
 async function aProfessional(practice = here) {
   const person = await anAccount(t.app, { profile: 'health_professional' })
-  await placeAt(person, practice.structureId)
+  await placeAt(t.app, person.id, practice.structureId)
   return person
 }
 
@@ -134,16 +122,8 @@ describe('who may not read still may not', () => {
   it("another structure's professional sees neither the collaborators nor the requests of this one", async () => {
     const doctor = await aProfessional(here)
     const secretary = await anAccount(t.app, { profile: 'collaborator' })
-    await placeAt(secretary, here.structureId)
-    await t.app.deps.db
-      .insertInto('rights')
-      .values({
-        account_id: secretary.id,
-        structure_id: here.structureId,
-        name: 'results',
-        granted_at: t.clock.now(),
-      })
-      .execute()
+    await placeAt(t.app, secretary.id, here.structureId)
+    await grantRight(t.app, secretary.id, here.structureId)
     const request = await t.app.deps.db
       .insertInto('access_requests')
       .values({
@@ -179,7 +159,7 @@ describe('who may not read still may not', () => {
 
   it('a collaborator, who approves nowhere, is refused the collaborators (403) and sees no approvals', async () => {
     const secretary = await anAccount(t.app, { profile: 'collaborator' })
-    await placeAt(secretary, here.structureId)
+    await placeAt(t.app, secretary.id, here.structureId)
     const collaborators = await read(secretary, '/v1/me/collaborators')
     expect(collaborators.statusCode, collaborators.body).toBe(403)
     expect(collaborators.json().code).toBe('forbidden')

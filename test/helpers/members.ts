@@ -1,5 +1,5 @@
 import type { App } from '../../src/app.ts'
-import type { PlaceStatus } from '../../src/db/schema.ts'
+import type { PlaceStatus, RightName } from '../../src/db/schema.ts'
 import { anAccount } from './auth.ts'
 
 export type Member = Awaited<ReturnType<typeof anAccount>>
@@ -23,6 +23,19 @@ export async function placeAt(
     .returning('id')
     .executeTakeFirstOrThrow()
   return place.id
+}
+
+/** A right held by the account at the structure, granted now, written directly (a test-data builder). */
+export async function grantRight(
+  app: App,
+  accountId: string,
+  structureId: string,
+  name: RightName = 'results',
+) {
+  await app.deps.db
+    .insertInto('rights')
+    .values({ account_id: accountId, structure_id: structureId, name, granted_at: app.deps.clock.now() })
+    .execute()
 }
 
 /** A new active account with a practice place at the structure (confirmed unless said otherwise). */
