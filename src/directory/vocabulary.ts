@@ -43,16 +43,19 @@ export function addVocabulary(into: Vocabulary, from: Iterable<readonly [string,
   for (const [word, rows] of from) into.set(word, (into.get(word) ?? 0) + rows)
 }
 
-/** A text's words, folded once, and their part of a tsvector's text form. */
+/** A text's words, folded once, their part of a tsvector's text form, and the rows it is in so far. */
 interface VectorPart {
   part: string
   words: readonly string[]
+  rows: number
 }
 
 /**
  * How an import writes the words of its texts: each distinct text folded once (a directory names the
  * same cities and people thousands of times; bounded, so that memory stays flat), every word kept with
- * the number of rows it is in, which tells a query how much each of its words weighs.
+ * about the number of rows it is in, which tells a query how much each of its words weighs. A row
+ * counts once per text that names the word (the texts of a row are distinct; a word two of them share
+ * counts twice): the count is added up per text, not per word of every row.
  */
 export class WordCollector {
   readonly #vocabulary: Vocabulary = new Map()
@@ -68,43 +71,43 @@ export class WordCollector {
     const known = main ? this.#main : this.#other
     let found = known.get(text)
     if (found === undefined) {
-      if (known.size >= this.#size) known.clear()
+      if (known.size >= this.#size) this.#forget(known)
       const words = documentWords(text)
-      found = { part: main ? weightedVector(words, []) : weightedVector([], words), words }
+      found = { part: main ? weightedVector(words, []) : weightedVector([], words), words, rows: 0 }
       known.set(text, found)
     }
+    found.rows++
     return found
   }
 
-  /**
-   * A row's tsvector in its text form: the main texts' words with weight A, the others' with the
-   * default weight; each of its words counts this row once.
-   */
+  /** Empties a cache of texts, their rows added to their words'. */
+  #forget(known: Map<string, VectorPart>) {
+    for (const { words, rows } of known.values())
+      addVocabulary(
+        this.#vocabulary,
+        words.map((word) => [word, rows]),
+      )
+    known.clear()
+  }
+
+  /** A row's tsvector in its text form: the main texts' words with weight A, the others' with the default weight. */
   vector(main: readonly string[], other: readonly string[]): string {
     let vector = ''
-    const words = new Set<string>()
-    for (const text of main) {
-      const { part, words: partWords } = this.#vectorPart(text, true)
-      vector = joined(vector, part)
-      for (const word of partWords) words.add(word)
-    }
-    for (const text of other) {
-      const { part, words: partWords } = this.#vectorPart(text, false)
-      vector = joined(vector, part)
-      for (const word of partWords) words.add(word)
-    }
-    for (const word of words) this.#vocabulary.set(word, (this.#vocabulary.get(word) ?? 0) + 1)
+    for (const text of main) vector = joined(vector, this.#vectorPart(text, true).part)
+    for (const text of other) vector = joined(vector, this.#vectorPart(text, false).part)
     return vector
   }
 
   /** Every word met so far, with the rows it is in. */
   vocabulary(): ReadonlyMap<string, number> {
+    this.#forget(this.#main)
+    this.#forget(this.#other)
     return this.#vocabulary
   }
 
   /** The vocabulary as rows for the bulk loader (`word`, `rows`), in batches. */
   rows(batchSize = 5000): AsyncGenerator<Value[][]> {
-    return vocabularyRows(this.#vocabulary, batchSize)
+    return vocabularyRows(this.vocabulary(), batchSize)
   }
 }
 
