@@ -160,9 +160,8 @@ export const mailboxDirectoryScenario: HttpScenario = {
 }
 
 /**
- * `GET /v1/mailboxes/directory`: the service's one statement, session check included (the matches among
- * the first 500 boxes in the order of names; only when too few, the matches after the 500th box from
- * the words' index).
+ * `GET /v1/mailboxes/directory`: the service's one statement, session check included (see
+ * src/mailboxes/directory-search.ts).
  */
 export const mailboxDirectoryBaseline: BaselineRoute = {
   method: 'GET',

@@ -354,6 +354,17 @@ export interface LoginChallengesTable {
   session_id: string | null
 }
 
+export interface MailboxDirectoryVocabularyTable {
+  boxes: number
+  word: string
+}
+
+export interface MailboxDirectoryWordsTable {
+  mailbox_id: string
+  sort_name: string
+  word: string
+}
+
 export interface MailboxesTable {
   activated_at: Date | null
   address_line: string | null
@@ -589,6 +600,8 @@ export interface DB {
   lab_registrations: LabRegistrationsTable
   labs: LabsTable
   login_challenges: LoginChallengesTable
+  mailbox_directory_vocabulary: MailboxDirectoryVocabularyTable
+  mailbox_directory_words: MailboxDirectoryWordsTable
   mailbox_invitations: MailboxInvitationsTable
   mailbox_members: MailboxMembersTable
   mailboxes: MailboxesTable

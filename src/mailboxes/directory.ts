@@ -7,13 +7,8 @@ import type { Deps } from '../deps.ts'
 import { decodeCursor, pageOf } from '../shared/pagination.ts'
 import { professionOf } from '../shared/professions.ts'
 import { queryWords } from '../shared/word-search.ts'
-import {
-  type DirectoryRow,
-  directoryJson,
-  listedBatch,
-  type MailboxRow,
-  searchDirectory,
-} from './repository.ts'
+import { type DirectoryRow, directoryJson, searchDirectory } from './directory-search.ts'
+import { listedBatch, type MailboxRow } from './repository.ts'
 import { directoryEntryView } from './views.ts'
 
 /** Active, listed mailboxes whose names, service, description, city or address begin with the words typed. */
@@ -43,8 +38,7 @@ export async function searchMailboxDirectoryInSession(
   session: SessionRef,
   query: MailboxDirectoryQuery,
 ) {
-  // Planned each time: how the words are best read depends on the words.
-  const found = await readInSession(db, clock, session, mailboxDirectoryJson(db, query), { prepared: false })
+  const found = await readInSession(db, clock, session, mailboxDirectoryJson(db, query))
   return found && directoryPage(found.body, query.limit)
 }
 

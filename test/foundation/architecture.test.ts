@@ -145,10 +145,14 @@ const OWNER: Record<string, string> = {
     ].map((table) => [table, 'directory']),
   ),
   ...Object.fromEntries(
-    ['mailboxes', 'mailbox_members', 'mailbox_invitations', 'mssante_addresses'].map((table) => [
-      table,
+    [
       'mailboxes',
-    ]),
+      'mailbox_members',
+      'mailbox_invitations',
+      'mssante_addresses',
+      'mailbox_directory_words',
+      'mailbox_directory_vocabulary',
+    ].map((table) => [table, 'mailboxes']),
   ),
 }
 

@@ -1,4 +1,6 @@
+import { sql } from 'kysely'
 import { expect } from 'vitest'
+import type { Executor } from '../../src/db/schema.ts'
 import { withLuhnCheckDigit } from '../../src/identifiers/rules.ts'
 import type { TestApp } from './app.ts'
 import { anRpps } from './builders.ts'
@@ -99,4 +101,27 @@ export async function join(
     headers: invitee.headers,
   })
   expect(accepted.statusCode, accepted.body).toBe(200)
+}
+
+/**
+ * What the directory's word tables hold and should not, or lack: each word of each active and listed
+ * box with its name, and each word's count of boxes, against the same computed again from the boxes.
+ * Empty when the triggers kept them in step.
+ */
+export async function directoryWordsDrift(db: Executor) {
+  const { rows } = await sql<{ drift: string }>`
+    with expected as (
+      select distinct w.word, m.sort_name, m.id as mailbox_id
+      from mailboxes m cross join unnest(tsvector_to_array(m.search_vector)) as w (word)
+      where m.status = 'active' and m.listed),
+    kept as (select word, sort_name, mailbox_id from mailbox_directory_words),
+    counts as (select word, count(*)::integer as boxes from expected group by word)
+    select 'missing ' || word || ' ' || sort_name as drift from (select * from expected except select * from kept) x
+    union all
+    select 'extra ' || word || ' ' || sort_name from (select * from kept except select * from expected) x
+    union all
+    select 'count ' || coalesce(v.word, c.word) || ' ' || coalesce(v.boxes, 0) || ' for ' || coalesce(c.boxes, 0)
+    from mailbox_directory_vocabulary v full join counts c on c.word = v.word
+    where coalesce(v.boxes, 0) <> coalesce(c.boxes, 0)`.execute(db)
+  return rows.map((row) => row.drift)
 }

@@ -1,12 +1,14 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EXTRACT_COLUMNS } from '../../src/mailboxes/directory.ts'
-import { ORDERED_WINDOW } from '../../src/mailboxes/repository.ts'
+import { NAMES_WINDOW } from '../../src/mailboxes/directory-search.ts'
+
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { anAccount } from '../helpers/auth.ts'
 import {
   anActiveMailbox,
   createMailbox,
+  directoryWordsDrift,
   MAILBOX_ENV,
   openMailbox,
   pharmacyForm,
@@ -66,13 +68,35 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const search = async (query: string) => {
-  const response = await t.app.inject({ url: `/v1/mailboxes/directory?${query}`, headers: reader.headers })
+const search = async (query: string, remoteAddress?: string) => {
+  const response = await t.app.inject({
+    url: `/v1/mailboxes/directory?${query}`,
+    headers: reader.headers,
+    ...(remoteAddress && { remoteAddress }),
+  })
   expect(response.statusCode, response.body).toBe(200)
   return response.json() as {
     items: { id: string; name: string; mssanteAddress: string }[]
     nextCursor: string | null
   }
+}
+/**
+ * `count` active, listed copies of a box in Albi named `<name> <word><i>`, sorted as `<name> <word><i>`
+ * with `i` on six digits: in the order of `i`.
+ */
+async function copiesOfABox(count: number, name: string, word: string) {
+  const named = sql`${name} || ' ' || ${word} || i`
+  await sql`
+    insert into mailboxes (kind, status, owner_id, contact_email, description, identifier_type, identifier, name,
+      service_key, address_line, postal_code, city, region, department, phones, responsible_civility,
+      responsible_first_name, responsible_last_name, responsible_profession, responsible_rpps, paperless, listed,
+      mssante_address, sort_name, created_by, created_at, updated_at)
+    select kind, status, owner_id, contact_email, ${named}, identifier_type, ${`${name}${word}`} || i, ${named},
+      '', '1 rue des Lilas', '81000', 'Albi', region, '81', phones, responsible_civility,
+      responsible_first_name, responsible_last_name, responsible_profession, responsible_rpps, paperless, listed,
+      lower(${name}) || '.' || ${word} || i || '@oc.mssante.fr', lower(${name}) || ' ' || ${word} || lpad(i::text, 6, '0'),
+      created_by, created_at, updated_at
+    from mailboxes, generate_series(1, ${count}) as i where id = ${boxes.cms!}`.execute(t.app.deps.db)
 }
 const found = async (query: string) => (await search(query)).items.map((item) => item.id).sort()
 const ids = (...names: string[]) => names.map((name) => boxes[name]!).sort()
@@ -130,23 +154,7 @@ describe('the directory of mailboxes', () => {
 describe('a directory larger than the search reads in the order of names', () => {
   beforeAll(async () => {
     // Many boxes whose names sort first, none of them a pharmacy: the pharmacies come after them all.
-    const template = await t.app.deps.db
-      .selectFrom('mailboxes')
-      .selectAll()
-      .where('id', '=', boxes.cms!)
-      .executeTakeFirstOrThrow()
-    await sql`
-      insert into mailboxes (kind, status, owner_id, contact_email, description, identifier_type, identifier, name,
-        service_key, address_line, postal_code, city, region, department, phones, responsible_civility,
-        responsible_first_name, responsible_last_name, responsible_profession, responsible_rpps, paperless, listed,
-        mssante_address, sort_name, created_by, created_at, updated_at)
-      select kind, status, owner_id, contact_email, 'Cabinet ' || i, identifier_type, 'X' || i, 'Cabinet ' || i,
-        '', '1 rue des Lilas', '81000', 'Albi', region, '81', phones, responsible_civility,
-        responsible_first_name, responsible_last_name, responsible_profession, responsible_rpps, paperless, listed,
-        'cabinet.' || i || '@oc.mssante.fr', 'cabinet ' || lpad(i::text, 6, '0'), created_by, created_at, updated_at
-      from mailboxes, generate_series(1, ${ORDERED_WINDOW + 100}) as i where id = ${template.id}`.execute(
-      t.app.deps.db,
-    )
+    await copiesOfABox(NAMES_WINDOW + 100, 'Cabinet', '')
   })
 
   it('finds the boxes that sort after the first ones it reads, in order, page by page', async () => {
@@ -168,7 +176,7 @@ describe('a directory larger than the search reads in the order of names', () =>
       names.push(...page.items.map((item) => item.name))
       cursor = page.nextCursor
     } while (cursor)
-    expect(names).toHaveLength(ORDERED_WINDOW + 100 + 1)
+    expect(names).toHaveLength(NAMES_WINDOW + 100 + 1)
     expect(names.at(-1)).toBe('Pharmacie du Centre')
     expect(new Set(names).size).toBe(names.length)
   })
@@ -183,7 +191,7 @@ describe('the national extract', () => {
     expect(exported.headers['content-disposition']).toContain('Extraction_Correspondance_MSSante')
     const [header, ...lines] = exported.body.trimEnd().split('\n')
     expect(header).toBe(EXTRACT_COLUMNS.join('|'))
-    expect(lines).toHaveLength(4 + ORDERED_WINDOW + 100)
+    expect(lines).toHaveLength(4 + NAMES_WINDOW + 100)
     for (const line of lines) expect(line.split('|')).toHaveLength(EXTRACT_COLUMNS.length)
     const rows = lines.map((line) =>
       Object.fromEntries(line.split('|').map((value, i) => [EXTRACT_COLUMNS[i], value])),
@@ -212,5 +220,80 @@ describe('the national extract', () => {
     const events = (await t.app.inject({ url: '/v1/admin/audit-events?limit=5', headers: support })).json()
       .items
     expect(events.map((event: { action: string }) => event.action)).toContain('mailbox.directory_exported')
+  })
+})
+
+describe('the directory, against every match sorted', () => {
+  // Every active, listed box with each query word beginning one of its words, in the order of names.
+  const expected = async (q: string) =>
+    (
+      await sql<{ name: string }>`
+        select name from mailboxes
+        where status = 'active' and listed and search_vector @@ to_tsquery('simple', ${q
+          .split(' ')
+          .map((word) => `${word}:*`)
+          .join(' & ')})
+        order by sort_name, id`.execute(t.app.deps.db)
+    ).rows.map((row) => row.name)
+  // Each query from an address of its own: the pages of them all pass the rate limit of one.
+  let clients = 0
+  const pagedThrough = async (q: string, limit: number) => {
+    const client = `192.0.2.${++clients}`
+    const names: string[] = []
+    let cursor: string | null = null
+    do {
+      const page = await search(
+        `q=${encodeURIComponent(q)}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+        client,
+      )
+      names.push(...page.items.map((item) => item.name))
+      cursor = page.nextCursor
+    } while (cursor)
+    return names
+  }
+
+  beforeAll(async () => {
+    // Boxes whose words begin with "y" (more such words than the search reads one by one), all after
+    // the first boxes in the order of names; and, after them, three more with the word "zz".
+    await copiesOfABox(300, 'Zz', 'y')
+    await copiesOfABox(3, 'Zz Zz Cabinet', '')
+  })
+
+  it.each([
+    // Its words begin few words of the directory: read word by word.
+    ['cabinet 12', 7],
+    ['lilas cabinet', 50],
+    ['albi 1', 50],
+    ['pharmacie', 1],
+    ['55 cab', 3],
+    // '1' begins more words (numbers) than the search reads one by one: read in the order of names.
+    ['1', 50],
+    ['1 vigan', 2],
+    // 'y' too, but none of the first boxes in the order of names has such a word: read word by word.
+    ['y', 50],
+    ['y1 zz', 7],
+    // The first boxes of "zz", its rarer word, have no "cabinet": its last three are read on.
+    ['cabinet zz', 1],
+  ])('%s, %i by page', async (q, limit) => {
+    const names = await pagedThrough(q, limit)
+    expect(names.length).toBeGreaterThan(0)
+    expect(names).toEqual(await expected(q))
+  })
+
+  it('after a box is renamed, it is found by its new name, in its new place', async () => {
+    const renamed = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/admin/mailboxes/${boxes.centre}`,
+      headers: await supportAgent(t),
+      payload: { name: 'Grande Pharmacie Albigeoise' },
+    })
+    expect(renamed.statusCode, renamed.body).toBe(200)
+    expect(await found('q=albigeoise')).toEqual(ids('centre'))
+    // Its words are read in the order of its new name: before "Pharmacie de l’Étoile" now.
+    expect((await search('q=pharm&limit=1')).items.map((item) => item.name)).toEqual([
+      'Grande Pharmacie Albigeoise',
+    ])
+    expect(await pagedThrough('albi', 50)).toEqual(await expected('albi'))
+    expect(await directoryWordsDrift(t.app.deps.db)).toEqual([])
   })
 })

@@ -6,6 +6,7 @@ import {
   anActiveMailbox,
   aTarnFiness,
   createMailbox,
+  directoryWordsDrift,
   join,
   MAILBOX_ENV,
   pharmacyForm,
@@ -324,5 +325,11 @@ describe('the support desk’s queue', () => {
     expect(
       (await t.app.inject({ url: '/v1/admin/mailboxes?cursor=nope', headers: support })).statusCode,
     ).toBe(400)
+  })
+})
+
+describe('the directory’s words', () => {
+  it('followed every change of the boxes above: creations, edits, suspensions, closures, unlisting', async () => {
+    expect(await directoryWordsDrift(t.app.deps.db)).toEqual([])
   })
 })
