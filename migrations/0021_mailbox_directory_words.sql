@@ -2,8 +2,9 @@
 -- is in, but not in that order: a common word ("pharm") meant reading and sorting every box it is in.
 -- Each word of an active and listed box is now also kept with the box's name, in that order, and each
 -- word once with the number of boxes it is in: a search reads, word by word, the boxes of its rarest
--- query word in the order of names and checks its other words on them, and stops at the page
--- (src/mailboxes/repository.ts). The triggers below keep both tables; nothing else writes them.
+-- query word in the order of names and checks its other words on them, and stops at the page; the GIN
+-- index stays for the matches too sparse among those boxes (src/mailboxes/directory-search.ts). The
+-- triggers below keep both tables; nothing else writes them.
 create table mailbox_directory_words (
   word text collate "C" not null,
   sort_name text not null,
@@ -26,8 +27,10 @@ language sql immutable as $$
 $$;
 
 -- Applies changes: entries removed and added (one both removed and added, a box edited with that word
--- and its name unchanged, stays), then the vocabulary's counts in the order of its words, so that
--- changes of boxes that share words wait for each other in one order, never in a cycle.
+-- and its name unchanged, stays), then the vocabulary's counts in the order of its words. A count is
+-- locked until the change commits: writes of boxes that share a word ("de", a postal code) wait for
+-- each other, in the order of the words, never in a cycle. Boxes are written one per transaction, a
+-- few milliseconds each, a few hundred a day.
 create function apply_mailbox_word_changes(changes mailbox_word_change[]) returns void
 language sql as $$
   delete from mailbox_directory_words e
@@ -79,6 +82,3 @@ from mailboxes m cross join unnest(tsvector_to_array(m.search_vector)) as w (wor
 where m.status = 'active' and m.listed;
 insert into mailbox_directory_vocabulary (word, boxes)
 select word, count(*) from mailbox_directory_words group by word;
-
--- The directory no longer reads the GIN index of words: it checks a box's words on the box.
-drop index mailboxes_directory_words;

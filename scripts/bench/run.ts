@@ -1,10 +1,11 @@
 import { type ChildProcess, execFileSync } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { type HttpOptions, measureHttp } from './http.ts'
 import { measureImport, RPPS_BENCH_FILE } from './import.ts'
+import { summarizeProfiles } from './profile.ts'
 import { type Figure, formatTable } from './report.ts'
 import { measureResetTiming } from './reset-timing.ts'
 import { httpScenarios } from './scenarios.ts'
@@ -15,6 +16,7 @@ import { measureSync } from './sync.ts'
 // `npm run bench [-- --only search,me --duration 10 --connections 20 --quick]`: builds the service,
 // measures each scenario against its baseline in the same run (see README, Benchmarks), prints a table.
 // Scenarios: import, health, search, words, me, approvals, collaborators, login, mailboxes, reset, sync.
+// `--profile <folder>`: the service's CPU profile over the run (best with `--only`), summarised.
 // `--scale 10`: ten times the data, in the database `<name>_x10`. PostgreSQL:
 // BENCH_DATABASE_URL, default a `sesame_bench` database on the local server.
 const { values } = parseArgs({
@@ -29,6 +31,8 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '1' },
     // The service's port; the baseline's is the next one.
     port: { type: 'string', default: '3901' },
+    // A folder: the service runs under `node --cpu-prof`, and its profile is summarised at the end.
+    profile: { type: 'string' },
   },
 })
 // `--scale 10`: ten times the data (accounts, rights, access requests, directory, mailboxes), in a
@@ -117,10 +121,15 @@ try {
   }
   if (httpSelected.length > 0) await ensurePopulation(bench)
   if (httpSelected.length > 0 || selected('sync') || selected('reset')) {
-    const serve = async (entry: string, port: number, name: string) => {
-      servers.push(await startServer(entry, { ...env, PORT: `${port}` }, port, `${logs}/${name}.log`))
+    const serve = async (entry: string, port: number, name: string, more: NodeJS.ProcessEnv = {}) => {
+      servers.push(
+        await startServer(entry, { ...env, ...more, PORT: `${port}` }, port, `${logs}/${name}.log`),
+      )
     }
-    await serve('dist/src/server.js', http.servicePort, 'service')
+    const profiled = values.profile && {
+      NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(values.profile)}`,
+    }
+    await serve('dist/src/server.js', http.servicePort, 'service', profiled || {})
     await serve('scripts/bench/baseline.ts', http.baselinePort, 'baseline')
   }
   for (const scenario of httpSelected) {
@@ -171,6 +180,7 @@ if (scale === 1 && Object.keys(rates).length > 0) {
 if (failures.length === 0) await rm(logs, { recursive: true, force: true })
 else process.stderr.write(`bench: server logs kept in ${logs}\n`)
 console.log(formatTable(figures, failures))
+if (values.profile) console.log((await summarizeProfiles(values.profile)).join('\n'))
 // The servers, PostgreSQL and the load generator share this machine: anything else running skews it.
 console.log(
   `load average (1, 5, 15 min) at the end: ${loadavg()

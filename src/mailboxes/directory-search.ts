@@ -42,15 +42,20 @@ export type DirectoryRow = Pick<MailboxRow, (typeof DIRECTORY_COLUMNS)[number]>
 export const MAX_LEAD_WORDS = 100
 // How many boxes, in the order of names, a search whose words all begin more checks first.
 export const NAMES_WINDOW = 1000
-// How many of a word's boxes a search reads, in the order of names, before it bounds what it found.
-export const WORD_WINDOW = 200
+// How many boxes a search reads, in the order of names, over its lead's words (at least 50 each), before
+// it bounds what it found.
+export const WORDS_WINDOW = 2000
+const WORD_WINDOW_AT_LEAST = 50
 
-/** Active and listed boxes, by the query's criteria but its words. */
+/**
+ * Active and listed boxes, by the query's criteria but its words. The status and listing are written
+ * in the SQL, not sent as parameters: a plan made for any value could not use the directory's partial
+ * indexes.
+ */
 const listedBoxes = (db: Executor, query: DirectoryQuery) =>
   db
     .selectFrom('mailboxes as m')
-    .where('m.status', '=', 'active')
-    .where('m.listed', '=', true)
+    .where(sql<SqlBool>`m.status = 'active' and m.listed`)
     .$if(query.postalCode !== undefined, (rows) =>
       rows.where('m.postal_code', 'like', `${query.postalCode}%`),
     )
@@ -64,10 +69,12 @@ export async function searchDirectory(db: Executor, query: DirectoryQuery) {
   return rows[0]!.body
 }
 
-/** SQL: the vocabulary's words (`v`) that one of `forms` begins, a range of its index each. */
-const wordsBegunBy = (forms: RawBuilder<unknown>) =>
-  sql`unnest(${forms}) as f (form) join mailbox_directory_vocabulary v
-    on v.word >= f.form collate "C" and v.word < (f.form || '{') collate "C"`
+/** SQL: `v.word` begins with one of `forms` (a range of the vocabulary's index each). */
+const begunBy = (forms: QueryWord) =>
+  sql.join(
+    forms.map((form) => sql`(v.word >= ${form} and v.word < ${`${form}{`})`),
+    sql` or `,
+  )
 
 /**
  * SQL: `searchDirectory`'s boxes as a JSON array, in one statement. Without words, the boxes in the
@@ -99,9 +106,25 @@ export function directoryJson(db: Executor, query: DirectoryQuery) {
   if (query.words.length === 0) return list(sql`(${byNames.select(DIRECTORY_COLUMNS).limit(take)})`)
 
   const matches = matchesWords(sql.ref('m.search_vector'), query.words)
-  const queryForms = sql.join(query.words.map((forms, i) => sql`(${i}, ${[...forms]}::text[])`))
-  const wordCount = sql`(select count(*) from (select from ${wordsBegunBy(sql.ref('q.forms'))}
-    where v.boxes > 0 limit ${MAX_LEAD_WORDS + 1}) w)`
+  // Each query word: how many words of the directory it begins (up to one more than may lead), and
+  // in how many boxes; and those words, when it leads.
+  const vocabulary = sql`mailbox_directory_vocabulary v`
+  const queryWords = sql.join(
+    query.words.map(
+      (forms, i) => sql`(${sql.lit(i)},
+        (select count(*) from (select from ${vocabulary} where (${begunBy(forms)}) and v.boxes > 0
+          limit ${sql.lit(MAX_LEAD_WORDS + 1)}) w),
+        (select coalesce(sum(v.boxes), 0) from ${vocabulary} where ${begunBy(forms)}))`,
+    ),
+  )
+  const leadWords = sql.join(
+    query.words.map(
+      (forms, i) => sql`select v.word from ${vocabulary}
+        where (${begunBy(forms)}) and v.boxes > 0
+          and (select position from lead) = ${sql.lit(i)} and not (select too_many from lead)`,
+    ),
+    sql` union all `,
+  )
   // The boxes of the word `s.word`, in the order of names.
   const entries = db
     .selectFrom('mailbox_directory_words as e')
@@ -118,51 +141,56 @@ export function directoryJson(db: Executor, query: DirectoryQuery) {
     .select(sql<boolean>`true`.as('matches'))
     .where(sql<SqlBool>`m.id = e.mailbox_id`)
     .where(matches)
-  const matchesAmong = (rows: typeof entries) =>
-    db
-      .selectFrom(rows.as('e'))
-      .select(['e.sort_name', 'e.mailbox_id as id'])
-      .where(sql<SqlBool>`(${boxMatches})`)
-      .orderBy('e.sort_name')
-      .orderBy('e.mailbox_id')
-      .limit(take)
-  const lastRead = entries.offset(WORD_WINDOW - 1).limit(1)
+  const firstMatches = db
+    .selectFrom(entries.limit(sql<number>`(select size from word_window)`).as('e'))
+    .select(['e.sort_name', 'e.mailbox_id as id'])
+    .where(sql<SqlBool>`(${boxMatches})`)
+    .orderBy('e.sort_name')
+    .orderBy('e.mailbox_id')
+    .limit(take)
+  const lastRead = entries.offset(sql<number>`(select size from word_window) - 1`).limit(1)
+  // Every match after what was read, from the words' GIN index, to be sorted: never a walk through the
+  // names. Read only when needed (a one-time filter).
+  const rest = listedBoxes(db, query)
+    .select(['m.sort_name', 'm.id'])
+    .where(matches)
+    .where(sql<SqlBool>`exists (select from read_up_to)`)
+    .where(sql<SqlBool>`(m.sort_name, m.id) > (select sort_name, id from read_up_to)`)
   const columns = sql.join(DIRECTORY_COLUMNS.map((column) => sql.ref(`m.${column}`)))
   return list(sql`(
-    with query_words (position, forms) as (values ${queryForms}),
-    lead as materialized (
-      select q.forms, ${wordCount} > ${MAX_LEAD_WORDS} as too_many from query_words q
-      order by 2, (select coalesce(sum(v.boxes), 0) from ${wordsBegunBy(sql.ref('q.forms'))}), q.position
-      limit 1),
-    lead_words as materialized (
-      select distinct v.word from lead cross join lateral (
-        select v.word from ${wordsBegunBy(sql.ref('lead.forms'))} where v.boxes > 0) v),
+    with lead as materialized (
+      select position, words > ${sql.lit(MAX_LEAD_WORDS)} as too_many
+      from (values ${queryWords}) q (position, words, boxes)
+      order by 2, boxes, position limit 1),
+    lead_words as materialized (${leadWords}),
+    word_window as materialized (
+      select greatest(${sql.lit(WORD_WINDOW_AT_LEAST)}, ${sql.lit(WORDS_WINDOW)} / count(*)) as size from lead_words),
     names_window as materialized (
       select * from (${byNames.select(['m.sort_name', 'm.id', 'm.search_vector']).limit(NAMES_WINDOW)}) w
       where (select too_many from lead)),
     near as materialized (
       select sort_name, id from names_window m where ${matches} order by sort_name, id limit ${take}),
     bounded as materialized (
-      select s.word, x.sort_name, x.id from lead_words s
-      cross join lateral (${matchesAmong(entries.limit(WORD_WINDOW))}) x
-      where not (select too_many from lead)),
+      select s.word, x.sort_name, x.id from lead_words s cross join lateral (${firstMatches}) x),
     bound as materialized (
       select b.sort_name, b.mailbox_id as id
       from lead_words s left join (select word, count(*) as found from bounded group by word) c using (word)
       cross join lateral (${lastRead}) b
-      where coalesce(c.found, 0) < ${take} and not (select too_many from lead)
+      where coalesce(c.found, 0) < ${take}
       order by b.sort_name, b.mailbox_id limit 1),
     certain as materialized (
       select distinct sort_name, id from bounded c
       where not exists (select from bound b where (c.sort_name, c.id) > (b.sort_name, b.id))),
-    rest as materialized (
-      select x.sort_name, x.id from lead_words s cross join lateral (${matchesAmong(entries)}) x
-      where (exists (select from bound) and (select count(*) from certain) < ${take})
-        or ((select too_many from lead) and (select count(*) from near) < ${take}
-          and (select count(*) from names_window) = ${NAMES_WINDOW})),
+    read_up_to as materialized (
+      select sort_name, id from bound where (select count(*) from certain) < ${take}
+      union all
+      select * from (select sort_name, id from names_window order by sort_name desc, id desc limit 1) w
+      where (select count(*) from near) < ${take} and (select count(*) from names_window) = ${NAMES_WINDOW}),
+    rest as materialized (${rest}),
     page as (
       select distinct sort_name, id from (
-        select * from certain union all select * from near union all select * from rest) found
+        select * from certain union all select * from near
+        union all (select * from rest order by sort_name, id limit ${take})) found
       order by sort_name, id limit ${take})
     select ${columns} from page join mailboxes m on m.id = page.id)`)
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EXTRACT_COLUMNS } from '../../src/mailboxes/directory.ts'
-import { NAMES_WINDOW } from '../../src/mailboxes/directory-search.ts'
+import { NAMES_WINDOW, WORDS_WINDOW } from '../../src/mailboxes/directory-search.ts'
 
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { anAccount } from '../helpers/auth.ts'
@@ -254,8 +254,9 @@ describe('the directory, against every match sorted', () => {
 
   beforeAll(async () => {
     // Boxes whose words begin with "y" (more such words than the search reads one by one), all after
-    // the first boxes in the order of names; and, after them, three more with the word "zz".
-    await copiesOfABox(300, 'Zz', 'y')
+    // the first boxes in the order of names; and, after them, three more with the word "zz", past as
+    // many boxes of "zz" as a search reads in the order of names.
+    await copiesOfABox(WORDS_WINDOW + 100, 'Zz', 'y')
     await copiesOfABox(3, 'Zz Zz Cabinet', '')
   })
 
@@ -271,8 +272,8 @@ describe('the directory, against every match sorted', () => {
     ['1 vigan', 2],
     // 'y' too, but none of the first boxes in the order of names has such a word: read word by word.
     ['y', 50],
-    ['y1 zz', 7],
-    // The first boxes of "zz", its rarer word, have no "cabinet": its last three are read on.
+    ['y12 zz', 7],
+    // The first boxes of "zz", its rarer word, have no "cabinet": the last three are found in the index.
     ['cabinet zz', 1],
   ])('%s, %i by page', async (q, limit) => {
     const names = await pagedThrough(q, limit)
