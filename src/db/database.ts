@@ -125,9 +125,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
       application_name: 'sesame',
-      // Short statements only: JIT compiling, which PostgreSQL starts on cost estimates alone, took longer
-      // than the directory search it was meant to speed up (half a second for a millisecond's query).
-      options: '-c jit=off',
+      // Short statements only, many at once: no JIT compiling, and no parallel workers. PostgreSQL starts
+      // both on cost estimates alone: compiling took half a second over the mailbox directory's
+      // millisecond-long statement, and workers took 5 ms to start for a part of it that had nothing to
+      // do.
+      options: '-c jit=off -c max_parallel_workers_per_gather=0',
     })
     // A connection that dies (database restart, network cut) must not crash the process: its query
     // fails, the pool drops it, and the next query opens a new one. pg emits `error` on the client

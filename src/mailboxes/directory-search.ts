@@ -136,7 +136,9 @@ export function directoryJson(db: Executor, query: DirectoryQuery) {
     .orderBy('e.sort_name')
     .orderBy('e.mailbox_id')
   // Each checked on its row, in a subquery per box (which PostgreSQL keeps as such, rather than a join
-  // that would read every box), so that the reading stops at the page.
+  // that would read every box), so that the reading stops at the page. A query of one word and no other
+  // criterion has nothing to check: the boxes of the words it begins are its matches, read off the index.
+  const checked = query.words.length > 1 || query.postalCode !== undefined || query.kind !== undefined
   const boxMatches = listedBoxes(db, query)
     .select(sql<boolean>`true`.as('matches'))
     .where(sql<SqlBool>`m.id = e.mailbox_id`)
@@ -144,7 +146,7 @@ export function directoryJson(db: Executor, query: DirectoryQuery) {
   const firstMatches = db
     .selectFrom(entries.limit(sql<number>`(select size from word_window)`).as('e'))
     .select(['e.sort_name', 'e.mailbox_id as id'])
-    .where(sql<SqlBool>`(${boxMatches})`)
+    .$if(checked, (rows) => rows.where(sql<SqlBool>`(${boxMatches})`))
     .orderBy('e.sort_name')
     .orderBy('e.mailbox_id')
     .limit(take)
@@ -192,5 +194,5 @@ export function directoryJson(db: Executor, query: DirectoryQuery) {
         select * from certain union all select * from near
         union all (select * from rest order by sort_name, id limit ${take})) found
       order by sort_name, id limit ${take})
-    select ${columns} from page join mailboxes m on m.id = page.id)`)
+    select ${columns} from page join mailboxes m on m.id = page.id and m.status = 'active' and m.listed)`)
 }
