@@ -81,16 +81,16 @@ const begunBy = (forms: QueryWord) =>
  * order of names. With words:
  * - The query word that begins the words of fewest boxes (the vocabulary counts them) leads, unless
  *   it begins more than 100 words of the directory and another does not.
- * - `bounded`: the boxes of each word it begins are read in the order of names, at most 200, each
- *   checked on its row for the other words and criteria, until a page of matches is found for that
- *   word. A word whose 200 boxes gave no page bounds what is certain: the matches up to its 200th box
- *   (`bound`). When these fill the page, that is the page: a common word has read a page's worth of
- *   its boxes, a rare one all of them, and a word whose boxes rarely match (the "médicale" of
- *   laboratories' services, for "cabinet méd") 200.
- * - Only otherwise (`rest`), each word's boxes are read until a page of matches, or to the end.
+ * - `bounded`: the boxes of each word it begins are read in the order of names, 2,000 over those words
+ *   at most (50 each at least), each checked on its row for the other words and criteria, until a page
+ *   of matches is found for that word. A word whose boxes read gave no page bounds what is certain: the
+ *   matches up to its last box read (`bound`). When these fill the page, that is the page: a common
+ *   word has read a page's worth of its boxes, a rare one all of them, and a word whose boxes rarely
+ *   match (the "médicale" of laboratories' services, for "cabinet méd") its share of the 2,000.
+ * - Only otherwise (`rest`), the matches after that bound come from the words' GIN index, sorted.
  * - When every query word begins more than 100 words (a letter or two, a number), the first 1,000
  *   boxes in the order of names are checked instead (`near`), in which such common words soon fill a
- *   page; the lead's words are read only when they do not.
+ *   page; the index gives the matches after them only when they do not.
  */
 export function directoryJson(db: Executor, query: DirectoryQuery) {
   const take = query.limit + 1
@@ -166,7 +166,8 @@ export function directoryJson(db: Executor, query: DirectoryQuery) {
       order by 2, boxes, position limit 1),
     lead_words as materialized (${leadWords}),
     word_window as materialized (
-      select greatest(${sql.lit(WORD_WINDOW_AT_LEAST)}, ${sql.lit(WORDS_WINDOW)} / count(*)) as size from lead_words),
+      select greatest(${sql.lit(WORD_WINDOW_AT_LEAST)}, ${sql.lit(WORDS_WINDOW)} / nullif(count(*), 0)) as size
+      from lead_words),
     names_window as materialized (
       select * from (${byNames.select(['m.sort_name', 'm.id', 'm.search_vector']).limit(NAMES_WINDOW)}) w
       where (select too_many from lead)),
