@@ -76,6 +76,16 @@ create trigger mailboxes_directory_words_update after update on mailboxes
 create trigger mailboxes_directory_words_delete after delete on mailboxes
   referencing old table as old_boxes for each statement execute function mailbox_directory_words_change();
 
+create function mailbox_directory_words_truncate() returns trigger
+language plpgsql as $$
+begin
+  truncate mailbox_directory_words, mailbox_directory_vocabulary;
+  return null;
+end
+$$;
+create trigger mailboxes_directory_words_truncate after truncate on mailboxes
+  for each statement execute function mailbox_directory_words_truncate();
+
 insert into mailbox_directory_words (word, sort_name, mailbox_id)
 select distinct w.word, m.sort_name, m.id
 from mailboxes m cross join unnest(tsvector_to_array(m.search_vector)) as w (word)

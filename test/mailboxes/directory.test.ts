@@ -298,3 +298,14 @@ describe('the directory, against every match sorted', () => {
     expect(await directoryWordsDrift(t.app.deps.db)).toEqual([])
   })
 })
+
+describe('emptying the boxes', () => {
+  it('empties the directory’s words too (a truncation fires no row trigger)', async () => {
+    await sql`truncate mailboxes cascade`.execute(t.app.deps.db)
+    expect(await directoryWordsDrift(t.app.deps.db)).toEqual([])
+    expect(await t.app.deps.db.selectFrom('mailbox_directory_vocabulary').select('word').execute()).toEqual(
+      [],
+    )
+    expect((await search('q=pharm')).items).toEqual([])
+  })
+})
