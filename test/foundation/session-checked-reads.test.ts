@@ -185,3 +185,72 @@ describe('who may not read still may not', () => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
   })
 })
+
+describe('what the collaborators show', () => {
+  it('each person once per structure, by name, with the rights held and the request waiting; never a professional’s own rights', async () => {
+    const practice = await aPractice(t)
+    const doctor = await aProfessional(practice)
+    const colleague = await aProfessional(practice)
+    await grantRight(t.app, colleague.id, practice.structureId, 'invoices')
+    const named = async (lastName: string, accountTitle: string | null) => {
+      const person = await anAccount(t.app, { profile: 'collaborator' })
+      await t.app.deps.db
+        .updateTable('accounts')
+        .set({ first_name: 'Julie', last_name: lastName, account_title: accountTitle })
+        .where('id', '=', person.id)
+        .execute()
+      await placeAt(t.app, person.id, practice.structureId)
+      return person
+    }
+    const bernard = await named('Bernard', null)
+    const arnaud = await named('Arnaud', 'Secrétariat')
+    await grantRight(t.app, arnaud.id, practice.structureId, 'results')
+    await grantRight(t.app, arnaud.id, practice.structureId, 'invoices')
+    const request = await t.app.deps.db
+      .insertInto('access_requests')
+      .values({
+        account_id: bernard.id,
+        structure_id: practice.structureId,
+        rights: ['results', 'invoices'],
+        approver_id: doctor.id,
+        status: 'pending',
+        created_at: t.clock.now(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const structureName = (
+      await t.app.deps.db
+        .selectFrom('structures')
+        .select('name')
+        .where('id', '=', practice.structureId)
+        .executeTakeFirstOrThrow()
+    ).name
+    const account = (person: Person, lastName: string, accountTitle: string | null) => ({
+      id: person.id,
+      civility: expect.any(String),
+      firstName: 'Julie',
+      lastName,
+      accountTitle,
+      status: 'active',
+    })
+
+    const collaborators = await read(doctor, '/v1/me/collaborators')
+    expect(collaborators.statusCode, collaborators.body).toBe(200)
+    expect(collaborators.json().items).toEqual([
+      {
+        account: account(arnaud, 'Arnaud', 'Secrétariat'),
+        structureId: practice.structureId,
+        structureName,
+        rights: ['invoices', 'results'],
+        pendingRequest: null,
+      },
+      {
+        account: account(bernard, 'Bernard', null),
+        structureId: practice.structureId,
+        structureName,
+        rights: [],
+        pendingRequest: { id: request.id, rights: ['results', 'invoices'] },
+      },
+    ])
+  })
+})
