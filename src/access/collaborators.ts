@@ -14,69 +14,59 @@ import { structureSummaries } from '../structures/fragments.ts'
 import { structureName as structureNameOf } from '../structures/repository.ts'
 import { type Actor, approverStructures, mayRevoke } from './policy.ts'
 
-/** A collaborator at a structure, as `GET /v1/me/collaborators` lists them (the `Collaborator` schema). */
-type CollaboratorEntry = {
-  account: {
-    id: string
-    civility: string
-    firstName: string
-    lastName: string
-    accountTitle: string | null
-    status: string
-  }
-  structureId: string
-  structureName: string
-  rights: RightName[]
-  pendingRequest: { id: string; rights: RightName[] } | null
+const PERSON_AT_STRUCTURE = [
+  'a.id',
+  'a.civility',
+  'a.first_name',
+  'a.last_name',
+  'a.account_title',
+  'a.status',
+  's.id as structure_id',
+  's.name as structure_name',
+] as const
+
+type PersonAtStructure = {
+  id: string
+  civility: string
+  first_name: string
+  last_name: string
+  account_title: string | null
+  status: string
+  structure_id: string
+  structure_name: string
 }
-type CollaboratorRows = { allowed: boolean; items: CollaboratorEntry[] }
+type CollaboratorRows = {
+  allowed: boolean
+  rights: (PersonAtStructure & { name: RightName })[]
+  requests: (PersonAtStructure & { request_id: string; rights: RightName[]; created_at: string })[]
+}
 
 /**
- * SQL: whether the account approves anywhere, and, in the structures where it does, each person
- * (a professional's own rights aside) with the rights they hold there and the request they wait on,
- * by name, as one JSON object (`CollaboratorRows`) in the API's own shape.
+ * SQL: whether the account approves anywhere, and the rights held (by name) and the requests waiting
+ * (oldest first) in the structures where it does, as one JSON object (`CollaboratorRows`).
  */
 export const collaboratorsJson = (db: Executor, professionalId: string) => {
   const structures = approverStructures(professionalId)
-  const held = db
+  const rights = db
     .selectFrom(rightGrants.as('r'))
     .innerJoin(accountSummaries.as('a'), 'a.id', 'r.account_id')
-    .select([
-      'r.account_id',
-      'r.structure_id',
-      sql<RightName[]>`array_agg(r.name order by r.name)`.as('rights'),
-    ])
+    .innerJoin(structureSummaries.as('s'), 's.id', 'r.structure_id')
+    .select([...PERSON_AT_STRUCTURE, 'r.name'])
     .where(sql<boolean>`r.structure_id in ${structures}`)
     .where('r.revoked_at', 'is', null)
     .where('r.account_id', '!=', professionalId)
     .where('a.profile', '!=', 'health_professional')
-    .groupBy(['r.account_id', 'r.structure_id'])
-  // One request per person and structure: the latest, should there be two.
-  const asked = db
+  const requests = db
     .selectFrom(accessRequests.as('q'))
-    .distinctOn(['q.account_id', 'q.structure_id'])
-    .select(['q.account_id', 'q.structure_id', 'q.id', 'q.rights'])
+    .innerJoin(accountSummaries.as('a'), 'a.id', 'q.account_id')
+    .innerJoin(structureSummaries.as('s'), 's.id', 'q.structure_id')
+    .select([...PERSON_AT_STRUCTURE, 'q.id as request_id', 'q.rights', 'q.created_at'])
     .where(sql<boolean>`q.structure_id in ${structures}`)
     .where('q.status', '=', 'pending')
-    .orderBy('q.account_id')
-    .orderBy('q.structure_id')
-    .orderBy('q.created_at', 'desc')
-  const entries = sql`
-    select json_build_object(
-      'account', json_build_object('id', a.id, 'civility', a.civility, 'firstName', a.first_name,
-        'lastName', a.last_name, 'accountTitle', a.account_title, 'status', a.status),
-      'structureId', s.id, 'structureName', s.name,
-      'rights', coalesce(h.rights, '{}'),
-      'pendingRequest', case when q.id is not null then json_build_object('id', q.id, 'rights', q.rights) end
-    ) as entry, a.last_name, a.first_name, s.name, a.id, s.id as structure_id
-    from (${held}) h
-    full join (${asked}) q on q.account_id = h.account_id and q.structure_id = h.structure_id
-    join ${accountSummaries} a on a.id = coalesce(h.account_id, q.account_id)
-    join ${structureSummaries} s on s.id = coalesce(h.structure_id, q.structure_id)`
   return sql<CollaboratorRows>`select json_build_object(
     'allowed', exists ${structures},
-    'items', ${jsonList(sql`select json_agg(x.entry order by x.last_name, x.first_name, x.name, x.id, x.structure_id)
-      from (${entries}) x`)})`
+    'rights', ${jsonList(sql`select json_agg(x order by x.name) from (${rights}) x`)},
+    'requests', ${jsonList(sql`select json_agg(x order by x.created_at) from (${requests}) x`)})`
 }
 
 /** `GET /v1/me/collaborators` in one statement, the session check included: null once it has ended. */
@@ -85,13 +75,61 @@ export async function listCollaboratorsInSession(db: Executor, clock: Clock, ses
   return found && collaboratorsView(found.body)
 }
 
-function collaboratorsView({ allowed, items }: CollaboratorRows) {
+// Collaborators by name, then structure: the order people are looked for in.
+const byName = new Intl.Collator('fr', { sensitivity: 'base' })
+
+function collaboratorsView({ allowed, rights, requests }: CollaboratorRows) {
   if (!allowed)
     throw forbidden(
       'forbidden',
       'Only the professionals of a structure and their delegates see its collaborators.',
     )
-  return items
+  const entries = new Map<
+    string,
+    {
+      account: {
+        id: string
+        civility: string
+        firstName: string
+        lastName: string
+        accountTitle: string | null
+        status: string
+      }
+      structureId: string
+      structureName: string
+      rights: RightName[]
+      pendingRequest: { id: string; rights: RightName[] } | null
+    }
+  >()
+  const entry = (row: PersonAtStructure) => {
+    const key = `${row.id}:${row.structure_id}`
+    const found = entries.get(key) ?? {
+      account: {
+        id: row.id,
+        civility: row.civility,
+        firstName: row.first_name,
+        lastName: row.last_name,
+        accountTitle: row.account_title,
+        status: row.status,
+      },
+      structureId: row.structure_id,
+      structureName: row.structure_name,
+      rights: [],
+      pendingRequest: null,
+    }
+    entries.set(key, found)
+    return found
+  }
+  for (const row of rights) entry(row).rights.push(row.name)
+  for (const row of requests) entry(row).pendingRequest = { id: row.request_id, rights: row.rights }
+  return [...entries.values()].sort(
+    (a, b) =>
+      byName.compare(a.account.lastName, b.account.lastName) ||
+      byName.compare(a.account.firstName, b.account.firstName) ||
+      byName.compare(a.structureName, b.structureName) ||
+      a.account.id.localeCompare(b.account.id) ||
+      a.structureId.localeCompare(b.structureId),
+  )
 }
 
 /** Withdraws a sensitive right at once; the collaborator and the labs are told. */
