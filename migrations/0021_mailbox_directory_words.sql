@@ -29,8 +29,8 @@ $$;
 -- Applies changes: entries removed and added (one both removed and added, a box edited with that word
 -- and its name unchanged, stays), then the vocabulary's counts in the order of its words. A count is
 -- locked until the change commits: writes of boxes that share a word ("de", a postal code) wait for
--- each other, in the order of the words, never in a cycle. Boxes are written one per transaction, a
--- few milliseconds each, a few hundred a day.
+-- each other, in the order of the words, never in a cycle. The service writes one box per
+-- transaction, of a few milliseconds.
 create function apply_mailbox_word_changes(changes mailbox_word_change[]) returns void
 language sql as $$
   delete from mailbox_directory_words e
