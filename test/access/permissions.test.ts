@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { anAccount } from '../helpers/auth.ts'
-import { grantRight, placeAt } from '../helpers/members.ts'
+import { askRights, grantRight, placeAt } from '../helpers/members.ts'
 import { aPractice, type Practice } from '../helpers/people.ts'
 
 type Person = Awaited<ReturnType<typeof anAccount>>
@@ -26,19 +26,12 @@ async function delegate(professional: Person, to: Person, structureId: string, r
 
 /** A fresh request from the secretary, naming the doctor, at this structure. */
 async function aRequest() {
-  const row = await t.app.deps.db
-    .insertInto('access_requests')
-    .values({
-      account_id: cast.secretary!.id,
-      structure_id: here.structureId,
-      rights: ['results', 'invoices'],
-      approver_id: cast.doctor!.id,
-      status: 'pending',
-      created_at: t.clock.now(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return row.id
+  return askRights(t.app, {
+    accountId: cast.secretary!.id,
+    structureId: here.structureId,
+    approverId: cast.doctor!.id,
+    rights: ['results', 'invoices'],
+  })
 }
 
 /** Makes sure the secretary holds results here (a current right, whatever history there is). */

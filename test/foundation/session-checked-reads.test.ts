@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { anAccount } from '../helpers/auth.ts'
-import { grantRight, placeAt } from '../helpers/members.ts'
+import { askRights, grantRight, placeAt } from '../helpers/members.ts'
 import { aPractice, type Practice } from '../helpers/people.ts'
 
 /**
@@ -124,18 +124,12 @@ describe('who may not read still may not', () => {
     const secretary = await anAccount(t.app, { profile: 'collaborator' })
     await placeAt(t.app, secretary.id, here.structureId)
     await grantRight(t.app, secretary.id, here.structureId)
-    const request = await t.app.deps.db
-      .insertInto('access_requests')
-      .values({
-        account_id: secretary.id,
-        structure_id: here.structureId,
-        rights: ['invoices'],
-        approver_id: doctor.id,
-        status: 'pending',
-        created_at: t.clock.now(),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const requestId = await askRights(t.app, {
+      accountId: secretary.id,
+      structureId: here.structureId,
+      approverId: doctor.id,
+      rights: ['invoices'],
+    })
 
     const mine = await read(doctor, '/v1/me/collaborators')
     expect(mine.statusCode, mine.body).toBe(200)
@@ -143,11 +137,11 @@ describe('who may not read still may not', () => {
       expect.objectContaining({
         structureId: here.structureId,
         rights: ['results'],
-        pendingRequest: { id: request.id, rights: ['invoices'] },
+        pendingRequest: { id: requestId, rights: ['invoices'] },
       }),
     ])
     expect((await read(doctor, '/v1/approvals')).json().items.map((item: { id: string }) => item.id)).toEqual(
-      [request.id],
+      [requestId],
     )
 
     const stranger = await aProfessional(elsewhere)
@@ -206,18 +200,12 @@ describe('what the collaborators show', () => {
     const arnaud = await named('Arnaud', 'Secrétariat')
     await grantRight(t.app, arnaud.id, practice.structureId, 'results')
     await grantRight(t.app, arnaud.id, practice.structureId, 'invoices')
-    const request = await t.app.deps.db
-      .insertInto('access_requests')
-      .values({
-        account_id: bernard.id,
-        structure_id: practice.structureId,
-        rights: ['results', 'invoices'],
-        approver_id: doctor.id,
-        status: 'pending',
-        created_at: t.clock.now(),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const requestId = await askRights(t.app, {
+      accountId: bernard.id,
+      structureId: practice.structureId,
+      approverId: doctor.id,
+      rights: ['results', 'invoices'],
+    })
     const structureName = (
       await t.app.deps.db
         .selectFrom('structures')
@@ -249,7 +237,7 @@ describe('what the collaborators show', () => {
         structureId: practice.structureId,
         structureName,
         rights: [],
-        pendingRequest: { id: request.id, rights: ['results', 'invoices'] },
+        pendingRequest: { id: requestId, rights: ['results', 'invoices'] },
       },
     ])
   })

@@ -48,3 +48,23 @@ export async function aMemberAt(
   await placeAt(app, person.id, structureId, options.place)
   return person
 }
+
+/** A pending request of the account for rights at the structure, naming its approver, written directly. */
+export async function askRights(
+  app: App,
+  request: { accountId: string; structureId: string; approverId: string; rights: RightName[] },
+) {
+  const row = await app.deps.db
+    .insertInto('access_requests')
+    .values({
+      account_id: request.accountId,
+      structure_id: request.structureId,
+      rights: request.rights,
+      approver_id: request.approverId,
+      status: 'pending',
+      created_at: app.deps.clock.now(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}

@@ -98,6 +98,24 @@ async function copiesOfABox(count: number, name: string, word: string) {
       created_by, created_at, updated_at
     from mailboxes, generate_series(1, ${count}) as i where id = ${boxes.cms!}`.execute(t.app.deps.db)
 }
+
+// Every page of a search, each query from an address of its own (the pages pass the rate limit).
+let clients = 0
+const pagedThrough = async (q: string, limit: number) => {
+  const client = `192.0.2.${++clients}`
+  const names: string[] = []
+  let cursor: string | null = null
+  do {
+    const page = await search(
+      `q=${encodeURIComponent(q)}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+      client,
+    )
+    names.push(...page.items.map((item) => item.name))
+    cursor = page.nextCursor
+  } while (cursor)
+  return names
+}
+
 const found = async (query: string) => (await search(query)).items.map((item) => item.id).sort()
 const ids = (...names: string[]) => names.map((name) => boxes[name]!).sort()
 
@@ -169,13 +187,7 @@ describe('a directory larger than the search reads in the order of names', () =>
   })
 
   it('pages through matches on both sides of what it reads in order', async () => {
-    const names: string[] = []
-    let cursor: string | null = null
-    do {
-      const page = await search(`q=albi&limit=50${cursor ? `&cursor=${cursor}` : ''}`)
-      names.push(...page.items.map((item) => item.name))
-      cursor = page.nextCursor
-    } while (cursor)
+    const names = await pagedThrough('albi', 50)
     expect(names).toHaveLength(NAMES_WINDOW + 100 + 1)
     expect(names.at(-1)).toBe('Pharmacie du Centre')
     expect(new Set(names).size).toBe(names.length)
@@ -235,23 +247,6 @@ describe('the directory, against every match sorted', () => {
           .join(' & ')})
         order by sort_name, id`.execute(t.app.deps.db)
     ).rows.map((row) => row.name)
-  // Each query from an address of its own: the pages of them all pass the rate limit of one.
-  let clients = 0
-  const pagedThrough = async (q: string, limit: number) => {
-    const client = `192.0.2.${++clients}`
-    const names: string[] = []
-    let cursor: string | null = null
-    do {
-      const page = await search(
-        `q=${encodeURIComponent(q)}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
-        client,
-      )
-      names.push(...page.items.map((item) => item.name))
-      cursor = page.nextCursor
-    } while (cursor)
-    return names
-  }
-
   beforeAll(async () => {
     // Boxes whose words begin with "y" (more such words than the search reads one by one), all after
     // the first boxes in the order of names; and, after them, three more with the word "zz", past as
