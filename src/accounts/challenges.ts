@@ -5,6 +5,7 @@ import { randomCode } from '../auth/secrets.ts'
 import type { Deps, RequestContext } from '../deps.ts'
 import { unauthorized } from '../shared/errors.ts'
 import { LIMITS, throttle } from '../throttle/policies.ts'
+import type { VerifiedPassword } from './password-step.ts'
 import { accountById } from './repository.ts'
 import { verifyTotp } from './totp.ts'
 
@@ -27,15 +28,16 @@ export interface ChallengedAccount {
 export type ChallengePurpose = { purpose: 'sign_in' } | { purpose: 'step_up'; sessionId: string }
 
 /**
- * Opens a challenge. The challenge, its audit record and the email of its code are one statement: all
- * or nothing, in one round trip.
+ * Opens a challenge once the password is verified. The failure counts cleared, the challenge, its audit
+ * record and the email of its code are one statement: all or nothing, in one round trip.
  */
 export async function issueChallenge(
   deps: Deps,
   actor: AuditActor,
-  account: ChallengedAccount,
+  verified: { account: ChallengedAccount; clearFailures: VerifiedPassword['clearFailures'] },
   kind: ChallengePurpose,
 ) {
+  const { account, clearFailures } = verified
   const now = deps.clock.now()
   const expiresAt = new Date(now.getTime() + CHALLENGE_MINUTES * 60_000)
   const factor: 'email' | 'totp' = account.totp_confirmed_at ? 'totp' : 'email'
@@ -43,6 +45,7 @@ export async function issueChallenge(
   const challengeId = randomUUID()
   const code = factor === 'email' ? randomCode() : null
   const written = deps.db
+    .with('cleared', () => clearFailures)
     .with('challenge', (db) =>
       db.insertInto('login_challenges').values({
         id: challengeId,

@@ -1,12 +1,28 @@
+import { sql } from 'kysely'
 import { type AuditActor, recordAudit } from '../audit/audit.ts'
+import { PREPARED } from '../db/database.ts'
+import type { Executor } from '../db/schema.ts'
 import type { Deps, RequestContext } from '../deps.ts'
 import { AppError, tooManyRequests, unauthorized } from '../shared/errors.ts'
-import { admitAttempt, clearFailures, sweepFailures } from '../throttle/failures.ts'
+import {
+  type Admission,
+  admission,
+  clearFailures,
+  clearingFailures,
+  sweepFailures,
+  verdictOf,
+} from '../throttle/failures.ts'
 import { LIMITS, throttle } from '../throttle/policies.ts'
 import type { ChallengedAccount } from './challenges.ts'
-import { addressKey } from './repository.ts'
+import { addressKey, type LoginAccountQuery } from './repository.ts'
 
 export type PasswordAccount = ChallengedAccount & { status: string; password_hash: string | null }
+
+/** A right password: its account, and the statement that clears its failure counts, to run with what follows. */
+export interface VerifiedPassword {
+  account: PasswordAccount
+  clearFailures: ReturnType<typeof clearingFailures>
+}
 
 /** What every refused sign-in answers, whatever the reason (which only the audit trail records). */
 export const invalidCredentials = (detail = 'Wrong email or password.') =>
@@ -17,22 +33,21 @@ let failuresSinceSweep = 0
  * A password typed for an address, at sign-in or to step up: the client address's throttle, then the
  * failure counts (growing delays from one client; a lock after 100 in a row), then the hash. Unknown
  * address, wrong password and an account that may not sign in all get the same 401 after the same work
- * (a hash is verified either way); the true reason goes to the audit trail only.
+ * (a hash is verified either way); the true reason goes to the audit trail only. A right password
+ * clears the failure counts within the statement that follows it (`VerifiedPassword`).
  */
 export async function verifyPasswordStep(
   deps: Deps,
   context: RequestContext,
   typed: { address: string; password: string },
-  lookup: Promise<PasswordAccount | undefined>,
+  lookup: LoginAccountQuery,
   audit: { actor: AuditActor; failedAction: string },
-): Promise<PasswordAccount> {
+): Promise<VerifiedPassword> {
   const key = addressKey(typed.address)
   const now = deps.clock.now()
-  // The account is looked up while the attempt is counted; it is used only if the attempt may go on.
-  const [account, , failures] = await Promise.all([
-    lookup,
+  const [{ failures, account }] = await Promise.all([
+    admitAndLookUp(deps.db, key, context.client, now, lookup),
     throttle(deps, `signin:ip:${context.client}`, LIMITS.signInPerIp),
-    admitAttempt(deps.db, key, context.client, now),
   ])
   if (!failures.ok) {
     if (failures.reason === 'delayed') throw tooManyRequests(Math.ceil(failures.retryAfterMs / 1000))
@@ -54,8 +69,9 @@ export async function verifyPasswordStep(
           : null
   // The attempt was counted as a failure when let through: a right password (an account that may not sign
   // in included) clears it; an unknown address stays counted, as a wrong password does, so both look alike.
-  if (matches && account?.password_hash) await clearFailures(deps.db, key, context.client)
-  else if (++failuresSinceSweep % 100 === 0) await sweepFailures(deps.db, now)
+  if (!matches || !account?.password_hash) {
+    if (++failuresSinceSweep % 100 === 0) await sweepFailures(deps.db, now)
+  } else if (refusal) await clearFailures(deps.db, key, context.client)
   if (refusal || !account?.password_hash) {
     await recordAudit(deps.db, deps.clock, audit.actor, {
       action: audit.failedAction,
@@ -72,5 +88,39 @@ export async function verifyPasswordStep(
       .where('id', '=', account.id)
       .execute()
   }
-  return account
+  return { account, clearFailures: clearingFailures(deps.db, key, context.client) }
+}
+
+/**
+ * The attempt let through or held (see `admission`) and the account looked up, in one round trip: the
+ * account is used only if the attempt may go on. A named prepared statement: the account's query takes
+ * longer to plan than to run.
+ */
+async function admitAndLookUp(
+  db: Executor,
+  address: string,
+  client: string,
+  now: Date,
+  lookup: LoginAccountQuery,
+) {
+  type Row = Admission & { [Column in keyof PasswordAccount]: PasswordAccount[Column] | null }
+  const { rows } =
+    await sql<Row>`${sql.raw(PREPARED)}select v.verdict, v.retry_after_ms::integer as retry_after_ms,
+      account.id, account.status, account.password_hash, account.first_name, account.locale,
+      account.totp_confirmed_at, account.address
+    from ${admission(address, client, now)} v left join lateral ${lookup} account on true`.execute(db)
+  const row = rows[0]
+  const account: PasswordAccount | undefined =
+    row?.id != null
+      ? {
+          id: row.id,
+          status: row.status!,
+          password_hash: row.password_hash,
+          first_name: row.first_name!,
+          locale: row.locale!,
+          totp_confirmed_at: row.totp_confirmed_at,
+          address: row.address!,
+        }
+      : undefined
+  return { failures: verdictOf(row), account }
 }

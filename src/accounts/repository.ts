@@ -22,11 +22,21 @@ const loginAccounts = (db: Executor) =>
 
 /** The account that signs in with this address, if any. */
 export const accountByLoginAddress = (db: Executor, address: string) =>
-  loginAccounts(db).where('e.address_key', '=', addressKey(address)).executeTakeFirst()
+  loginAccountWithAddress(db, address).executeTakeFirst()
+
+/** The query of `accountByLoginAddress`, to read within a larger statement (see `verifyPasswordStep`). */
+export const loginAccountWithAddress = (db: Executor, address: string) =>
+  loginAccounts(db).where('e.address_key', '=', addressKey(address))
 
 /** An account with its login address. */
 export const loginAccountById = (db: Executor, accountId: string) =>
-  loginAccounts(db).where('a.id', '=', accountId).executeTakeFirst()
+  loginAccountWithId(db, accountId).executeTakeFirst()
+
+/** The query of `loginAccountById`, to read within a larger statement. */
+export const loginAccountWithId = (db: Executor, accountId: string) =>
+  loginAccounts(db).where('a.id', '=', accountId)
+
+export type LoginAccountQuery = ReturnType<typeof loginAccountWithId>
 
 export const accountById = (db: Executor, id: string) =>
   db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()

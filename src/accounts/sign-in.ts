@@ -4,7 +4,7 @@ import type { Deps, RequestContext } from '../deps.ts'
 import { unauthorized } from '../shared/errors.ts'
 import { answerChallenge, issueChallenge } from './challenges.ts'
 import { verifyPasswordStep } from './password-step.ts'
-import { accountById, accountByLoginAddress } from './repository.ts'
+import { accountById, loginAccountWithAddress } from './repository.ts'
 
 export const sessionDeps = (deps: Deps) => ({
   db: deps.db,
@@ -16,14 +16,14 @@ export const sessionDeps = (deps: Deps) => ({
 /** First step: email and password (see `verifyPasswordStep`); then a code is mailed, or the app asked. */
 export async function startSignIn(deps: Deps, context: RequestContext, email: string, password: string) {
   const actor = { type: 'anonymous' as const, id: null, requestId: context.requestId }
-  const account = await verifyPasswordStep(
+  const verified = await verifyPasswordStep(
     deps,
     context,
     { address: email, password },
-    accountByLoginAddress(deps.db, email),
+    loginAccountWithAddress(deps.db, email),
     { actor, failedAction: 'auth.sign_in_failed' },
   )
-  return issueChallenge(deps, actor, account, { purpose: 'sign_in' })
+  return issueChallenge(deps, actor, verified, { purpose: 'sign_in' })
 }
 
 /** Second step: the emailed code or the authenticator's code, 5 tries; then a session and tokens. */

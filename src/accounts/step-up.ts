@@ -3,7 +3,7 @@ import type { Deps, RequestContext } from '../deps.ts'
 import { unauthorized } from '../shared/errors.ts'
 import { answerChallenge, issueChallenge } from './challenges.ts'
 import { verifyPasswordStep } from './password-step.ts'
-import { loginAccountById } from './repository.ts'
+import { loginAccountById, loginAccountWithId } from './repository.ts'
 import { accessTokenFor } from './sign-in.ts'
 
 export interface SignedIn {
@@ -19,14 +19,14 @@ export async function startStepUp(deps: Deps, context: RequestContext, person: S
   const account = await loginAccountById(deps.db, person.sub)
   if (!account) throw unauthorized()
   const actor = { type: 'person' as const, id: person.sub, requestId: context.requestId }
-  const checked = await verifyPasswordStep(
+  const verified = await verifyPasswordStep(
     deps,
     context,
     { address: account.address, password },
-    Promise.resolve(account),
+    loginAccountWithId(deps.db, account.id),
     { actor, failedAction: 'auth.step_up_failed' },
   )
-  return issueChallenge(deps, actor, checked, { purpose: 'step_up', sessionId: person.sid })
+  return issueChallenge(deps, actor, verified, { purpose: 'step_up', sessionId: person.sid })
 }
 
 /**

@@ -27,37 +27,41 @@ export type FailureVerdict =
   | { ok: false; reason: 'delayed'; retryAfterMs: number }
   | { ok: false; reason: 'locked' }
 
+/** What `admit_sign_in_attempt` answers, as read by `verdictOf`. */
+export interface Admission {
+  verdict: 'ok' | 'locked' | 'delayed'
+  retry_after_ms: number
+}
+
 /**
- * Lets a password attempt through, or not, for this address from this client: held while the client
- * waits out its delay, or while the address is locked; let through, the attempt is counted as a failure
- * (cleared if the password is right). One round trip to `admit_sign_in_attempt` (migration 0019), which
- * holds both rows, locked in key order, so that concurrent attempts are counted one after the other.
+ * The call that lets a password attempt through, or not, for this address from this client, as a table
+ * of one row (`Admission`) to read from, alone or beside what the same round trip also reads: held while
+ * the client waits out its delay, or while the address is locked; let through, the attempt is counted
+ * as a failure (cleared if the password is right). `admit_sign_in_attempt` (migration 0019) holds both
+ * rows, locked in key order, so that concurrent attempts are counted one after the other.
  */
-export async function admitAttempt(
-  db: Executor,
-  address: string,
-  ip: string,
-  now: Date,
-): Promise<FailureVerdict> {
-  const { rows } = await sql<{ verdict: 'ok' | 'locked' | 'delayed'; retry_after_ms: number }>`
-    select verdict, retry_after_ms::integer as retry_after_ms from admit_sign_in_attempt(
-      ${accountKey(address)}, ${clientKey(address, ip)}, ${now}::timestamptz,
-      ${FAILURES.freePerClient}, ${FAILURES.firstDelayMs}, ${FAILURES.maxDelayMs}, ${FAILURES.lockAfter})`.execute(
-    db,
-  )
-  const row = rows[0]
+export const admission = (address: string, ip: string, now: Date) =>
+  sql<Admission>`admit_sign_in_attempt(
+    ${accountKey(address)}, ${clientKey(address, ip)}, ${now}::timestamptz,
+    ${FAILURES.freePerClient}, ${FAILURES.firstDelayMs}, ${FAILURES.maxDelayMs}, ${FAILURES.lockAfter})`
+
+export function verdictOf(row: Admission | undefined): FailureVerdict {
   if (!row) throw new Error('admit_sign_in_attempt answered nothing')
   if (row.verdict === 'ok') return { ok: true }
   if (row.verdict === 'locked') return { ok: false, reason: 'locked' }
-  return { ok: false, reason: 'delayed', retryAfterMs: row.retry_after_ms }
+  return { ok: false, reason: 'delayed', retryAfterMs: Number(row.retry_after_ms) }
 }
 
-/** A success from this client: both counts start again. */
+/**
+ * A success from this client: both counts start again. A statement to run alone, or within the one
+ * that writes what the success opens (see `issueChallenge`).
+ */
+export const clearingFailures = (db: Executor, address: string, ip: string) =>
+  db.deleteFrom('sign_in_failures').where('key', 'in', [accountKey(address), clientKey(address, ip)])
+
+/** A success from this client, in a round trip of its own (see `clearingFailures`). */
 export async function clearFailures(db: Executor, address: string, ip: string): Promise<void> {
-  await db
-    .deleteFrom('sign_in_failures')
-    .where('key', 'in', [accountKey(address), clientKey(address, ip)])
-    .execute()
+  await clearingFailures(db, address, ip).execute()
 }
 
 /** A password set through a reset link (or activation) lifts every count on the address, the lock too. */

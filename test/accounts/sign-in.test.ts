@@ -26,6 +26,15 @@ async function anActiveDoctor(email: string) {
 const login = (email: string, password: string, ip = '198.51.100.10') =>
   t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password }, remoteAddress: ip })
 
+/** The failure counts kept on an address: the address's own, and each client's. */
+const countsOn = (email: string) =>
+  t.app.deps.db
+    .selectFrom('sign_in_failures')
+    .select(['key', 'failures'])
+    .where((eb) => eb.or([eb('key', '=', `account:${email}`), eb('key', 'like', `client:${email}:%`)]))
+    .orderBy('key')
+    .execute()
+
 describe('email codes', () => {
   it('expire after 10 minutes', async () => {
     const requested = await t.app.inject({
@@ -202,6 +211,8 @@ describe('no enumeration', () => {
       .where('action', '=', 'auth.sign_in_failed')
       .executeTakeFirst()
     expect(audit?.reason).toBe('account_pending_validation')
+    // The password was right: nothing stays counted against the address.
+    expect(await countsOn('pending@example.org')).toEqual([])
   })
 
   it('answers password resets the same for known and unknown addresses', async () => {
@@ -246,7 +257,12 @@ describe('sign-in', () => {
     t.clock.advance(2000)
     expect((await login('slowed@example.org', STRONG_PASSWORD, from)).statusCode).toBe(200)
     expect((await login('slowed@example.org', 'guess-again', from)).statusCode).toBe(401)
+    expect(await countsOn('slowed@example.org')).toEqual([
+      { key: 'account:slowed@example.org', failures: 1 },
+      { key: `client:slowed@example.org:${from}`, failures: 1 },
+    ])
     expect((await login('slowed@example.org', STRONG_PASSWORD, from)).statusCode).toBe(200)
+    expect(await countsOn('slowed@example.org')).toEqual([])
   })
 
   it('counts guesses sent at once one after the other: from one client, five go through, the rest wait', async () => {
