@@ -14,7 +14,8 @@ import type { Figure } from './report.ts'
 // The RPPS extract has 56 columns, and each line ends with `|`: one more (empty) field.
 const FIELDS = 57
 const PEAK_RSS = fileURLToPath(new URL('./peak-rss.ts', import.meta.url))
-const IMPORT_CLI = fileURLToPath(new URL('../../dist/scripts/directory/import.js', import.meta.url))
+// The build, as the image holds it: its package.json's `directory:import` is the import as ops run it.
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url))
 
 /**
 /** The bench's RPPS extract, as its imports record it: named after the generators' edition. */
@@ -22,8 +23,9 @@ export const RPPS_BENCH_FILE = `PS_LibreAcces_Personne_activite_bench_${GENERATO
 
 /**
  * The directory import of an RPPS extract of `lines` lines, against the baseline: a raw COPY of the
- * same file into an unindexed table of text columns. Ours is the import CLI, as ops run it, in its own
- * process: wall time (start-up and migration check included) and peak RSS.
+ * same file into an unindexed table of text columns. Ours is the import CLI, as ops run it (the built
+ * `directory:import` script, its node options included), in its own process: wall time (start-up and
+ * migration check included) and peak RSS.
  */
 export async function measureImport(
   pool: pg.Pool,
@@ -88,9 +90,13 @@ async function rawCopy(pool: pg.Pool, file: string): Promise<number> {
 }
 
 async function importCli(pool: pg.Pool, env: NodeJS.ProcessEnv, file: string, rssFile: string) {
+  const manifest = JSON.parse(await readFile(join(DIST, 'package.json'), 'utf8'))
+  // `node --max-semi-space-size=… --require … scripts/directory/import.js`: its words after `node`.
+  const [, ...command] = String(manifest.scripts['directory:import']).split(' ')
   await pool.query('checkpoint')
   const started = performance.now()
-  const child = spawn(process.execPath, ['--import', PEAK_RSS, IMPORT_CLI, '--rpps', file], {
+  const child = spawn(process.execPath, ['--import', PEAK_RSS, ...command, '--rpps', file], {
+    cwd: DIST,
     env: { ...env, BENCH_PEAK_RSS_FILE: rssFile },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
