@@ -18,7 +18,11 @@ import { addressKey, type LoginAccountQuery } from './repository.ts'
 
 export type PasswordAccount = ChallengedAccount & { status: string; password_hash: string | null }
 
-/** A right password: its account, and the statement that clears its failure counts, to run with what follows. */
+/**
+ * A right password: its account, and the statement that clears its failure counts, to run within the
+ * statement that writes what the password opens (`issueChallenge`), or alone: a right password left
+ * counted would delay, then lock, its owner.
+ */
 export interface VerifiedPassword {
   account: PasswordAccount
   clearFailures: ReturnType<typeof clearingFailures>

@@ -54,10 +54,18 @@ export function verdictOf(row: Admission | undefined): FailureVerdict {
 
 /**
  * A success from this client: both counts start again. A statement to run alone, or within the one
- * that writes what the success opens (see `issueChallenge`).
+ * that writes what the success opens (see `issueChallenge`). Its rows are locked in key order first, as
+ * `admit_sign_in_attempt` locks them, so that a success and an attempt never wait on each other in a cycle.
  */
 export const clearingFailures = (db: Executor, address: string, ip: string) =>
-  db.deleteFrom('sign_in_failures').where('key', 'in', [accountKey(address), clientKey(address, ip)])
+  db.deleteFrom('sign_in_failures').where('key', 'in', (eb) =>
+    eb
+      .selectFrom('sign_in_failures')
+      .select('key')
+      .where('key', 'in', [accountKey(address), clientKey(address, ip)])
+      .orderBy('key')
+      .forUpdate(),
+  )
 
 /** A success from this client, in a round trip of its own (see `clearingFailures`). */
 export async function clearFailures(db: Executor, address: string, ip: string): Promise<void> {

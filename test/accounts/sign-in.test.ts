@@ -265,6 +265,21 @@ describe('sign-in', () => {
     expect(await countsOn('slowed@example.org')).toEqual([])
   })
 
+  it('holds a delayed client the same whether the account may sign in or not', async () => {
+    await anActiveDoctor('delayed.active@example.org')
+    await register(t, practice, { email: 'delayed.pending@example.org' })
+    const from = '203.0.113.78'
+    const held = []
+    for (const email of ['delayed.active@example.org', 'delayed.pending@example.org']) {
+      for (let i = 0; i < 5; i++) expect((await login(email, `guess-${i}`, from)).statusCode).toBe(401)
+      held.push(await login(email, STRONG_PASSWORD, from))
+    }
+    const strip = (body: Record<string, unknown>) => ({ ...body, requestId: undefined })
+    expect(held.map((response) => response.statusCode)).toEqual([429, 429])
+    expect(strip(held[0]!.json())).toEqual(strip(held[1]!.json()))
+    expect(held[0]!.headers['retry-after']).toBe(held[1]!.headers['retry-after'])
+  })
+
   it('counts guesses sent at once one after the other: from one client, five go through, the rest wait', async () => {
     await anActiveDoctor('rushed@example.org')
     const at = await Promise.all(

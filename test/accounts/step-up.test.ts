@@ -252,3 +252,24 @@ describe('after a step-up', () => {
     expect(t.mail.to(doctor.email).at(-1)?.subject).toBe('Sésame : mot de passe modifié')
   })
 })
+
+describe('step-up passwords, counted as sign-in failures', () => {
+  it('hold a client that keeps failing, even with the right password, until its delay is out; a success clears the counts', async () => {
+    const doctor = await aDoctor('dr.obstine@example.org')
+    const stepUpWith = (password: string) => call(doctor.headers, 'POST', '/v1/auth/step-up', { password })
+    for (let i = 0; i < 5; i++) expect((await stepUpWith(`not-it-${i}`)).statusCode).toBe(401)
+    const held = await stepUpWith(STRONG_PASSWORD)
+    expect(held.statusCode).toBe(429)
+    expect(held.headers['retry-after']).toBe('1')
+    t.clock.advance(1000)
+    expect((await stepUpWith(STRONG_PASSWORD)).statusCode).toBe(202)
+    const counts = await t.app.deps.db
+      .selectFrom('sign_in_failures')
+      .select('key')
+      .where((eb) =>
+        eb.or([eb('key', '=', `account:${doctor.email}`), eb('key', 'like', `client:${doctor.email}:%`)]),
+      )
+      .execute()
+    expect(counts).toEqual([])
+  })
+})
