@@ -72,15 +72,26 @@ export async function clearFailures(db: Executor, address: string, ip: string): 
   await clearingFailures(db, address, ip).execute()
 }
 
-/** A password set through a reset link (or activation) lifts every count on the address, the lock too. */
+/**
+ * A password set through a reset link (or activation) lifts every count on the address, the lock too;
+ * its rows locked in key order first, as in `clearingFailures`.
+ */
 export async function liftFailures(db: Executor, address: string): Promise<void> {
+  const clients = clientKey(address, '')
   await db
     .deleteFrom('sign_in_failures')
-    .where((eb) =>
-      eb.or([
-        eb('key', '=', accountKey(address)),
-        eb(sql<string>`left(key, ${clientKey(address, '').length})`, '=', clientKey(address, '')),
-      ]),
+    .where('key', 'in', (eb) =>
+      eb
+        .selectFrom('sign_in_failures')
+        .select('key')
+        .where((row) =>
+          row.or([
+            row('key', '=', accountKey(address)),
+            row(sql<string>`left(key, ${clients.length})`, '=', clients),
+          ]),
+        )
+        .orderBy('key')
+        .forUpdate(),
     )
     .execute()
 }
