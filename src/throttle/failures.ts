@@ -10,7 +10,7 @@ import type { Executor } from '../db/schema.ts'
  *   address is locked until its owner sets a password through a reset link.
  * An attempt is counted as a failure when it is let through, before the password is checked, so that
  * guesses sent at once cannot all pass; a right password then clears both counts. These are the rules'
- * figures; `admit_sign_in_attempt` (migration 0019) applies them.
+ * figures; `admit_sign_in_attempt` (migrations 0019 and 0022) applies them.
  */
 export const FAILURES = {
   freePerClient: 5,
@@ -37,8 +37,8 @@ export interface Admission {
  * The call that lets a password attempt through, or not, for this address from this client, as a table
  * of one row (`Admission`) to read from, alone or beside what the same round trip also reads: held while
  * the client waits out its delay, or while the address is locked; let through, the attempt is counted
- * as a failure (cleared if the password is right). `admit_sign_in_attempt` (migration 0019) holds both
- * rows, locked in key order, so that concurrent attempts are counted one after the other.
+ * as a failure (cleared if the password is right). `admit_sign_in_attempt` (migrations 0019, 0022)
+ * holds both rows, locked in key order, so that concurrent attempts are counted one after the other.
  */
 export const admission = (address: string, ip: string, now: Date) =>
   sql<Admission>`admit_sign_in_attempt(
