@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { generate } from 'otplib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
@@ -294,6 +295,33 @@ describe('sign-in', () => {
       .where('key', '=', 'account:rushed@example.org')
       .executeTakeFirstOrThrow()
     expect(counted.failures).toBe(5)
+  })
+
+  it('counts an attempt whose rows a success clears between their insert and their lock', async () => {
+    await anActiveDoctor('raced@example.org')
+    const { db } = t.app.deps
+    // The success, played once by a trigger: the rows are gone by the time the attempt locks them.
+    await sql`create table race_once (done boolean)`.execute(db)
+    await sql`create function clear_once() returns trigger language plpgsql as $$ begin
+      if not exists (select 1 from race_once) then
+        insert into race_once values (true);
+        delete from sign_in_failures where key like '%:raced@example.org%';
+      end if;
+      return null;
+    end $$`.execute(db)
+    await sql`create trigger clear_once after insert on sign_in_failures
+      for each statement execute function clear_once()`.execute(db)
+    try {
+      expect((await login('raced@example.org', 'a-guess-in-the-race')).statusCode).toBe(401)
+    } finally {
+      await sql`drop trigger clear_once on sign_in_failures`.execute(db)
+      await sql`drop function clear_once()`.execute(db)
+      await sql`drop table race_once`.execute(db)
+    }
+    expect(await countsOn('raced@example.org')).toEqual([
+      { key: 'account:raced@example.org', failures: 1 },
+      { key: 'client:raced@example.org:198.51.100.10', failures: 1 },
+    ])
   })
 
   it('locks an address after 100 failures in a row, until its owner sets a password by reset link', async () => {
