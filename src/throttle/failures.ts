@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
-import type { Executor } from '../db/schema.ts'
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely'
+import type { DB, Executor } from '../db/schema.ts'
 
 /**
  * Consecutive failed password checks, counted on the address typed (known or not, so that nothing tells
@@ -53,54 +53,49 @@ export function verdictOf(row: Admission | undefined): FailureVerdict {
 }
 
 /**
+ * Deletes the counts `which` picks, their rows locked in key order first, as `admit_sign_in_attempt`
+ * locks them: a delete and an attempt never wait on each other in a cycle. Every delete of counts goes
+ * through here.
+ */
+const deletingCounts = (
+  db: Executor,
+  which: (row: ExpressionBuilder<DB, 'sign_in_failures'>) => Expression<SqlBool>,
+) =>
+  db
+    .deleteFrom('sign_in_failures')
+    .where('key', 'in', (eb) =>
+      eb.selectFrom('sign_in_failures').select('key').where(which).orderBy('key').forUpdate(),
+    )
+
+/**
  * A success from this client: both counts start again. A statement to run alone, or within the one
- * that writes what the success opens (see `issueChallenge`). Its rows are locked in key order first, as
- * `admit_sign_in_attempt` locks them, so that a success and an attempt never wait on each other in a cycle.
+ * that writes what the success opens (see `issueChallenge`).
  */
 export const clearingFailures = (db: Executor, address: string, ip: string) =>
-  db.deleteFrom('sign_in_failures').where('key', 'in', (eb) =>
-    eb
-      .selectFrom('sign_in_failures')
-      .select('key')
-      .where('key', 'in', [accountKey(address), clientKey(address, ip)])
-      .orderBy('key')
-      .forUpdate(),
-  )
+  deletingCounts(db, (row) => row('key', 'in', [accountKey(address), clientKey(address, ip)]))
 
 /** A success from this client, in a round trip of its own (see `clearingFailures`). */
 export async function clearFailures(db: Executor, address: string, ip: string): Promise<void> {
   await clearingFailures(db, address, ip).execute()
 }
 
-/**
- * A password set through a reset link (or activation) lifts every count on the address, the lock too;
- * its rows locked in key order first, as in `clearingFailures`.
- */
+/** A password set through a reset link (or activation) lifts every count on the address, the lock too. */
 export async function liftFailures(db: Executor, address: string): Promise<void> {
   const clients = clientKey(address, '')
-  await db
-    .deleteFrom('sign_in_failures')
-    .where('key', 'in', (eb) =>
-      eb
-        .selectFrom('sign_in_failures')
-        .select('key')
-        .where((row) =>
-          row.or([
-            row('key', '=', accountKey(address)),
-            row(sql<string>`left(key, ${clients.length})`, '=', clients),
-          ]),
-        )
-        .orderBy('key')
-        .forUpdate(),
-    )
-    .execute()
+  await deletingCounts(db, (row) =>
+    row.or([
+      row('key', '=', accountKey(address)),
+      row(sql<string>`left(key, ${clients.length})`, '=', clients),
+    ]),
+  ).execute()
 }
 
 /** Forgets the counts of clients that stopped failing a day ago; locks stay until lifted. */
 export async function sweepFailures(db: Executor, now: Date): Promise<void> {
-  await db
-    .deleteFrom('sign_in_failures')
-    .where('last_failed_at', '<', new Date(now.getTime() - 86_400_000))
-    .where('failures', '<', FAILURES.lockAfter)
-    .execute()
+  await deletingCounts(db, (row) =>
+    row.and([
+      row('last_failed_at', '<', new Date(now.getTime() - 86_400_000)),
+      row('failures', '<', FAILURES.lockAfter),
+    ]),
+  ).execute()
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { generate } from 'otplib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sweepFailures } from '../../src/throttle/failures.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { aPractice, type Practice, proveEmail, register, STRONG_PASSWORD, signIn } from '../helpers/people.ts'
 
@@ -295,6 +296,21 @@ describe('sign-in', () => {
       .where('key', '=', 'account:rushed@example.org')
       .executeTakeFirstOrThrow()
     expect(counted.failures).toBe(5)
+  })
+
+  it('forgets the counts of clients that stopped failing a day ago, never a lock', async () => {
+    await anActiveDoctor('forgotten@example.org')
+    expect((await login('forgotten@example.org', 'one-old-guess', '203.0.113.90')).statusCode).toBe(401)
+    await t.app.deps.db
+      .insertInto('sign_in_failures')
+      .values({ key: 'account:still.locked@example.org', failures: 100, last_failed_at: t.clock.now() })
+      .execute()
+    t.clock.advance(86_400_000 + 1000)
+    await sweepFailures(t.app.deps.db, t.clock.now())
+    expect(await countsOn('forgotten@example.org')).toEqual([])
+    expect(await countsOn('still.locked@example.org')).toEqual([
+      { key: 'account:still.locked@example.org', failures: 100 },
+    ])
   })
 
   it('counts an attempt whose rows a success clears between their insert and their lock', async () => {
