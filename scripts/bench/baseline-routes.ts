@@ -2,12 +2,12 @@ import argon2 from 'argon2'
 import type { FastifyRequest } from 'fastify'
 import type pg from 'pg'
 import { approvalsInSession } from '../../src/access/approvals.ts'
-import { collaboratorsJson } from '../../src/access/collaborators.ts'
-import { meInSession } from '../../src/accounts/me.ts'
+import { readCollaboratorsInSession } from '../../src/access/collaborators.ts'
+import { readMeInSession } from '../../src/accounts/me.ts'
 import { searchEstablishments } from '../../src/directory/establishments.ts'
 import { searchProfessionals } from '../../src/directory/search.ts'
 import { mailboxDirectoryBaseline } from './mailboxes.ts'
-import { inSession, kyselyOf } from './session-check.ts'
+import { fixedInSession, inSession, kyselyOf } from './session-check.ts'
 
 /** The password of the sign-in scenario's accounts. */
 export const BENCH_PASSWORD = 'Velo-Rouge-Sur-La-Colline-1987!'
@@ -65,7 +65,7 @@ export const baselineRoutes: BaselineRoute[] = [
     // GET /v1/me: the service's one statement, session check included, run as is.
     method: 'GET',
     url: '/me',
-    handler: async (pool, request) => inSession(pool, request, meInSession()),
+    handler: async (pool, request) => fixedInSession(pool, request, readMeInSession),
   },
   {
     // GET /v1/approvals: the service's one statement (session check, then the delegate's queue).
@@ -81,10 +81,7 @@ export const baselineRoutes: BaselineRoute[] = [
     // GET /v1/me/collaborators: the service's one statement (session check, who may see, what they see).
     method: 'GET',
     url: '/collaborators',
-    async handler(pool, request) {
-      const { account = '' } = request.query as Query
-      return inSession(pool, request, collaboratorsJson(kyselyOf(pool), account))
-    },
+    handler: async (pool, request) => fixedInSession(pool, request, readCollaboratorsInSession),
   },
   {
     // The password step of sign-in: one argon2id verification of the same password, same settings.

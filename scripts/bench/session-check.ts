@@ -1,10 +1,11 @@
 import type { FastifyRequest } from 'fastify'
 import { Kysely, PostgresDialect, type RawBuilder } from 'kysely'
 import type pg from 'pg'
-import { readInSession } from '../../src/auth/sessions.ts'
+import { readInSession, type SessionRef } from '../../src/auth/sessions.ts'
+import type { Clock } from '../../src/clock.ts'
 import { systemClock } from '../../src/clock.ts'
 import { preparingPool } from '../../src/db/database.ts'
-import type { DB } from '../../src/db/schema.ts'
+import type { DB, Executor } from '../../src/db/schema.ts'
 
 type Query = Record<string, string | undefined>
 let kysely: Kysely<DB> | undefined
@@ -32,6 +33,21 @@ export async function inSession<T>(
     body,
     options,
   )
+  if (!found) throw new Error('session not active')
+  return found.body
+}
+
+/**
+ * A hot read of fixed text (`fixedReadInSession`), as the service sends it, for the session and account
+ * named in the query string; what it gives, else an error (not a 401).
+ */
+export async function fixedInSession<T>(
+  pool: pg.Pool,
+  request: FastifyRequest,
+  read: (db: Executor, clock: Clock, session: SessionRef) => Promise<{ body: T } | null>,
+): Promise<T> {
+  const { account = '', session = '' } = request.query as Query
+  const found = await read(kyselyOf(pool), systemClock, { sid: session, sub: account })
   if (!found) throw new Error('session not active')
   return found.body
 }

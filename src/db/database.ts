@@ -112,8 +112,17 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
   }
 }
 
-const statementName = (text: string) =>
-  `sesame_${createHash('sha256').update(text).digest('hex').slice(0, 40)}`
+/** Names by text: a fixed statement (`fixedStatement`) sends the very same string each time, hashed once. */
+const names = new Map<string, string>()
+const statementName = (text: string) => {
+  let name = names.get(text)
+  if (name === undefined) {
+    if (names.size >= 1_000) names.clear()
+    name = `sesame_${createHash('sha256').update(text).digest('hex').slice(0, 40)}`
+    names.set(text, name)
+  }
+  return name
+}
 
 /** PostgreSQL through a pg pool when a URL is given, else the embedded PostgreSQL (PGlite). */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {

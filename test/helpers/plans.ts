@@ -1,5 +1,6 @@
 import {
   CompiledQuery,
+  type Kysely,
   type KyselyPlugin,
   type PluginTransformQueryArgs,
   type PluginTransformResultArgs,
@@ -7,12 +8,13 @@ import {
   type RootOperationNode,
   type UnknownRow,
 } from 'kysely'
-import type { Executor } from '../../src/db/schema.ts'
+import type { DB, Executor } from '../../src/db/schema.ts'
 
 /**
  * Writes down every statement run through it, as sent. Kysely hands plugins the subqueries of a
  * statement too (a query builder inside an `sql` template): only those that come back with a result,
- * the statements sent, are kept.
+ * the statements sent, are kept. A statement compiled beforehand (`fixedStatement`) reaches no plugin
+ * before it runs: `recording(db)` writes those down too.
  */
 export class QueryRecorder implements KyselyPlugin {
   readonly queries: CompiledQuery[] = []
@@ -20,6 +22,16 @@ export class QueryRecorder implements KyselyPlugin {
   readonly #seen = new Map<string, RootOperationNode>()
   constructor(db: Executor) {
     this.#compile = (node) => db.getExecutor().compileQuery(node, { queryId: 'recorded' })
+  }
+  /** The database, through this recorder: what the app is given. */
+  recording(db: Kysely<DB>): Kysely<DB> {
+    const recorded = db.withPlugin(this)
+    const execute = recorded.executeQuery.bind(recorded)
+    recorded.executeQuery = (query, queryId) => {
+      if (query instanceof Object && 'sql' in query && 'parameters' in query) this.queries.push(query)
+      return execute(query, queryId)
+    }
+    return recorded
   }
   transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
     this.#seen.set(queryId.queryId, node)

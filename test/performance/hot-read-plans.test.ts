@@ -131,7 +131,7 @@ beforeAll(async () => {
   database = await createTestDatabase()
   await populate(database.db)
   recorder = new QueryRecorder(database.db)
-  t = await createTestApp({ database: { ...database, db: database.db.withPlugin(recorder) } })
+  t = await createTestApp({ database: { ...database, db: recorder.recording(database.db) } })
   // A professional at a busy structure, with a delegate: their queues hold many requests.
   const busy = await database.db
     .selectFrom('access_requests')
