@@ -14,7 +14,8 @@ import type { DB, Executor } from '../../src/db/schema.ts'
  * Writes down every statement run through it, as sent. Kysely hands plugins the subqueries of a
  * statement too (a query builder inside an `sql` template): only those that come back with a result,
  * the statements sent, are kept. A statement compiled beforehand (`fixedStatement`) reaches no plugin
- * before it runs: `recording(db)` writes those down too.
+ * before it runs: `recording(db)` writes those down too, on the database it answers only (not on a
+ * transaction opened from it).
  */
 export class QueryRecorder implements KyselyPlugin {
   readonly queries: CompiledQuery[] = []
@@ -27,9 +28,9 @@ export class QueryRecorder implements KyselyPlugin {
   recording(db: Kysely<DB>): Kysely<DB> {
     const recorded = db.withPlugin(this)
     const execute = recorded.executeQuery.bind(recorded)
-    recorded.executeQuery = (query, queryId) => {
+    recorded.executeQuery = (query, options) => {
       if (query instanceof Object && 'sql' in query && 'parameters' in query) this.queries.push(query)
-      return execute(query, queryId)
+      return execute(query, options)
     }
     return recorded
   }
