@@ -19,23 +19,13 @@ export const kyselyOf = (pool: pg.Pool) => {
  * A hot read's statement with its session check (`sessionStatement`), the very SQL the service sends,
  * for the session and account named in the query string; what it gives, else an error (not a 401).
  */
-export async function inSession<T>(
+export const inSession = <T>(
   pool: pg.Pool,
   request: FastifyRequest,
   body: RawBuilder<T>,
   options = { prepared: true },
-): Promise<T> {
-  const { account = '', session = '' } = request.query as Query
-  const found = await readInSession(
-    kyselyOf(pool),
-    systemClock,
-    { sid: session, sub: account },
-    body,
-    options,
-  )
-  if (!found) throw new Error('session not active')
-  return found.body
-}
+): Promise<T> =>
+  fixedInSession(pool, request, (db, clock, session) => readInSession(db, clock, session, body, options))
 
 /**
  * A hot read of fixed text (`fixedReadInSession`), as the service sends it, for the session and account
