@@ -1,13 +1,13 @@
 import argon2 from 'argon2'
 import type { FastifyRequest } from 'fastify'
 import type pg from 'pg'
-import { approvalsInSession } from '../../src/access/approvals.ts'
+import { readApprovalsInSession } from '../../src/access/approvals.ts'
 import { readCollaboratorsInSession } from '../../src/access/collaborators.ts'
 import { readMeInSession } from '../../src/accounts/me.ts'
 import { searchEstablishments } from '../../src/directory/establishments.ts'
 import { searchProfessionals } from '../../src/directory/search.ts'
 import { mailboxDirectoryBaseline } from './mailboxes.ts'
-import { fixedInSession, inSession, kyselyOf } from './session-check.ts'
+import { fixedInSession, kyselyOf } from './session-check.ts'
 
 /** The password of the sign-in scenario's accounts. */
 export const BENCH_PASSWORD = 'Velo-Rouge-Sur-La-Colline-1987!'
@@ -72,9 +72,11 @@ export const baselineRoutes: BaselineRoute[] = [
     method: 'GET',
     url: '/approvals',
     async handler(pool, request) {
-      const { account = '', limit = '20' } = request.query as Query
-      const body = approvalsInSession(kyselyOf(pool), account, 'pending', Number(limit), undefined)
-      return { items: (await inSession(pool, request, body)).slice(0, Number(limit)) }
+      const limit = Number((request.query as Query).limit ?? '20')
+      const items = await fixedInSession(pool, request, (db, clock, session) =>
+        readApprovalsInSession(db, clock, session, 'pending', limit, undefined),
+      )
+      return { items: items.slice(0, limit) }
     },
   },
   {

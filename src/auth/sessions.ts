@@ -178,15 +178,22 @@ export async function readInSession<T>(
 
 /**
  * A hot read whose text never changes, as `readInSession` sends it, built and compiled once
- * (`fixedStatement`) rather than on every request: `body` is given the session's account (a stand-in
- * for its id, to place in the statement only).
+ * (`fixedStatement`) rather than on every request: `body` is given the session's account and the
+ * read's own `values` (stand-ins, to place in the statement only).
  */
-export function fixedReadInSession<T>(body: (db: Executor, accountId: string) => RawBuilder<T>) {
-  const statement = fixedStatement((db, sid: string, sub: string, now: Date) =>
-    sessionStatement({ now: () => now }, { sid, sub }, body(db, sub)),
+export function fixedReadInSession<T, Values extends unknown[] = []>(
+  body: (db: Executor, accountId: string, ...values: Values) => RawBuilder<T>,
+) {
+  const statement = fixedStatement((db, sid: string, sub: string, now: Date, ...values: Values) =>
+    sessionStatement({ now: () => now }, { sid, sub }, body(db, sub, ...values)),
   )
-  return async (db: Executor, clock: Clock, session: SessionRef): Promise<{ body: T } | null> => {
-    const { rows } = await db.executeQuery(statement(db, session.sid, session.sub, clock.now()))
+  return async (
+    db: Executor,
+    clock: Clock,
+    session: SessionRef,
+    ...values: Values
+  ): Promise<{ body: T } | null> => {
+    const { rows } = await db.executeQuery(statement(db, session.sid, session.sub, clock.now(), ...values))
     return rows[0] ?? null
   }
 }

@@ -6,6 +6,7 @@ import {
   type PluginTransformResultArgs,
   type QueryResult,
   type RootOperationNode,
+  sql,
   type UnknownRow,
 } from 'kysely'
 import type { DB, Executor } from '../../src/db/schema.ts'
@@ -71,4 +72,38 @@ export async function tablesRead(db: Executor, query: CompiledQuery, run = false
   )
   const plan = rows[0]!['QUERY PLAN']
   return scans((typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan)
+}
+
+/**
+ * The tables a prepared statement reads, as run with `query`'s values on the plan PostgreSQL keeps for
+ * it once it stops planning each execution anew: the generic plan, made for any values
+ * (`plan_cache_mode = force_generic_plan`, on a connection of its own). A plan that reads whole tables
+ * when it does not know the values (a page size sent as a value) shows here, where `tablesRead` with the
+ * values would not.
+ */
+export async function tablesReadByGenericPlan(db: Kysely<DB>, query: CompiledQuery): Promise<string[]> {
+  return db.connection().execute(async (connection) => {
+    await sql`set plan_cache_mode = force_generic_plan`.execute(connection)
+    try {
+      await connection.executeQuery(CompiledQuery.raw(`prepare generic_plan as ${query.sql}`))
+      const values = query.parameters.map(literal).join(', ')
+      const { rows } = await connection.executeQuery<{ 'QUERY PLAN': string | [{ Plan: PlanNode }] }>(
+        CompiledQuery.raw(`explain (analyze, format json) execute generic_plan(${values})`),
+      )
+      const plan = rows[0]!['QUERY PLAN']
+      return scans((typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan)
+    } finally {
+      await connection.executeQuery(CompiledQuery.raw('deallocate generic_plan'))
+      await sql`reset plan_cache_mode`.execute(connection)
+    }
+  })
+}
+
+/** A value as an SQL literal, for `execute` (test values only: text, numbers, booleans, times, null). */
+function literal(value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (value instanceof Date) return `'${value.toISOString()}'`
+  if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`
+  throw new Error(`No literal for ${typeof value} values.`)
 }
