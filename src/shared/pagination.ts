@@ -69,7 +69,10 @@ export function afterKey(
   return sql<SqlBool>`(${sql.join(columns.map(column))}) ${sql.raw(order === 'asc' ? '>' : '<')} (${sql.join(key)})`
 }
 
-export const Limit = (max = 100, fallback = 20) =>
+/** The largest page a list gives. */
+export const MAX_LIMIT = 100
+
+export const Limit = (max = MAX_LIMIT, fallback = 20) =>
   Type.Integer({
     minimum: 1,
     maximum: max,

@@ -82,27 +82,32 @@ export async function tablesRead(db: Executor, query: CompiledQuery, run = false
  * values would not.
  */
 export async function tablesReadByGenericPlan(db: Kysely<DB>, query: CompiledQuery): Promise<string[]> {
+  const values = query.parameters.map(literal).join(', ')
   return db.connection().execute(async (connection) => {
     await sql`set plan_cache_mode = force_generic_plan`.execute(connection)
     try {
       await connection.executeQuery(CompiledQuery.raw(`prepare generic_plan as ${query.sql}`))
-      const values = query.parameters.map(literal).join(', ')
-      const { rows } = await connection.executeQuery<{ 'QUERY PLAN': string | [{ Plan: PlanNode }] }>(
-        CompiledQuery.raw(`explain (analyze, format json) execute generic_plan(${values})`),
-      )
-      const plan = rows[0]!['QUERY PLAN']
-      return scans((typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan)
+      try {
+        const { rows } = await connection.executeQuery<{ 'QUERY PLAN': string | [{ Plan: PlanNode }] }>(
+          CompiledQuery.raw(`explain (analyze, format json) execute generic_plan(${values})`),
+        )
+        const plan = rows[0]!['QUERY PLAN']
+        return scans((typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan)
+      } finally {
+        await connection.executeQuery(CompiledQuery.raw('deallocate generic_plan'))
+      }
     } finally {
-      await connection.executeQuery(CompiledQuery.raw('deallocate generic_plan'))
+      // The connection goes back to the pool as it came.
       await sql`reset plan_cache_mode`.execute(connection)
     }
   })
 }
 
-/** A value as an SQL literal, for `execute` (test values only: text, numbers, booleans, times, null). */
+/** A value as an SQL literal, for `execute` (test values only: text, finite numbers, booleans, times, null). */
 function literal(value: unknown): string {
   if (value === null) return 'null'
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean')
+    return String(value)
   if (value instanceof Date) return `'${value.toISOString()}'`
   if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`
   throw new Error(`No literal for ${typeof value} values.`)
