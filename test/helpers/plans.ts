@@ -67,9 +67,16 @@ const scans = (node: PlanNode): string[] =>
  * running (a fallback the statement did not need) is left out.
  */
 export async function tablesRead(db: Executor, query: CompiledQuery, run = false): Promise<string[]> {
-  const { rows } = await db.executeQuery<{ 'QUERY PLAN': string | [{ Plan: PlanNode }] }>(
+  const { rows } = await db.executeQuery<ExplainRow>(
     CompiledQuery.raw(`explain (${run ? 'analyze, ' : ''}format json) ${query.sql}`, [...query.parameters]),
   )
+  return scansOf(rows)
+}
+
+type ExplainRow = { 'QUERY PLAN': string | [{ Plan: PlanNode }] }
+
+/** The scans of an `explain (format json)` answer, as text or already parsed, as the engine gives it. */
+function scansOf(rows: ExplainRow[]): string[] {
   const plan = rows[0]!['QUERY PLAN']
   return scans((typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan)
 }
@@ -88,11 +95,10 @@ export async function tablesReadByGenericPlan(db: Kysely<DB>, query: CompiledQue
     try {
       await connection.executeQuery(CompiledQuery.raw(`prepare generic_plan as ${query.sql}`))
       try {
-        const { rows } = await connection.executeQuery<{ 'QUERY PLAN': string | [{ Plan: PlanNode }] }>(
+        const { rows } = await connection.executeQuery<ExplainRow>(
           CompiledQuery.raw(`explain (analyze, format json) execute generic_plan(${values})`),
         )
-        const plan = rows[0]!['QUERY PLAN']
-        return scans((typeof plan === 'string' ? JSON.parse(plan) : plan)[0].Plan)
+        return scansOf(rows)
       } finally {
         await connection.executeQuery(CompiledQuery.raw('deallocate generic_plan'))
       }
